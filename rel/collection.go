@@ -1,0 +1,307 @@
+package rel
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+)
+
+// ErrNotInitialized is returned when the content of a collection that was
+// never loaded (and never Set) is read.
+var ErrNotInitialized = errors.New("rel: collection not initialized")
+
+// Collection is the holder of a to-many relation (one-to-many or
+// many-to-many). T is the element type, usually a pointer to an entity
+// struct (Collection[*Book]).
+//
+// Items are compared with == when T is comparable (pointers, the usual case:
+// identity, as the Identity Map guarantees one instance per row). When T is
+// not comparable (a slice, map or func type, or an interface holding one),
+// items are compared with reflect.DeepEqual, which is slower.
+//
+// Copying a Collection copies its header; the copies then share storage.
+// Treat it like the entity that holds it: use it through a pointer.
+type Collection[T any] struct {
+	items       []T
+	added       []T
+	removed     []T
+	initialized bool
+	replaced    bool
+}
+
+// AnyCollection is implemented by *Collection[T] for every T. It lets code
+// that does not know T (metadata by reflection, the Unit of Work, loaders)
+// recognise a collection field, learn its element type and fill it.
+type AnyCollection interface {
+	// ElemType is the reflect.Type of T.
+	ElemType() reflect.Type
+	// IsInitialized reports whether the content is known (loaded or Set).
+	IsInitialized() bool
+	// AnyItems returns the current items, or nil when not initialized.
+	AnyItems() []any
+	// HydrateAny replaces the content like Hydrate. It fails, changing
+	// nothing, when an item is not a T.
+	HydrateAny(items []any) error
+	// AddedAny and RemovedAny return the pending diff, like Added and Removed.
+	AddedAny() []any
+	RemovedAny() []any
+	// ResetDiff, MarkInitialized and Replaced are as on Collection.
+	ResetDiff()
+	MarkInitialized()
+	Replaced() bool
+	// IsDirty reports whether anything was added or removed, or the content
+	// replaced, since the last load or flush.
+	IsDirty() bool
+}
+
+var _ AnyCollection = (*Collection[int])(nil)
+
+// NewCollection returns an initialized collection holding items, as for a
+// new entity whose relation content is fully known. The items count as added.
+func NewCollection[T any](items ...T) Collection[T] {
+	var c Collection[T]
+	c.initialized = true
+	c.Add(items...)
+	return c
+}
+
+// Items returns a copy of the items, or ErrNotInitialized.
+func (c *Collection[T]) Items() ([]T, error) {
+	if !c.initialized {
+		return nil, ErrNotInitialized
+	}
+	out := make([]T, len(c.items))
+	copy(out, c.items)
+	return out, nil
+}
+
+// Len returns the number of items, or ErrNotInitialized.
+func (c *Collection[T]) Len() (int, error) {
+	if !c.initialized {
+		return 0, ErrNotInitialized
+	}
+	return len(c.items), nil
+}
+
+// IsInitialized reports whether the content is known: it was loaded by the
+// ORM (Hydrate), marked initialized, or replaced with Set.
+func (c *Collection[T]) IsInitialized() bool { return c.initialized }
+
+// Contains reports whether item is in the collection. On a collection that
+// is not initialized it only knows about items added since the last load.
+func (c *Collection[T]) Contains(item T) bool {
+	return indexOf(c.items, item) >= 0
+}
+
+// Add appends items that are not already present and records them as added.
+// It works on a collection that is not initialized: the items are kept as
+// pending additions and the collection stays not initialized.
+func (c *Collection[T]) Add(items ...T) {
+	for _, it := range items {
+		if indexOf(c.items, it) >= 0 {
+			continue
+		}
+		c.items = append(c.items, it)
+		if i := indexOf(c.removed, it); i >= 0 {
+			c.removed = deleteAt(c.removed, i)
+		} else {
+			c.added = append(c.added, it)
+		}
+	}
+}
+
+// Remove takes items out and records them as removed. Removing an item that
+// was added since the last load only cancels the addition. On a collection
+// that is not initialized the removal is recorded even though the item is
+// not known to be present.
+func (c *Collection[T]) Remove(items ...T) {
+	for _, it := range items {
+		present := false
+		if i := indexOf(c.items, it); i >= 0 {
+			c.items = deleteAt(c.items, i)
+			present = true
+		}
+		if i := indexOf(c.added, it); i >= 0 {
+			c.added = deleteAt(c.added, i)
+			continue
+		}
+		if (present || !c.initialized) && indexOf(c.removed, it) < 0 {
+			c.removed = append(c.removed, it)
+		}
+	}
+}
+
+// Set replaces the whole content with items and marks the collection
+// initialized. On an initialized collection the diff records exactly what
+// changed. On a collection that was not initialized the previous content is
+// unknown: every item counts as added and Replaced reports true, telling
+// the ORM to clear what the database holds before writing the new content.
+func (c *Collection[T]) Set(items ...T) {
+	if !c.initialized {
+		c.items, c.added, c.removed = nil, nil, nil
+		c.initialized = true
+		c.replaced = true
+		c.Add(items...)
+		return
+	}
+	var drop []T
+	for _, old := range c.items {
+		if indexOf(items, old) < 0 {
+			drop = append(drop, old)
+		}
+	}
+	c.Remove(drop...)
+	c.Add(items...)
+}
+
+// --- ORM hooks ---
+
+// Hydrate replaces the content with items as loaded from the database,
+// marks the collection initialized and clears the diff. Duplicates in items
+// are kept out.
+func (c *Collection[T]) Hydrate(items []T) {
+	c.items = make([]T, 0, len(items))
+	for _, it := range items {
+		if indexOf(c.items, it) < 0 {
+			c.items = append(c.items, it)
+		}
+	}
+	c.initialized = true
+	c.ResetDiff()
+}
+
+// MarkInitialized declares the current content complete without touching
+// the diff: used for collections of new entities, whose pending additions
+// are their whole content.
+func (c *Collection[T]) MarkInitialized() { c.initialized = true }
+
+// Added returns a copy of the items added since the last load or flush.
+func (c *Collection[T]) Added() []T { return append([]T(nil), c.added...) }
+
+// Removed returns a copy of the items removed since the last load or flush.
+func (c *Collection[T]) Removed() []T { return append([]T(nil), c.removed...) }
+
+// Replaced reports whether Set replaced the content of a collection that was
+// not initialized, so the stored content must be cleared first.
+func (c *Collection[T]) Replaced() bool { return c.replaced }
+
+// IsDirty reports whether there is a pending diff.
+func (c *Collection[T]) IsDirty() bool {
+	return c.replaced || len(c.added) > 0 || len(c.removed) > 0
+}
+
+// ResetDiff forgets what was added and removed, as after a successful flush.
+func (c *Collection[T]) ResetDiff() {
+	c.added, c.removed, c.replaced = nil, nil, false
+}
+
+// ElemType returns the reflect.Type of T.
+func (c *Collection[T]) ElemType() reflect.Type { return reflect.TypeFor[T]() }
+
+// AnyItems returns the items as []any, or nil when not initialized.
+func (c *Collection[T]) AnyItems() []any {
+	if !c.initialized {
+		return nil
+	}
+	return toAny(c.items)
+}
+
+// AddedAny returns Added as []any.
+func (c *Collection[T]) AddedAny() []any { return toAny(c.added) }
+
+// RemovedAny returns Removed as []any.
+func (c *Collection[T]) RemovedAny() []any { return toAny(c.removed) }
+
+// HydrateAny is Hydrate for callers that do not know T. A nil item is
+// accepted when T is a pointer or interface type.
+func (c *Collection[T]) HydrateAny(items []any) error {
+	typed := make([]T, len(items))
+	for i, it := range items {
+		if it == nil {
+			var zero T
+			if k := reflect.TypeFor[T]().Kind(); k != reflect.Pointer && k != reflect.Interface {
+				return fmt.Errorf("rel: collection item %d is nil, want %s", i, reflect.TypeFor[T]())
+			}
+			typed[i] = zero
+			continue
+		}
+		v, ok := it.(T)
+		if !ok {
+			return fmt.Errorf("rel: collection item %d is %T, want %s", i, it, reflect.TypeFor[T]())
+		}
+		typed[i] = v
+	}
+	c.Hydrate(typed)
+	return nil
+}
+
+func toAny[T any](s []T) []any {
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+func deleteAt[T any](s []T, i int) []T {
+	copy(s[i:], s[i+1:])
+	var zero T
+	s[len(s)-1] = zero
+	return s[:len(s)-1]
+}
+
+func indexOf[T any](s []T, item T) int {
+	if len(s) == 0 {
+		return -1
+	}
+	if isComparable[T]() {
+		x := any(item)
+		for i := range s {
+			if any(s[i]) == x {
+				return i
+			}
+		}
+		return -1
+	}
+	for i := range s {
+		if equalSlow(s[i], item) {
+			return i
+		}
+	}
+	return -1
+}
+
+// isComparable reports whether == on T can never panic: T is comparable and
+// is not (and contains no) interface type whose dynamic value might not be.
+func isComparable[T any]() bool {
+	return strictlyComparable(reflect.TypeFor[T]())
+}
+
+func strictlyComparable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface:
+		return false
+	case reflect.Array:
+		return strictlyComparable(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if !strictlyComparable(t.Field(i).Type) {
+				return false
+			}
+		}
+		return true
+	default:
+		return t.Comparable()
+	}
+}
+
+func equalSlow[T any](a, b T) bool {
+	av, bv := reflect.ValueOf(any(a)), reflect.ValueOf(any(b))
+	if av.IsValid() && bv.IsValid() && av.Type() == bv.Type() && av.Comparable() {
+		return av.Equal(bv)
+	}
+	return reflect.DeepEqual(a, b)
+}
