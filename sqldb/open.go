@@ -1,0 +1,161 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/jmoiron/sqlx"
+	"github.com/unitorm/unitorm/dialect"
+)
+
+// DB is a connection pool paired with its dialect. It is safe for concurrent
+// use. The embedded *sqlx.DB gives the database/sql and sqlx methods.
+type DB struct {
+	*sqlx.DB
+	dialect dialect.Dialect
+	driver  string
+}
+
+// ErrUnknownDriver is returned by Open for a driver name it does not know.
+var ErrUnknownDriver = errors.New("sqldb: unknown driver")
+
+// Open opens a pool for driver "sqlite", "postgres", "mysql" or "mariadb" and
+// checks that the database answers.
+//
+// DSNs: PostgreSQL takes a URL or key=value string (extra URL parameters such
+// as search_path become run-time parameters); MySQL and MariaDB take
+// go-sql-driver/mysql DSNs ("user:pass@tcp(host:3306)/db"), to which Open adds
+// parseTime=true, UTC and utf8mb4; SQLite takes a file name or "file:" URI, to
+// which Open adds foreign_keys=on, a busy timeout and a time format that
+// SQLite's date functions understand, unless the DSN sets them.
+func Open(ctx context.Context, driver, dsn string) (*DB, error) {
+	d, err := dialect.ByName(driver)
+	if err != nil {
+		return nil, fmt.Errorf("%w %q (want sqlite, postgres, mysql or mariadb)", ErrUnknownDriver, driver)
+	}
+	var (
+		sqlDB   *sql.DB
+		sqlxDrv string
+	)
+	switch d {
+	case dialect.Postgres:
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: postgres DSN: %w", err)
+		}
+		sqlDB, sqlxDrv = stdlib.OpenDB(*cfg), "pgx"
+	case dialect.MySQL, dialect.MariaDB:
+		cfg, err := mysqlConfig(dsn)
+		if err != nil {
+			return nil, err
+		}
+		conn, err := mysql.NewConnector(cfg)
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: %s DSN: %w", driver, err)
+		}
+		sqlDB, sqlxDrv = sql.OpenDB(conn), "mysql"
+	case dialect.SQLite:
+		registerSQLiteFuncs()
+		sqlDB, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: sqlite: %w", err)
+		}
+		sqlxDrv = "sqlite"
+		if isMemoryDSN(dsn) {
+			// Each connection to ":memory:" is its own database: keep one.
+			sqlDB.SetMaxOpenConns(1)
+		}
+	default:
+		return nil, fmt.Errorf("%w %q", ErrUnknownDriver, driver)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("sqldb: connect to %s: %w", d.Name(), err)
+	}
+	return &DB{DB: sqlx.NewDb(sqlDB, sqlxDrv), dialect: d, driver: driver}, nil
+}
+
+// Wrap pairs an existing *sql.DB with a dialect ("postgres", "mysql",
+// "mariadb", "sqlite"). For SQLite the caller must have opened it with the
+// "sqlite" driver of modernc.org/sqlite for unitorm_fold and regexp to exist;
+// Wrap registers them for connections opened after it.
+func Wrap(db *sql.DB, dialectName string) (*DB, error) {
+	d, err := dialect.ByName(dialectName)
+	if err != nil {
+		return nil, fmt.Errorf("%w %q", ErrUnknownDriver, dialectName)
+	}
+	drv := map[dialect.Dialect]string{dialect.Postgres: "pgx", dialect.MySQL: "mysql", dialect.MariaDB: "mysql", dialect.SQLite: "sqlite"}[d]
+	if d == dialect.SQLite {
+		registerSQLiteFuncs()
+	}
+	return &DB{DB: sqlx.NewDb(db, drv), dialect: d, driver: dialectName}, nil
+}
+
+// Dialect returns the dialect of the database.
+func (db *DB) Dialect() dialect.Dialect { return db.dialect }
+
+// SQLX returns the underlying sqlx pool.
+func (db *DB) SQLX() *sqlx.DB { return db.DB }
+
+// DriverName returns the driver name given to Open.
+func (db *DB) DriverName() string { return db.driver }
+
+func mysqlConfig(dsn string) (*mysql.Config, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: mysql DSN: %w", err)
+	}
+	cfg.ParseTime = true
+	if cfg.Loc == nil || cfg.Loc == time.Local {
+		cfg.Loc = time.UTC
+	}
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	if _, ok := cfg.Params["time_zone"]; !ok {
+		cfg.Params["time_zone"] = "'+00:00'"
+	}
+	if cfg.Collation == "" || !strings.HasPrefix(cfg.Collation, "utf8mb4") {
+		cfg.Collation = "utf8mb4_general_ci"
+	}
+	return cfg, nil
+}
+
+func isMemoryDSN(dsn string) bool {
+	base, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	return base == ":memory:" || strings.Contains(dsn, "mode=memory") && !strings.Contains(dsn, "cache=shared")
+}
+
+func sqliteDSN(dsn string) string {
+	base, query, _ := strings.Cut(dsn, "?")
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		return dsn // let the driver report it
+	}
+	has := func(pragma string) bool {
+		for _, p := range q["_pragma"] {
+			if strings.HasPrefix(strings.ToLower(p), pragma) {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("foreign_keys") {
+		q.Add("_pragma", "foreign_keys(1)")
+	}
+	if !has("busy_timeout") {
+		q.Add("_pragma", "busy_timeout(10000)")
+	}
+	if q.Get("_time_format") == "" {
+		q.Set("_time_format", "sqlite")
+	}
+	return base + "?" + q.Encode()
+}

@@ -1,0 +1,86 @@
+package sqldb
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/unitorm/unitorm/dialect"
+)
+
+func openSQLite(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), "sqlite", "file:"+filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOpenSQLiteFunctions(t *testing.T) {
+	db := openSQLite(t)
+	if db.Dialect() != dialect.SQLite {
+		t.Fatalf("dialect = %v", db.Dialect())
+	}
+	var folded string
+	if err := db.QueryRowContext(context.Background(), "SELECT unitorm_fold(?)", "ÄRGER Straße").Scan(&folded); err != nil {
+		t.Fatal(err)
+	}
+	if folded != "ärger straße" {
+		t.Errorf("unitorm_fold = %q", folded)
+	}
+	var n int
+	if err := db.QueryRowContext(context.Background(), "SELECT ? REGEXP ?", "book-42", `^book-\d+$`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("REGEXP matched %d, want 1", n)
+	}
+	if err := db.QueryRowContext(context.Background(), "SELECT 'x' REGEXP '('").Scan(&n); err == nil {
+		t.Error("bad pattern gave no error")
+	}
+}
+
+func TestOpenSQLiteForeignKeysOn(t *testing.T) {
+	db := openSQLite(t)
+	ctx := context.Background()
+	var on int
+	if err := db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on); err != nil {
+		t.Fatal(err)
+	}
+	if on != 1 {
+		t.Fatalf("foreign_keys = %d", on)
+	}
+}
+
+func TestOpenMemoryKeepsOneDatabase(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE t (id integer)"); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 4; i++ { // would hit fresh connections without the pool limit
+		if _, err := db.ExecContext(ctx, "INSERT INTO t VALUES (?)", i); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestOpenUnknownDriver(t *testing.T) {
+	if _, err := Open(context.Background(), "oracle", "x"); !errors.Is(err, ErrUnknownDriver) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSQLiteDSN(t *testing.T) {
+	got := sqliteDSN("file:x.db?_pragma=foreign_keys(0)")
+	if want := "file:x.db?_pragma=foreign_keys%280%29&_pragma=busy_timeout%2810000%29&_time_format=sqlite"; got != want {
+		t.Errorf("sqliteDSN = %s\nwant        %s", got, want)
+	}
+}
