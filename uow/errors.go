@@ -1,0 +1,87 @@
+package uow
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrOptimisticLock is returned by a flush when a versioned entity was changed
+// or deleted by someone else since it was loaded.
+var ErrOptimisticLock = errors.New("unitorm: optimistic lock failed")
+
+// ConstraintKind says which kind of database constraint was violated.
+type ConstraintKind int
+
+const (
+	// OtherConstraint is a constraint violation the driver could not classify.
+	OtherConstraint ConstraintKind = iota
+	// UniqueConstraint is a duplicate value in a unique index or primary key.
+	UniqueConstraint
+	// ForeignKeyConstraint is a reference to a missing row, or a delete of a
+	// row still referenced.
+	ForeignKeyConstraint
+	// NotNullConstraint is a NULL written to a NOT NULL column.
+	NotNullConstraint
+	// CheckConstraint is a failed CHECK.
+	CheckConstraint
+)
+
+func (k ConstraintKind) String() string {
+	switch k {
+	case UniqueConstraint:
+		return "unique"
+	case ForeignKeyConstraint:
+		return "foreign key"
+	case NotNullConstraint:
+		return "not null"
+	case CheckConstraint:
+		return "check"
+	}
+	return "constraint"
+}
+
+// ConstraintError is a constraint violation reported by the database. It
+// unwraps to the driver's own error.
+type ConstraintError struct {
+	Kind       ConstraintKind
+	Constraint string   // constraint or index name, when the database names it
+	Table      string   // table, when known
+	Columns    []string // columns involved, when known
+	Err        error    // the driver's error
+}
+
+func (e *ConstraintError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unitorm: %s constraint violated", e.Kind)
+	if e.Constraint != "" {
+		fmt.Fprintf(&b, " (%s)", e.Constraint)
+	}
+	if e.Table != "" {
+		fmt.Fprintf(&b, " on %s", e.Table)
+		if len(e.Columns) > 0 {
+			fmt.Fprintf(&b, "(%s)", strings.Join(e.Columns, ", "))
+		}
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *ConstraintError) Unwrap() error { return e.Err }
+
+// IsUniqueViolation reports whether err is or wraps a unique-constraint violation.
+func IsUniqueViolation(err error) bool { return isKind(err, UniqueConstraint) }
+
+// IsForeignKeyViolation reports whether err is or wraps a foreign-key violation.
+func IsForeignKeyViolation(err error) bool { return isKind(err, ForeignKeyConstraint) }
+
+// IsNotNullViolation reports whether err is or wraps a NOT NULL violation.
+func IsNotNullViolation(err error) bool { return isKind(err, NotNullConstraint) }
+
+func isKind(err error, k ConstraintKind) bool {
+	var ce *ConstraintError
+	return errors.As(err, &ce) && ce.Kind == k
+}
