@@ -1,0 +1,62 @@
+package harness
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPostgresDSN(t *testing.T) {
+	tests := []struct {
+		base, want string
+		wantErr    bool
+	}{
+		{"postgres://postgres@127.0.0.1:5432/test?sslmode=disable",
+			"postgres://postgres@127.0.0.1:5432/test?search_path=ut_x&sslmode=disable", false},
+		{"postgresql://u:p%40ss@h/db", "postgresql://u:p%40ss@h/db?search_path=ut_x", false},
+		{"postgres://h/db?search_path=public", "postgres://h/db?search_path=ut_x", false},
+		{"host=h user=u dbname=test", "host=h user=u dbname=test search_path=ut_x", false},
+		{"host=h search_path=public", "", true},
+		{"postgres://h:bad port/db", "", true},
+	}
+	for _, tt := range tests {
+		got, err := postgresDSN(tt.base, "ut_x")
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("postgresDSN(%q) = %q, %v; want %q, error %v", tt.base, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestMySQLDSN(t *testing.T) {
+	tests := []struct {
+		base, db, want string
+		wantErr        bool
+	}{
+		{"root@tcp(127.0.0.1:3306)/test", "ut_x", "root@tcp(127.0.0.1:3306)/ut_x", false},
+		{"root@tcp(127.0.0.1:3306)/test", "", "root@tcp(127.0.0.1:3306)/", false},
+		{"u:pw@tcp(h:3307)/test?parseTime=true", "ut_x", "u:pw@tcp(h:3307)/ut_x?parseTime=true", false},
+		{"root@tcp(h)test", "ut_x", "", true}, // no slash before the database
+	}
+	for _, tt := range tests {
+		got, err := mysqlDSN(tt.base, tt.db)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("mysqlDSN(%q, %q) = %q, %v; want %q, error %v", tt.base, tt.db, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestNewName(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		n, err := newName()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(n) != 19 || !strings.HasPrefix(n, "ut_") || strings.ToLower(n) != n {
+			t.Fatalf("name %q is not ut_ and 16 lower-case hex digits", n)
+		}
+		if seen[n] {
+			t.Fatalf("name %q repeated", n)
+		}
+		seen[n] = true
+	}
+}

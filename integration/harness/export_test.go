@@ -1,0 +1,4 @@
+package harness
+
+// NamespaceExists exposes namespaceExists to the external tests.
+var NamespaceExists = namespaceExists
