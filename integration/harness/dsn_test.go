@@ -44,6 +44,26 @@ func TestMySQLDSN(t *testing.T) {
 	}
 }
 
+func TestAdminDSN(t *testing.T) {
+	tests := []struct {
+		b          Backend
+		base, want string
+	}{
+		{Postgres, "postgres://postgres@h:5432/test?sslmode=disable",
+			"postgres://postgres@h:5432/test?lock_timeout=30s&sslmode=disable"},
+		{Postgres, "host=h dbname=test", "host=h dbname=test lock_timeout=30s"},
+		{MariaDB, "root@tcp(h:3306)/test", "root@tcp(h:3306)/?lock_wait_timeout=30"},
+		{MySQL, "root:pw@tcp(h:3306)/test?parseTime=true", "root:pw@tcp(h:3306)/?parseTime=true&lock_wait_timeout=30"},
+		{SQLite, "", ""},
+	}
+	for _, tt := range tests {
+		got, err := adminDSN(tt.b, tt.base)
+		if err != nil || got != tt.want {
+			t.Errorf("adminDSN(%s, %q) = %q, %v; want %q", tt.b, tt.base, got, err, tt.want)
+		}
+	}
+}
+
 func TestNewName(t *testing.T) {
 	seen := map[string]bool{}
 	for range 100 {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,12 +131,9 @@ func ForEachSQL(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
 // sqlAdmin returns the connection that creates and drops namespaces on s.
 func (s *server) sqlAdmin(b Backend) (*sqldb.DB, error) {
 	s.adminOnce.Do(func() {
-		dsn := s.dsn
-		if b == MySQL || b == MariaDB {
-			// No default database: the one in the DSN need not exist.
-			if dsn, s.adminErr = mysqlDSN(s.dsn, ""); s.adminErr != nil {
-				return
-			}
+		var dsn string
+		if dsn, s.adminErr = adminDSN(b, s.dsn); s.adminErr != nil {
+			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 		defer cancel()
@@ -205,28 +203,60 @@ func sqliteDSN(path string) string {
 // DSN parameters as run-time parameters). base may be a URL or a
 // keyword/value DSN.
 func postgresDSN(base, schema string) (string, error) {
+	return pgParam(base, "search_path", schema)
+}
+
+// pgParam returns the PostgreSQL DSN base with parameter key set to val.
+func pgParam(base, key, val string) (string, error) {
 	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
 		u, err := url.Parse(base)
 		if err != nil {
 			return "", fmt.Errorf("parse %s: %w", EnvPostgresDSN, err)
 		}
 		q := u.Query()
-		q.Set("search_path", schema)
+		q.Set(key, val)
 		u.RawQuery = q.Encode()
 		return u.String(), nil
 	}
-	if strings.Contains(base, "search_path=") {
-		return "", fmt.Errorf("keyword/value DSN already sets search_path; give a URL instead")
+	if strings.Contains(base, key+"=") {
+		return "", fmt.Errorf("keyword/value DSN already sets %s; give a URL instead", key)
 	}
-	return strings.TrimSpace(base + " search_path=" + schema), nil
+	return strings.TrimSpace(base + " " + key + "=" + val), nil
 }
 
 // mysqlDSN returns base with its database set to db ("" for none).
 func mysqlDSN(base, db string) (string, error) {
+	return mysqlDSNParams(base, db, nil)
+}
+
+// mysqlDSNParams is mysqlDSN that also sets session variables, which
+// go-sql-driver/mysql sends with SET when it connects.
+func mysqlDSNParams(base, db string, params map[string]string) (string, error) {
 	cfg, err := mysql.ParseDSN(base)
 	if err != nil {
 		return "", fmt.Errorf("parse DSN: %w", err)
 	}
 	cfg.DBName = db
+	for k, v := range params {
+		if cfg.Params == nil {
+			cfg.Params = map[string]string{}
+		}
+		cfg.Params[k] = v
+	}
 	return cfg.FormatDSN(), nil
+}
+
+// adminDSN is the DSN of the connection that creates and drops namespaces:
+// the server's DSN without a default database (MySQL, MariaDB) and with a
+// lock timeout, so that a test leaving a transaction open makes its drop fail
+// with an error instead of waiting for ever.
+func adminDSN(b Backend, base string) (string, error) {
+	secs := strconv.Itoa(int(cleanupTimeout / time.Second))
+	switch b {
+	case Postgres:
+		return pgParam(base, "lock_timeout", secs+"s")
+	case MySQL, MariaDB:
+		return mysqlDSNParams(base, "", map[string]string{"lock_wait_timeout": secs})
+	}
+	return base, nil
 }
