@@ -1,0 +1,404 @@
+package meta
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// builder builds the entities of one Register call.
+type builder struct {
+	naming  NamingStrategy
+	old     *registryState
+	pending map[reflect.Type]*Entity
+	order   []*Entity
+	specs   map[*Property]*tagSpec
+	targets map[*Property]reflect.Type // struct type a relation points at
+	tables  map[string]string
+	probs   []Problem
+}
+
+func newBuilder(n NamingStrategy, old *registryState) *builder {
+	b := &builder{
+		naming:  n,
+		old:     old,
+		pending: map[reflect.Type]*Entity{},
+		specs:   map[*Property]*tagSpec{},
+		targets: map[*Property]reflect.Type{},
+		tables:  make(map[string]string, len(old.tables)),
+	}
+	for k, v := range old.tables {
+		b.tables[k] = v
+	}
+	return b
+}
+
+func (b *builder) problem(entity, field, msg string) {
+	b.probs = append(b.probs, Problem{Entity: entity, Field: field, Msg: msg})
+}
+
+func (b *builder) problemf(e *Entity, field, format string, args ...any) {
+	b.problem(e.Name, field, fmt.Sprintf(format, args...))
+}
+
+// fieldRec is a struct field found while flattening embedded structs.
+type fieldRec struct {
+	sf    reflect.StructField
+	index []int
+	steps []pathStep
+	depth int
+}
+
+// build creates the entity for t with its scalar properties and the
+// unresolved relation properties.
+func (b *builder) build(t reflect.Type) {
+	e := &Entity{Type: t, PtrType: reflect.PointerTo(t), Name: t.Name()}
+	b.pending[t] = e
+	b.order = append(b.order, e)
+	if e.Name == "" {
+		e.Name = t.String()
+		b.problemf(e, "", "an entity must be a named struct type")
+	}
+	if other, ok := b.old.byName[e.Name]; ok {
+		b.problemf(e, "", "entity name %s is already used by %s", e.Name, other.Type)
+	}
+	for _, o := range b.order[:len(b.order)-1] {
+		if o.Name == e.Name {
+			b.problemf(e, "", "entity name %s is used by both %s and %s", e.Name, o.Type, t)
+		}
+	}
+	e.Table = b.tableName(e)
+	if e.Table != "" {
+		if msg := checkIdent(e.Table, true); msg != "" {
+			b.problemf(e, "", "table name %q %s", e.Table, msg)
+		} else if used, ok := b.tables[e.Table]; ok {
+			b.problemf(e, "", "table %q is already used by %s", e.Table, used)
+		} else {
+			b.tables[e.Table] = "entity " + e.Name
+		}
+	}
+
+	var recs []fieldRec
+	b.collect(e, t, nil, nil, 0, map[reflect.Type]bool{t: true}, &recs)
+	recs = b.shadow(e, recs)
+
+	e.byName = map[string]*Property{}
+	e.byField = map[string]*Property{}
+	for _, fr := range recs {
+		p := b.property(e, fr)
+		if p == nil {
+			continue
+		}
+		if other, ok := e.byName[p.Name]; ok {
+			b.problemf(e, p.Field, "property name %q is also used by %s", p.Name, other.Field)
+			continue
+		}
+		e.byName[p.Name] = p
+		e.byField[p.Field] = p
+		e.Props = append(e.Props, p)
+	}
+	b.finishKeys(e)
+}
+
+func (b *builder) tableName(e *Entity) (name string) {
+	t := e.Type
+	var tn TableNamer
+	switch {
+	case t.Implements(reflect.TypeFor[TableNamer]()):
+		tn, _ = reflect.Zero(t).Interface().(TableNamer)
+	case e.PtrType.Implements(reflect.TypeFor[TableNamer]()):
+		tn, _ = reflect.New(t).Interface().(TableNamer)
+	}
+	if tn == nil {
+		return b.naming.TableName(e.Name)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			b.problemf(e, "", "TableName panicked: %v", r)
+			name = ""
+		}
+	}()
+	return tn.TableName()
+}
+
+// collect walks the fields of t, flattening anonymous embedded structs.
+func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathStep, depth int, seen map[reflect.Type]bool, out *[]fieldRec) {
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("orm")
+		idx := append(append([]int(nil), index...), i)
+		if strings.TrimSpace(tag) == "-" {
+			continue
+		}
+		if sf.Anonymous {
+			et := sf.Type
+			isPtr := et.Kind() == reflect.Pointer
+			if isPtr {
+				et = et.Elem()
+			}
+			if _, coll := isCollection(et); et.Kind() == reflect.Struct && !coll && isEntityCandidate(et) && !strings.Contains(tag, ":") {
+				if seen[et] {
+					b.problemf(e, sf.Name, "embedded struct %s embeds itself", et)
+					continue
+				}
+				if tag != "" {
+					b.problemf(e, sf.Name, "tag on an embedded struct is not supported (tag its fields)")
+				}
+				st := append([]pathStep(nil), steps...)
+				st = append(st, pathStep{offset: sf.Offset, deref: isPtr, typ: et})
+				seen[et] = true
+				b.collect(e, et, idx, st, depth+1, seen, out)
+				delete(seen, et)
+				continue
+			}
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		st := append(append([]pathStep(nil), steps...), pathStep{offset: sf.Offset})
+		*out = append(*out, fieldRec{sf: sf, index: idx, steps: st, depth: depth})
+	}
+}
+
+// shadow applies Go's promotion rule: a shallower field hides deeper ones
+// with the same name; fields at the same depth collide.
+func (b *builder) shadow(e *Entity, recs []fieldRec) []fieldRec {
+	minDepth := map[string]int{}
+	count := map[string]int{}
+	for _, fr := range recs {
+		d, ok := minDepth[fr.sf.Name]
+		if !ok || fr.depth < d {
+			minDepth[fr.sf.Name] = fr.depth
+			count[fr.sf.Name] = 0
+			d = fr.depth
+		}
+		if fr.depth == d {
+			count[fr.sf.Name]++
+		}
+	}
+	out := recs[:0:0]
+	reported := map[string]bool{}
+	for _, fr := range recs {
+		name := fr.sf.Name
+		if fr.depth != minDepth[name] {
+			continue
+		}
+		if count[name] > 1 {
+			if !reported[name] {
+				reported[name] = true
+				b.problemf(e, name, "field is ambiguous: %d embedded structs at the same depth declare it", count[name])
+			}
+			continue
+		}
+		out = append(out, fr)
+	}
+	return out
+}
+
+// allowed tag options per property shape.
+var (
+	scalarOpts   = optSet("pk", "autoincrement", "column", "nullable", "notnull", "unique", "index", "default", "type", "length", "precision", "scale", "version", "hidden")
+	toOneOpts    = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate")
+	oneOwnOpts   = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "orphanRemoval")
+	inverseOpts  = optSet("mappedBy", "cascade", "orphanRemoval", "hidden")
+	manyOwnOpts  = optSet("inversedBy", "pivot", "pivotJoinColumn", "pivotInverseJoinColumn", "cascade", "hidden")
+	manyInvOpts  = optSet("mappedBy", "cascade", "hidden")
+	relationOpts = optSet("mappedBy", "inversedBy", "joinColumn", "pivot", "pivotJoinColumn", "pivotInverseJoinColumn", "cascade", "orphanRemoval", "onDelete", "onUpdate")
+)
+
+func optSet(keys ...string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+func (b *builder) checkOpts(e *Entity, field string, spec *tagSpec, allowed map[string]bool, what string) {
+	for _, k := range sortedKeys(spec.seen) {
+		if !allowed[k] {
+			b.problemf(e, field, "tag option %q is not valid on %s", k, what)
+		}
+	}
+}
+
+// property builds one property; it returns nil when the field is skipped
+// or too broken to keep.
+func (b *builder) property(e *Entity, fr fieldRec) *Property {
+	sf := fr.sf
+	spec, msgs := parseTag(sf.Tag.Get("orm"))
+	for _, m := range msgs {
+		b.problemf(e, sf.Name, "%s", m)
+	}
+	if spec.skip {
+		return nil
+	}
+	p := &Property{
+		Entity: e,
+		Name:   b.naming.PropertyName(sf.Name),
+		Field:  sf.Name,
+		Index:  fr.index,
+		Type:   sf.Type,
+		rkind:  sf.Type.Kind(),
+		Hidden: spec.hidden,
+	}
+	p.direct = true
+	for _, s := range fr.steps {
+		p.Offset += s.offset
+		if s.deref {
+			p.direct = false
+		}
+	}
+	if !p.direct {
+		p.Offset = 0
+		p.steps = fr.steps
+	}
+
+	ft := sf.Type
+	if elem, ok := isCollection(ft); ok {
+		p.BaseType = elem
+		if !spec.hasRel || !spec.rel.IsToMany() {
+			b.problemf(e, sf.Name, `a rel.Collection needs orm:"1:m,mappedBy=..." or orm:"m:n"`)
+			return nil
+		}
+		if elem.Kind() != reflect.Pointer || !isEntityCandidate(elem.Elem()) {
+			b.problemf(e, sf.Name, "a rel.Collection must hold pointers to entity structs, not %s", elem)
+			return nil
+		}
+		return b.relationProp(e, p, &spec, elem.Elem())
+	}
+	lt, isLogical := logicalType(spec.typ)
+	isJSON := isLogical && lt == TypeJSON
+	if ft.Kind() == reflect.Pointer && isEntityCandidate(ft.Elem()) && !isJSON {
+		if spec.hasRel && spec.rel.IsToMany() {
+			b.problemf(e, sf.Name, "%s needs a rel.Collection field, not %s", spec.rel, ft)
+			return nil
+		}
+		if !spec.hasRel {
+			spec.rel = ManyToOne
+		}
+		p.BaseType = ft.Elem()
+		return b.relationProp(e, p, &spec, ft.Elem())
+	}
+	if spec.hasRel {
+		want := "a pointer to an entity struct"
+		if spec.rel.IsToMany() {
+			want = "a rel.Collection of pointers to entity structs"
+		}
+		b.problemf(e, sf.Name, "%s needs %s, not %s", spec.rel, want, ft)
+		return nil
+	}
+	return b.scalarProp(e, p, &spec)
+}
+
+func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
+	b.checkOpts(e, p.Field, spec, scalarOpts, "a scalar field")
+	si, err := classifyScalar(p.Type, spec)
+	if err != nil {
+		b.problemf(e, p.Field, "%v", err)
+		return nil
+	}
+	p.Kind = Scalar
+	p.BaseType = si.base
+	p.ColumnType = si.colType
+	p.SQLType = si.sqlType
+	p.Wrap = si.wrap
+	p.Codec = si.codec
+	p.Unsigned = si.unsigned
+	p.PK = spec.pk
+	p.Nullable = (si.wrap != WrapNone || spec.nullable) && !spec.notNull
+	p.Unique, p.UniqueGroup = spec.unique, spec.uniqueName
+	p.Indexed, p.IndexName = spec.index, spec.indexName
+	p.Default, p.HasDefault = spec.def, spec.hasDefault
+	p.Length, p.Precision, p.Scale = spec.length, spec.precision, spec.scale
+	p.Version = spec.version
+	p.Column = spec.column
+	if p.Column == "" {
+		p.Column = b.naming.ColumnName(p.Name)
+	}
+	if msg := checkIdent(p.Column, false); msg != "" {
+		b.problemf(e, p.Field, "column name %q %s", p.Column, msg)
+	}
+	b.checkIndexNames(e, p)
+	if p.SQLType != "" {
+		if msg := checkSQLType(p.SQLType); msg != "" {
+			b.problemf(e, p.Field, "type %q %s", p.SQLType, msg)
+		}
+	}
+	if p.HasDefault {
+		if msg := checkDefault(p.Default); msg != "" {
+			b.problemf(e, p.Field, "default %q %s", p.Default, msg)
+		}
+	}
+	if p.PK && p.Nullable {
+		b.problemf(e, p.Field, "a primary key cannot be nullable")
+	}
+	if spec.length > 0 && p.ColumnType != TypeString && p.ColumnType != TypeBytes {
+		b.problemf(e, p.Field, "length applies to string and bytes columns, not %s", p.ColumnType)
+	}
+	if spec.scale > 0 && spec.precision == 0 {
+		b.problemf(e, p.Field, "scale needs precision")
+	}
+	if spec.autoInc != nil {
+		p.AutoIncrement = *spec.autoInc
+		p.autoIncSet = true
+		if !p.PK {
+			b.problemf(e, p.Field, "autoincrement applies to a primary key")
+		} else if p.AutoIncrement && !isIntType(p) {
+			b.problemf(e, p.Field, "autoincrement needs an integer primary key, not %s", p.Type)
+		}
+	}
+	if p.Version {
+		if (!isIntType(p) && p.ColumnType != TypeTime) || p.Wrap != WrapNone {
+			b.problemf(e, p.Field, "version needs a non-nullable integer or time.Time field, not %s", p.Type)
+		} else if e.Version != nil {
+			b.problemf(e, p.Field, "only one version property per entity (%s is one)", e.Version.Field)
+		} else {
+			e.Version = p
+		}
+	}
+	return p
+}
+
+func isIntType(p *Property) bool {
+	switch p.ColumnType {
+	case TypeInt16, TypeInt32, TypeInt64:
+		return p.Wrap == WrapNone && p.Codec == CodecPlain
+	}
+	return false
+}
+
+func (b *builder) checkIndexNames(e *Entity, p *Property) {
+	for _, n := range []string{p.UniqueGroup, p.IndexName} {
+		if n == "" {
+			continue
+		}
+		if msg := checkIdent(n, false); msg != "" {
+			b.problemf(e, p.Field, "index name %q %s", n, msg)
+		}
+	}
+}
+
+// finishKeys collects primary keys and applies the auto-increment default.
+func (b *builder) finishKeys(e *Entity) {
+	for _, p := range e.Props {
+		if p.PK {
+			e.PK = append(e.PK, p)
+		}
+	}
+	switch {
+	case len(e.PK) == 0:
+		b.problemf(e, "", `no primary key (tag a field orm:"pk")`)
+	case len(e.PK) == 1:
+		p := e.PK[0]
+		if isIntType(p) && !p.autoIncSet {
+			p.AutoIncrement = true
+		}
+	default:
+		for _, p := range e.PK {
+			if p.AutoIncrement {
+				b.problemf(e, p.Field, "autoincrement is not supported on a composite primary key")
+			}
+		}
+	}
+}
