@@ -53,7 +53,8 @@ func NewRegistry(opts ...Option) *Registry {
 func (r *Registry) Naming() NamingStrategy { return r.naming }
 
 // Register adds entities, given as struct values or pointers to structs
-// (Author{} or (*Author)(nil)). Types already registered are skipped.
+// (Author{} or (*Author)(nil)) or as their reflect.Type. Types already
+// registered are skipped.
 // Entities that refer to each other must be registered in the same call
 // (or targets first). On any problem it returns a *DefinitionError listing
 // every problem of every entity, and registers nothing.
