@@ -44,7 +44,8 @@
 //	unique, unique=name   unique constraint; fields with the same name form one
 //	index, index=name     plain index; same grouping
 //	default=expr          SQL default expression, written verbatim
-//	type=t                a logical type (text, date, decimal, uuid, json, ...) or an SQL type
+//	type=t                a logical type (text, date, uuid, json, decimal(10,2), varchar(20), ...)
+//	                      or any other SQL type, written verbatim
 //	length=N precision=N scale=N
 //	version               optimistic-lock counter (integer or time.Time)
 //	hidden                never serialized

@@ -133,6 +133,8 @@ type Kitchen struct {
 	Amount    float64        `orm:"precision=10,scale=2"`
 	Amount2   string         `orm:"type=decimal(12,3)"`
 	Code      string         `orm:"length=8,column=kcode"`
+	Short     string         `orm:"type=varchar(20)"`
+	Geo       string         `orm:"type=geometry(point,4326)"`
 	ignored   int
 	Skipped   chan int `orm:"-"`
 	Seen      int      `orm:"default=0,index=ix_seen"`

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,7 +162,11 @@ func classifyScalar(ft reflect.Type, spec *tagSpec) (scalarInfo, error) {
 	si.base = t
 	logical, isLogical := logicalType(spec.typ)
 	if spec.typ != "" && !isLogical {
-		si.sqlType = spec.typ
+		if lt, ok := parameterizedType(spec); ok {
+			logical, isLogical = lt, true
+		} else {
+			si.sqlType = spec.typ
+		}
 	}
 	if isLogical && logical == TypeJSON {
 		si.colType = TypeJSON
@@ -205,4 +210,43 @@ func classifyScalar(ft reflect.Type, spec *tagSpec) (scalarInfo, error) {
 		si.colType = TypeDecimal
 	}
 	return si, nil
+}
+
+// parameterizedType reads type=decimal(10,2), type=numeric(8) and
+// type=varchar(20) / string(20) into the logical type with its precision,
+// scale or length (unless given by their own tag options), so dialects can
+// render them. Other parameterized types stay verbatim SQL types.
+func parameterizedType(spec *tagSpec) (ColumnType, bool) {
+	name, args, ok := strings.Cut(spec.typ, "(")
+	if !ok || !strings.HasSuffix(args, ")") {
+		return TypeUnknown, false
+	}
+	lt, ok := logicalType(strings.TrimSpace(name))
+	if !ok {
+		return TypeUnknown, false
+	}
+	var nums []int
+	for _, a := range strings.Split(strings.TrimSuffix(args, ")"), ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(a))
+		if err != nil || n < 0 {
+			return TypeUnknown, false
+		}
+		nums = append(nums, n)
+	}
+	switch {
+	case lt == TypeDecimal && len(nums) <= 2:
+		if spec.precision == 0 {
+			spec.precision = nums[0]
+			if len(nums) == 2 {
+				spec.scale = nums[1]
+			}
+		}
+	case lt == TypeString && len(nums) == 1:
+		if spec.length == 0 {
+			spec.length = nums[0]
+		}
+	default:
+		return TypeUnknown, false
+	}
+	return lt, true
 }

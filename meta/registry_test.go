@@ -153,7 +153,9 @@ func TestScalarProperties(t *testing.T) {
 		"Meta":      {"meta", meta.TypeJSON, false, meta.WrapNone, meta.CodecJSON, ""},
 		"List":      {"list", meta.TypeJSON, true, meta.WrapNone, meta.CodecJSON, ""},
 		"Amount":    {"amount", meta.TypeDecimal, false, meta.WrapNone, meta.CodecPlain, ""},
-		"Amount2":   {"amount2", meta.TypeString, false, meta.WrapNone, meta.CodecPlain, "decimal(12,3)"},
+		"Amount2":   {"amount2", meta.TypeDecimal, false, meta.WrapNone, meta.CodecPlain, ""},
+		"Short":     {"short", meta.TypeString, false, meta.WrapNone, meta.CodecPlain, ""},
+		"Geo":       {"geo", meta.TypeString, false, meta.WrapNone, meta.CodecPlain, "geometry(point,4326)"},
 		"Code":      {"kcode", meta.TypeString, false, meta.WrapNone, meta.CodecPlain, ""},
 		"Seen":      {"seen", meta.TypeInt64, false, meta.WrapNone, meta.CodecPlain, ""},
 		"Secret":    {"secret", meta.TypeString, false, meta.WrapNone, meta.CodecPlain, ""},
@@ -182,6 +184,12 @@ func TestScalarProperties(t *testing.T) {
 	}
 	if p := mustProp(t, k, "Amount"); p.Precision != 10 || p.Scale != 2 {
 		t.Errorf("Amount precision/scale = %d/%d", p.Precision, p.Scale)
+	}
+	if p := mustProp(t, k, "Amount2"); p.Precision != 12 || p.Scale != 3 {
+		t.Errorf("Amount2 precision/scale = %d/%d", p.Precision, p.Scale)
+	}
+	if p := mustProp(t, k, "Short"); p.Length != 20 {
+		t.Errorf("Short length = %d", p.Length)
 	}
 	if p := mustProp(t, k, "Code"); p.Length != 8 {
 		t.Errorf("Code length = %d", p.Length)
