@@ -1,0 +1,42 @@
+// Package qb is unitorm's Knex-style query builder and its dialect-neutral
+// query model.
+//
+// Conditions are built from MikroORM-style filter objects (Cond, And, Or,
+// Not and the operator constructors Eq, In, Like, ...) or with the fluent
+// Where methods, and are normalized into a small exported tree (Compare,
+// Logical, Not, RawExpr, ExistsExpr, AggCompare) that other layers walk:
+// the EntityManager rewrites field names with MapFields, and the MongoDB
+// driver renders the same tree to bson.
+//
+// Statements (SelectQuery, InsertQuery, UpdateQuery, DeleteQuery,
+// TruncateQuery) are values: every method returns a new builder, so a base
+// query can be reused for several derived queries without one leaking into
+// another. The first error is kept and returned by ToSQL or the run methods.
+//
+// ToSQL renders for one dialect.Dialect. Values are always bound parameters,
+// identifiers are validated and quoted, and what differs between databases is
+// asked of the dialect's capabilities, never of its name. Notable choices:
+//
+//   - $like is case-sensitive on every database: LIKE on PostgreSQL, LIKE with
+//     the dialect's binary collation on MySQL/MariaDB, and GLOB with a
+//     translated pattern where neither exists (SQLite).
+//   - $ilike is case-insensitive for non-ASCII letters too: ILIKE, LIKE with the
+//     dialect's case-insensitive collation, or the dialect's fold function
+//     applied to both sides (SQLite's unitorm_fold, registered by sqldb).
+//   - LIKE patterns use the dialect's escape character (backslash), written
+//     out as an explicit ESCAPE clause.
+//   - ORDER BY ... NULLS FIRST/LAST is emulated where missing with
+//     (col IS NULL) before the column, which keeps the column's own direction.
+//   - Row locks (FOR UPDATE/SHARE, SKIP LOCKED, NOWAIT) are left out on a
+//     database without row locks (SQLite locks the whole database for writing).
+//   - An empty IN list renders as 1=0 (NOT IN as 1=1); an OFFSET without LIMIT
+//     gets LIMIT 9223372036854775807, which every supported database accepts.
+//
+// Raw fragments (Raw, WhereRaw, ...) bind values with ? and quote identifiers
+// with ??; \? writes a literal question mark. Any squirrel.Sqlizer is accepted
+// where a raw fragment or subquery is, with squirrel's own placeholder rules.
+//
+// The run methods (Exec, Scan, Rows, First, Count) take a context and a
+// Runner, such as sqldb.DB, and are meant for queries that are not about
+// entities.
+package qb
