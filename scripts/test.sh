@@ -38,7 +38,7 @@ if port_open 3306; then
 	fi
 fi
 for v in UNITORM_PG_DSN UNITORM_MYSQL_DSN UNITORM_MARIADB_DSN UNITORM_MONGO_URI UNITORM_REQUIRE UNITORM_DOCKER; do
-	[ -n "${!v:-}" ] || echo "scripts/test.sh: $v is unset"
+	printf 'scripts/test.sh:   %-20s %s\n' "$v" "${!v:-(unset)}"
 done
 
 # In workspace mode ./... stops at nested modules, so each module is named.
