@@ -1,0 +1,1 @@
+-- error: qb: unsupported by dialect: $overlap (array operators) on mariadb

@@ -1,0 +1,2 @@
+SELECT * FROM `book`
+-- args:

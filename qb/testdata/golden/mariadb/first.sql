@@ -1,0 +1,2 @@
+SELECT * FROM `book` ORDER BY `id` ASC LIMIT 1
+-- args:

@@ -1,0 +1,2 @@
+INSERT INTO `counter` () VALUES ()
+-- args:

@@ -1,0 +1,2 @@
+INSERT INTO `book` (`title`, `created`) VALUES (?, (CURRENT_TIMESTAMP))
+-- args: "A"

@@ -1,0 +1,2 @@
+INSERT INTO `book` (`title`) VALUES (?) RETURNING `id`, `title`
+-- args: "A"

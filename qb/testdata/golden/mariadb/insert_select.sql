@@ -1,0 +1,2 @@
+INSERT INTO `archive` (`id`, `title`) SELECT `id`, `title` FROM `book` WHERE `price` < ?
+-- args: 1

@@ -1,0 +1,2 @@
+SELECT * FROM `book` AS `b` CROSS JOIN `tag` AS `t`
+-- args:

@@ -1,0 +1,2 @@
+SELECT * FROM `book` ORDER BY length(`title`) DESC
+-- args:

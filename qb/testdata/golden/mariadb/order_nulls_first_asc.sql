@@ -1,0 +1,2 @@
+SELECT * FROM `book` ORDER BY (`price` IS NULL) DESC, `price` ASC
+-- args:

@@ -1,0 +1,2 @@
+SELECT coalesce(title, ?) FROM `book`
+-- args: "none"

@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE `id` NOT IN (?, ?)
+-- args: 1 2

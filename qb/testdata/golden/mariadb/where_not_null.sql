@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE `deleted_at` IS NOT NULL
+-- args:

@@ -1,0 +1,2 @@
+SELECT count(*) FROM `book` WHERE `a` = ?
+-- args: 1

@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE `id` = ? FOR UPDATE
+-- args: 1

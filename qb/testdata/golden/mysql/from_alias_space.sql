@@ -1,0 +1,2 @@
+SELECT `a`.`id` FROM `author` AS `a`
+-- args:

@@ -1,0 +1,2 @@
+SELECT * FROM `book` AS `b` LEFT JOIN `author` AS `a` ON `a`.`active` = ? AND `a`.`id` = `b`.`author_id`
+-- args: true

@@ -1,0 +1,1 @@
+-- error: qb: unsupported by dialect: FULL JOIN on mysql

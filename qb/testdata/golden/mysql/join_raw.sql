@@ -1,0 +1,2 @@
+SELECT * FROM `book` AS `b` NATURAL JOIN `book_extra`
+-- args:

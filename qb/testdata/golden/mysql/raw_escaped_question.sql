@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE data ? 'key' AND id = ?
+-- args: 1

@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE price > ? * 2
+-- args: 5

@@ -1,0 +1,2 @@
+SELECT DISTINCT `author_id` FROM `book`
+-- args:

@@ -1,0 +1,2 @@
+UPDATE `book` SET `updated` = (CURRENT_TIMESTAMP) WHERE `updated` IS NULL
+-- args:

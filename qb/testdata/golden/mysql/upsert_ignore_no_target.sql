@@ -1,0 +1,2 @@
+INSERT IGNORE INTO `book` (`isbn`, `title`) VALUES (?, ?)
+-- args: "1" "A"

@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "price" = (SELECT max("price") FROM "book")
+-- args:

@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "title" ~ $1
+-- args: "^A.*z$"

@@ -1,0 +1,2 @@
+SELECT count(*) FROM "book" WHERE "a" = $1
+-- args: 1

@@ -1,0 +1,2 @@
+INSERT INTO "counter" DEFAULT VALUES
+-- args:

@@ -1,0 +1,2 @@
+INSERT INTO "book" ("title") VALUES ($1) RETURNING "id", "title"
+-- args: "A"

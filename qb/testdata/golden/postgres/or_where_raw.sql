@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "a" = $1 OR ("b" = $2)
+-- args: 1 2

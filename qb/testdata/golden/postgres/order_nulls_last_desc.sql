@@ -1,0 +1,2 @@
+SELECT * FROM "book" ORDER BY "price" DESC NULLS LAST
+-- args:

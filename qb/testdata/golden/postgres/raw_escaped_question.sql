@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE data ? 'key' AND id = $1
+-- args: 1

@@ -1,0 +1,2 @@
+SELECT "price" + $1 FROM "book"
+-- args: 1

@@ -1,0 +1,2 @@
+SELECT upper("title") AS "up" FROM "book"
+-- args:

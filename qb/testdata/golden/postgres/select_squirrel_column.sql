@@ -1,0 +1,2 @@
+SELECT coalesce(title, $1) FROM "book"
+-- args: "none"

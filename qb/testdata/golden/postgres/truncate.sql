@@ -1,0 +1,2 @@
+TRUNCATE TABLE "book"
+-- args:

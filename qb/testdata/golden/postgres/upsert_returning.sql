@@ -1,0 +1,2 @@
+INSERT INTO "book" ("isbn", "title") VALUES ($1, $2) ON CONFLICT ("isbn") DO UPDATE SET "title" = EXCLUDED."title" RETURNING "id"
+-- args: "1" "A"

@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "title" ILIKE $1 ESCAPE '\'
+-- args: "the %"

@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "id" IN ($1, $2)
+-- args: 4 5

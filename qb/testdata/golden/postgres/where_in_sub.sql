@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "author_id" IN (SELECT "author_id" FROM "book" WHERE "price" > $1)
+-- args: 10

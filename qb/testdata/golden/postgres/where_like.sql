@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "title" LIKE $1 ESCAPE '\'
+-- args: "The %"

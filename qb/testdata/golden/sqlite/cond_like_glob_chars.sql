@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "title" GLOB ?
+-- args: "[[][*][?]]%_*"

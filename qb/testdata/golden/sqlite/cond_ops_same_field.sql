@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "price" >= ? AND "price" < ?
+-- args: 10 20

@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "id" = ?
+-- args: 1

@@ -1,0 +1,2 @@
+SELECT lower(title) AS "t" FROM "book" GROUP BY lower(title)
+-- args:

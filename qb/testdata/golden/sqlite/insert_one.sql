@@ -1,0 +1,2 @@
+INSERT INTO "book" ("title", "price") VALUES (?, ?)
+-- args: "A" 10

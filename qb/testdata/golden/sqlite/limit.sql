@@ -1,0 +1,2 @@
+SELECT * FROM "book" LIMIT 10
+-- args:

@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "a" = ? OR ("b" = ?)
+-- args: 1 2

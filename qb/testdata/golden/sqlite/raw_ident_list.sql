@@ -1,0 +1,2 @@
+SELECT "a"."id", "a"."name" FROM "author" AS "a"
+-- args:

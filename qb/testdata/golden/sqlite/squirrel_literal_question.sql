@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE data ? 'k' AND id = ?
+-- args: 7

@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE "author_id" IN (SELECT id FROM author WHERE name = ?)
+-- args: "x"

@@ -1,0 +1,2 @@
+UPDATE "book" SET "price" = ? WHERE "id" = ? RETURNING "id", "price"
+-- args: 5 1

@@ -1,0 +1,2 @@
+UPDATE "book" SET "title" = ?, "price" = ? WHERE "id" = ?
+-- args: "B" <nil> 1

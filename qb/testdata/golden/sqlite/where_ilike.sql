@@ -1,0 +1,2 @@
+SELECT * FROM "book" WHERE unitorm_fold("title") LIKE unitorm_fold(?) ESCAPE '\'
+-- args: "the %"

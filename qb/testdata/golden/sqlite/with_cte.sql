@@ -1,0 +1,2 @@
+WITH "cheap" AS (SELECT * FROM "book" WHERE "price" < ?) SELECT * FROM "cheap"
+-- args: 5
