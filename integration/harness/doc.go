@@ -28,7 +28,7 @@
 // [DB], [DSN] and [NewTarget] create a fresh namespace for the calling test
 // and remove it when the test ends: a schema on PostgreSQL (reached through
 // search_path), a database on MySQL and MariaDB, a file on SQLite and a
-// database on MongoDB ([Mongo]). Tests that use different namespaces can run
+// database on MongoDB ([MongoDB]). Tests that use different namespaces can run
 // in parallel.
 //
 // A test binary that uses the package should call [Main] from its TestMain so
