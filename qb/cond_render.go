@@ -322,7 +322,7 @@ func (r *renderer) like(field string, ci bool, pattern any) error {
 		// No case-sensitive LIKE (SQLite): GLOB is case-sensitive; translate
 		// the pattern, which must therefore be a literal.
 		s, ok := stringOf(pattern)
-		if !ok {
+		if _, _, err := scalarValue(pattern); !ok || err != nil {
 			return unsupported(r.d, "case-sensitive $like with a pattern that is not a string")
 		}
 		r.name(field)

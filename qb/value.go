@@ -134,10 +134,14 @@ func describe(v any) string {
 	return reflect.TypeOf(v).String()
 }
 
-// stringOf returns the string in v if v's kind is string.
+// stringOf returns the string in v if v is a value (not a ColRef) whose
+// kind is string.
 func stringOf(v any) (string, bool) {
-	if s, ok := v.(string); ok {
-		return s, true
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case ColRef:
+		return "", false
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.String {
