@@ -330,6 +330,11 @@ func (r *renderer) like(field string, ci bool, pattern any) error {
 		r.bind(likeToGlob(s, esc))
 		return nil
 	}
+	// Case-insensitive: ILIKE; else the dialect's Unicode fold function on
+	// both sides; else lower() on both sides compared under the binary
+	// collation, which (unlike MySQL's *_general_ci) keeps accents apart as
+	// ILIKE does; else the case-insensitive collation; else plain lower().
+	cs, ciColl, fold := r.d.CaseSensitiveCollation(), r.d.CaseInsensitiveCollation(), r.d.FoldFunc()
 	switch {
 	case r.d.Has(dialect.ILike):
 		r.name(field)
@@ -337,15 +342,14 @@ func (r *renderer) like(field string, ci bool, pattern any) error {
 		if err := r.value(pattern, true); err != nil {
 			return err
 		}
-	case r.d.CaseInsensitiveCollation() != "":
+	case fold == "" && cs == "" && ciColl != "":
 		r.name(field)
 		r.raw(" LIKE ")
 		if err := r.value(pattern, true); err != nil {
 			return err
 		}
-		r.raw(" COLLATE " + r.d.CaseInsensitiveCollation())
+		r.raw(" COLLATE " + ciColl)
 	default:
-		fold := r.d.FoldFunc()
 		if fold == "" {
 			fold = "lower"
 		}
@@ -356,6 +360,9 @@ func (r *renderer) like(field string, ci bool, pattern any) error {
 			return err
 		}
 		r.raw(")")
+		if fold == "lower" && cs != "" {
+			r.raw(" COLLATE " + cs)
+		}
 	}
 	escape()
 	return nil

@@ -20,9 +20,11 @@
 //   - $like is case-sensitive on every database: LIKE on PostgreSQL, LIKE with
 //     the dialect's binary collation on MySQL/MariaDB, and GLOB with a
 //     translated pattern where neither exists (SQLite).
-//   - $ilike is case-insensitive for non-ASCII letters too: ILIKE, LIKE with the
-//     dialect's case-insensitive collation, or the dialect's fold function
-//     applied to both sides (SQLite's unitorm_fold, registered by sqldb).
+//   - $ilike is case-insensitive for non-ASCII letters too, and, like
+//     PostgreSQL's ILIKE, accent-sensitive: ILIKE on PostgreSQL; the dialect's
+//     fold function on both sides on SQLite (unitorm_fold, registered by
+//     sqldb); lower() on both sides under the binary collation on MySQL and
+//     MariaDB (their utf8mb4_general_ci would also match 'Ärger' with 'arger').
 //   - LIKE patterns use the dialect's escape character (backslash), written
 //     out as an explicit ESCAPE clause.
 //   - ORDER BY ... NULLS FIRST/LAST is emulated where missing with

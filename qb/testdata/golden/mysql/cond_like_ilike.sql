@@ -1,2 +1,2 @@
-SELECT * FROM `book` WHERE `name` LIKE ? COLLATE utf8mb4_general_ci ESCAPE '\\' AND `title` LIKE ? COLLATE utf8mb4_bin ESCAPE '\\'
+SELECT * FROM `book` WHERE lower(`name`) LIKE lower(?) COLLATE utf8mb4_bin ESCAPE '\\' AND `title` LIKE ? COLLATE utf8mb4_bin ESCAPE '\\'
 -- args: "%ärger%" "A_c%"

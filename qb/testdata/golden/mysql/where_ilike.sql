@@ -1,2 +1,2 @@
-SELECT * FROM `book` WHERE `title` LIKE ? COLLATE utf8mb4_general_ci ESCAPE '\\'
+SELECT * FROM `book` WHERE lower(`title`) LIKE lower(?) COLLATE utf8mb4_bin ESCAPE '\\'
 -- args: "the %"
