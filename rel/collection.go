@@ -52,6 +52,9 @@ type AnyCollection interface {
 	// IsDirty reports whether anything was added or removed, or the content
 	// replaced, since the last load or flush.
 	IsDirty() bool
+	// AddAny and RemoveAny are Add and Remove for one item of unknown type.
+	AddAny(item any) error
+	RemoveAny(item any) error
 }
 
 var _ AnyCollection = (*Collection[int])(nil)
@@ -304,4 +307,26 @@ func equalSlow[T any](a, b T) bool {
 		return av.Equal(bv)
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+// AddAny is Add for code that does not know T. It fails, changing nothing,
+// when item is not a T.
+func (c *Collection[T]) AddAny(item any) error {
+	v, ok := item.(T)
+	if !ok {
+		return fmt.Errorf("rel: collection item is %T, want %s", item, reflect.TypeFor[T]())
+	}
+	c.Add(v)
+	return nil
+}
+
+// RemoveAny is Remove for code that does not know T. It fails, changing
+// nothing, when item is not a T.
+func (c *Collection[T]) RemoveAny(item any) error {
+	v, ok := item.(T)
+	if !ok {
+		return fmt.Errorf("rel: collection item is %T, want %s", item, reflect.TypeFor[T]())
+	}
+	c.Remove(v)
+	return nil
 }
