@@ -1,0 +1,188 @@
+package schema
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/meta"
+)
+
+// DB is what the runners need of a database: *sqldb.DB is one. When it also
+// has BeginTx (as *sql.DB) statements run in one transaction where the
+// dialect has transactional DDL; when it has Conn they run on one
+// connection, so that session settings such as foreign-key checks hold for
+// all of them.
+type DB interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	Dialect() dialect.Dialect
+}
+
+type txBeginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+type connGetter interface {
+	Conn(ctx context.Context) (*sql.Conn, error)
+}
+
+// CreateSQL returns the statements creating the tables of entities (and
+// their pivot tables) on dialect d, parents first.
+func CreateSQL(entities []*meta.Entity, d dialect.Dialect, opts ...Option) ([]string, error) {
+	s, err := Build(entities, d, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return s.CreateSQL(d, opts...), nil
+}
+
+// DropSQL returns the statements dropping the tables of entities (and their
+// pivot tables) on dialect d, children first.
+func DropSQL(entities []*meta.Entity, d dialect.Dialect, opts ...Option) ([]string, error) {
+	s, err := Build(entities, d, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return s.DropSQL(d, opts...), nil
+}
+
+// CreateSQL returns the statements creating s on dialect d: each table with
+// its columns, primary key, indexes and the foreign keys to tables already
+// created, parents first; then the foreign keys that close cycles.
+func (s *Schema) CreateSQL(d dialect.Dialect, opts ...Option) []string {
+	st, o := styleOf(d), newOptions(opts)
+	p := createPlan(s.Tables)
+	var out []string
+	for _, t := range p.tables {
+		out = append(out, st.createTable(t, func(fk *ForeignKey) bool { return p.deferred[fk] }, o.ifNotExists))
+		if !st.inlineIndexes {
+			for _, ix := range t.Indexes {
+				out = append(out, st.createIndex(t.Name, ix, o.ifNotExists))
+			}
+		}
+	}
+	if st.alterFK {
+		for _, t := range p.tables {
+			for _, fk := range t.ForeignKeys {
+				if p.deferred[fk] {
+					out = append(out, st.addForeignKey(t.Name, fk))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// DropSQL returns the statements dropping the tables of s on dialect d,
+// children first. Where foreign keys form a cycle, PostgreSQL drops with
+// CASCADE; MySQL, MariaDB and SQLite switch foreign-key checks off around
+// the drops (run the statements on one connection).
+func (s *Schema) DropSQL(d dialect.Dialect, opts ...Option) []string {
+	st, o := styleOf(d), newOptions(opts)
+	p := createPlan(s.Tables)
+	checksOff := !st.dropCascade && len(p.deferred) > 0 && st.fkChecksOff != ""
+	var out []string
+	if checksOff {
+		out = append(out, st.fkChecksOff)
+	}
+	for i := len(p.tables) - 1; i >= 0; i-- {
+		out = append(out, st.dropTable(p.tables[i].Name, o.ifExists))
+	}
+	if checksOff {
+		out = append(out, st.fkChecksOn)
+	}
+	return out
+}
+
+// Create creates the tables of entities on db. With IfNotExists, tables that
+// already exist are left as they are (their missing columns, indexes or
+// foreign keys are not added: that is what Update is for).
+func Create(ctx context.Context, db DB, entities []*meta.Entity, opts ...Option) error {
+	d := db.Dialect()
+	s, err := Build(entities, d, opts...)
+	if err != nil {
+		return err
+	}
+	if newOptions(opts).ifNotExists {
+		existing, err := ListTables(ctx, db)
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, n := range existing {
+			have[n] = true
+		}
+		kept := s.Tables[:0:0]
+		for _, t := range s.Tables {
+			if !have[t.Name] {
+				kept = append(kept, t)
+			}
+		}
+		s.Tables = kept
+	}
+	return Exec(ctx, db, s.CreateSQL(d, opts...))
+}
+
+// Drop drops the tables of entities from db.
+func Drop(ctx context.Context, db DB, entities []*meta.Entity, opts ...Option) error {
+	stmts, err := DropSQL(entities, db.Dialect(), opts...)
+	if err != nil {
+		return err
+	}
+	return Exec(ctx, db, stmts)
+}
+
+// Exec runs statements in order: in one transaction when the dialect has
+// transactional DDL and db can begin one, else on one connection when db
+// can give one, else on db. It stops at the first failure with an
+// *ExecError naming the statement.
+func Exec(ctx context.Context, db DB, stmts []string) error {
+	if len(stmts) == 0 {
+		return nil
+	}
+	if tb, ok := db.(txBeginner); ok && db.Dialect().Has(dialect.TransactionalDDL) && !hasPragma(stmts) {
+		tx, err := tb.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if err := execAll(ctx, tx, stmts); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	}
+	if cg, ok := db.(connGetter); ok {
+		conn, err := cg.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return execAll(ctx, conn, stmts)
+	}
+	return execAll(ctx, db, stmts)
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func execAll(ctx context.Context, ex execer, stmts []string) error {
+	for _, q := range stmts {
+		if _, err := ex.ExecContext(ctx, q); err != nil {
+			return &ExecError{Stmt: q, Err: err}
+		}
+	}
+	return nil
+}
+
+// hasPragma reports whether stmts switch SQLite's foreign-key checks, which
+// SQLite ignores inside a transaction.
+func hasPragma(stmts []string) bool {
+	for _, q := range stmts {
+		if len(q) >= 6 && (q[:6] == "PRAGMA" || q[:6] == "pragma") {
+			return true
+		}
+	}
+	return false
+}

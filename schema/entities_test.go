@@ -1,0 +1,73 @@
+package schema_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/rel"
+)
+
+// The model of the golden tests: 1:m, m:n, a self-reference, the
+// Author.FavouriteBook ↔ Book.Author cycle, a composite key, and unique,
+// index, default, decimal, json, time, uuid and nullable columns.
+
+type Publisher struct {
+	ID      int64  `orm:"pk"`
+	Name    string `orm:"length=100,unique"`
+	Country string `orm:"length=2,default='NL'"`
+}
+
+type Author struct {
+	ID            int64  `orm:"pk"`
+	Name          string `orm:"index"`
+	Email         string `orm:"unique"`
+	Born          *time.Time
+	Active        bool                  `orm:"default=true"`
+	Rating        float32               `orm:"nullable"`
+	Avatar        []byte                `orm:"nullable"`
+	FavouriteBook *Book                 `orm:"m:1,nullable,onDelete=setnull"`
+	Books         rel.Collection[*Book] `orm:"1:m,mappedBy=Author"`
+	Version       int                   `orm:"version,default=1"`
+}
+
+type Book struct {
+	ID        int64          `orm:"pk"`
+	Title     string         `orm:"unique=book_title_author_unique"`
+	Code      string         `orm:"type=uuid"`
+	Price     float64        `orm:"type=decimal(10,2),default=0"`
+	Meta      map[string]any `orm:"type=json,nullable"`
+	Published *time.Time
+	Created   time.Time
+	Author    *Author              `orm:"m:1,unique=book_title_author_unique,onDelete=cascade"`
+	Publisher *Publisher           `orm:"m:1,nullable,onDelete=setnull,onUpdate=cascade"`
+	Tags      rel.Collection[*Tag] `orm:"m:n"`
+}
+
+type Tag struct {
+	ID    int32                 `orm:"pk"`
+	Name  string                `orm:"length=50,unique"`
+	Books rel.Collection[*Book] `orm:"m:n,mappedBy=Tags"`
+}
+
+type Category struct {
+	ID       int64                     `orm:"pk"`
+	Name     string                    `orm:"type=text"`
+	Parent   *Category                 `orm:"m:1,nullable"`
+	Children rel.Collection[*Category] `orm:"1:m,mappedBy=Parent"`
+}
+
+type Edition struct {
+	Isbn   string `orm:"pk,length=13"`
+	Number int32  `orm:"pk,autoincrement=false"`
+	Year   int16
+}
+
+func testRegistry(t testing.TB) *meta.Registry {
+	t.Helper()
+	reg := meta.NewRegistry()
+	if err := reg.Register(Publisher{}, Author{}, Book{}, Tag{}, Category{}, Edition{}); err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	return reg
+}

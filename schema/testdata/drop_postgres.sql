@@ -1,0 +1,13 @@
+DROP TABLE "book_tags" CASCADE;
+
+DROP TABLE "book" CASCADE;
+
+DROP TABLE "author" CASCADE;
+
+DROP TABLE "edition" CASCADE;
+
+DROP TABLE "category" CASCADE;
+
+DROP TABLE "tag" CASCADE;
+
+DROP TABLE "publisher" CASCADE;
