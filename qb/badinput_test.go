@@ -107,7 +107,7 @@ func TestBadInput(t *testing.T) {
 		{"insert maps differ", qb.InsertInto("t").ValuesMap(map[string]any{"a": 1}).ValuesMap(map[string]any{"b": 1}), nil, qb.ErrInvalidQuery, "columns"},
 		{"insert without values", qb.InsertInto("t").Columns("a"), nil, qb.ErrInvalidQuery, "without values"},
 		{"update without set", qb.Update("t").Where(qb.Cond{"a": 1}), nil, qb.ErrInvalidQuery, "sets nothing"},
-		{"increment by NULL", qb.Update("t").Increment("a", nil), nil, qb.ErrInvalidValue, "NULL"},
+		{"increment by NULL", qb.Update("t").Increment("a", nil), nil, qb.ErrInvalidValue, "by nil"},
 		{"on conflict alone", qb.InsertInto("t").Columns("a").Values(1).OnConflict("a"), nil, qb.ErrInvalidQuery, "Merge or Ignore"},
 		{"merge without target", qb.InsertInto("t").Columns("a").Values(1).Merge("a"), dialect.Postgres, qb.ErrInvalidQuery, "OnConflict columns"},
 		{"merge nothing", qb.InsertInto("t").Columns("a").Values(1).OnConflict("a").Merge(), nil, qb.ErrInvalidQuery, "no inserted column"},

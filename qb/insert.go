@@ -62,8 +62,9 @@ func (q InsertQuery) Columns(cols ...string) InsertQuery {
 	return q
 }
 
-// Values adds one row, one value per column. Values are bound; a ColRef,
-// RawExpr or SelectQuery is written in place. A map or a struct that is not
+// Values adds one row, one value per column. Values are bound (a slice as
+// one value: an array on PostgreSQL); a ColRef, RawExpr or SelectQuery is
+// written in place. A map or a struct that is not
 // a driver.Valuer is ErrInvalidValue (wrap JSON in a driver.Valuer).
 func (q InsertQuery) Values(vals ...any) InsertQuery {
 	row := make([]any, len(vals))
@@ -228,7 +229,7 @@ func (r *renderer) appendInsert(s *InsertStmt) error {
 				if j > 0 {
 					r.raw(", ")
 				}
-				if err := r.value(v, true); err != nil {
+				if err := r.columnValue(v); err != nil {
 					return err
 				}
 			}

@@ -83,6 +83,20 @@ func (r *renderer) value(v any, paren bool) error {
 	return r.valueExpr(v.(ValueExpr), paren, false)
 }
 
+// columnValue appends a value stored into a column (INSERT, UPDATE SET): like
+// value, but a slice is bound as one parameter (an array on PostgreSQL).
+func (r *renderer) columnValue(v any) error {
+	x, k, err := classify(v)
+	if err != nil {
+		return err
+	}
+	if k == kindSlice {
+		r.bind(x)
+		return nil
+	}
+	return r.value(x, true)
+}
+
 // valueExpr appends an expression. Aliases are written only when alias is set
 // (select lists).
 func (r *renderer) valueExpr(e ValueExpr, paren, alias bool) error {

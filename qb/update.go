@@ -58,19 +58,19 @@ func (q UpdateQuery) fail(err error) UpdateQuery {
 }
 
 func (q UpdateQuery) assign(col string, op AssignOp, v any) UpdateQuery {
-	x, _, err := scalarValue(v)
+	x, k, err := classify(v)
 	if err != nil {
 		return q.fail(err)
 	}
-	if op != AssignSet && x == nil {
-		return q.fail(invalidValue("increment of %s by NULL", quoteForMsg(col)))
+	if op != AssignSet && (k == kindNull || k == kindSlice) {
+		return q.fail(invalidValue("increment of %s by %s", quoteForMsg(col), describeValue(v)))
 	}
 	q.stmt.Set = add(q.stmt.Set, Assignment{Column: col, Op: op, Value: x})
 	return q
 }
 
-// Set adds col = v. v is bound; a ColRef, RawExpr or SelectQuery is written
-// in place.
+// Set adds col = v. v is bound (a slice as one value: an array on
+// PostgreSQL); a ColRef, RawExpr or SelectQuery is written in place.
 func (q UpdateQuery) Set(col string, v any) UpdateQuery { return q.assign(col, AssignSet, v) }
 
 // SetMap adds col = v for each entry, in sorted column order.
@@ -138,7 +138,7 @@ func (r *renderer) appendUpdate(s *UpdateStmt) error {
 		default:
 			return invalidQuery("unknown assignment %d", int(a.Op))
 		}
-		if err := r.value(a.Value, true); err != nil {
+		if err := r.columnValue(a.Value); err != nil {
 			return err
 		}
 	}
