@@ -18,7 +18,7 @@ type options struct {
 	ifNotExists bool
 	ifExists    bool
 	safe        bool
-	dropTables  bool
+	ignore      []string
 }
 
 func newOptions(opts []Option) options {

@@ -3,6 +3,7 @@ package schema
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
@@ -133,34 +134,61 @@ func Drop(ctx context.Context, db DB, entities []*meta.Entity, opts ...Option) e
 	return Exec(ctx, db, stmts)
 }
 
-// Exec runs statements in order: in one transaction when the dialect has
-// transactional DDL and db can begin one, else on one connection when db
-// can give one, else on db. It stops at the first failure with an
-// *ExecError naming the statement.
-func Exec(ctx context.Context, db DB, stmts []string) error {
+// Exec runs statements in order and stops at the first failure with an
+// *ExecError naming the statement. It uses one connection when db can give
+// one (so that session settings hold for every statement). A leading
+// statement switching foreign-key checks off (as DropSQL and Diff.SQL write
+// them) runs first on that connection and its closing counterpart runs last,
+// whatever happens in between; the statements between them run in one
+// transaction when the dialect has transactional DDL.
+func Exec(ctx context.Context, db DB, stmts []string) (rerr error) {
 	if len(stmts) == 0 {
 		return nil
 	}
-	if tb, ok := db.(txBeginner); ok && db.Dialect().Has(dialect.TransactionalDDL) && !hasPragma(stmts) {
+	st := styleOf(db.Dialect())
+	off := st.fkChecksOff != "" && stmts[0] == st.fkChecksOff
+	if off {
+		stmts = stmts[1:]
+		if n := len(stmts); n > 0 && stmts[n-1] == st.fkChecksOn {
+			stmts = stmts[:n-1]
+		}
+	}
+	var ex execer = db
+	tb, canTx := db.(txBeginner)
+	if cg, ok := db.(connGetter); ok {
+		conn, err := cg.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("schema: %w", err)
+		}
+		defer conn.Close()
+		ex, tb, canTx = conn, conn, true
+	}
+	if off {
+		if _, err := ex.ExecContext(ctx, st.fkChecksOff); err != nil {
+			return &ExecError{Stmt: st.fkChecksOff, Err: err}
+		}
+		defer func() {
+			// Restore the checks even when the context is done.
+			if _, err := ex.ExecContext(context.WithoutCancel(ctx), st.fkChecksOn); err != nil && rerr == nil {
+				rerr = &ExecError{Stmt: st.fkChecksOn, Err: err}
+			}
+		}()
+	}
+	if canTx && st.transactional {
 		tx, err := tb.BeginTx(ctx, nil)
 		if err != nil {
-			return err
+			return fmt.Errorf("schema: begin: %w", err)
 		}
 		if err := execAll(ctx, tx, stmts); err != nil {
 			_ = tx.Rollback()
 			return err
 		}
-		return tx.Commit()
-	}
-	if cg, ok := db.(connGetter); ok {
-		conn, err := cg.Conn(ctx)
-		if err != nil {
-			return err
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("schema: commit: %w", err)
 		}
-		defer conn.Close()
-		return execAll(ctx, conn, stmts)
+		return nil
 	}
-	return execAll(ctx, db, stmts)
+	return execAll(ctx, ex, stmts)
 }
 
 type execer interface {
@@ -176,13 +204,3 @@ func execAll(ctx context.Context, ex execer, stmts []string) error {
 	return nil
 }
 
-// hasPragma reports whether stmts switch SQLite's foreign-key checks, which
-// SQLite ignores inside a transaction.
-func hasPragma(stmts []string) bool {
-	for _, q := range stmts {
-		if len(q) >= 6 && (q[:6] == "PRAGMA" || q[:6] == "pragma") {
-			return true
-		}
-	}
-	return false
-}

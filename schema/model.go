@@ -35,9 +35,12 @@ func (s *Schema) TableNames() []string {
 // Table is one table: columns in order, primary key, foreign keys and
 // indexes (unique and plain).
 type Table struct {
-	Name        string
-	Columns     []*Column
-	PrimaryKey  []string
+	Name       string
+	Columns    []*Column
+	PrimaryKey []string
+	// PKName is the primary key's constraint name when read from a database
+	// that names it (PostgreSQL: <table>_pkey); "" otherwise.
+	PKName      string
 	ForeignKeys []*ForeignKey
 	Indexes     []*Index
 	// Entity is the Go type name of the entity the table maps, "" for a pivot
@@ -116,6 +119,9 @@ type Index struct {
 	Name    string
 	Columns []string
 	Unique  bool
+	// Constraint is true for the index behind a UNIQUE constraint (read from
+	// PostgreSQL or SQLite), which is dropped as a constraint, not an index.
+	Constraint bool
 }
 
 // Clone returns a deep copy of s.

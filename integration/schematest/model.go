@@ -81,3 +81,37 @@ func Registry() (*meta.Registry, error) {
 	}
 	return reg, nil
 }
+
+// EditionNotes is Edition with one more property, a nullable column.
+type EditionNotes struct {
+	Isbn   string `orm:"pk,length=13"`
+	Number int32  `orm:"pk,autoincrement=false"`
+	Year   int16
+	Notes  *string `orm:"length=200"`
+}
+
+// TableName maps EditionNotes onto Edition's table.
+func (EditionNotes) TableName() string { return "edition" }
+
+// EditionChanged is Edition with a column changed (year becomes a nullable
+// integer with a default), a column dropped (number stays: it is in the key)
+// and a NOT NULL column with a default added.
+type EditionChanged struct {
+	Isbn   string `orm:"pk,length=13"`
+	Number int32  `orm:"pk,autoincrement=false"`
+	Year   *int32 `orm:"default=2000"`
+	Pages  int32  `orm:"default=0,index"`
+}
+
+// TableName maps EditionChanged onto Edition's table.
+func (EditionChanged) TableName() string { return "edition" }
+
+// RegistryWith returns a registry holding the model with Edition replaced
+// by edition (EditionNotes{} or EditionChanged{}).
+func RegistryWith(edition any) (*meta.Registry, error) {
+	reg := meta.NewRegistry()
+	if err := reg.Register(Publisher{}, Author{}, Book{}, Tag{}, Category{}, edition); err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
