@@ -203,4 +203,3 @@ func execAll(ctx context.Context, ex execer, stmts []string) error {
 	}
 	return nil
 }
-

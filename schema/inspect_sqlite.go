@@ -20,7 +20,7 @@ WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
 }
 
 var (
-	sqliteFKName = regexp.MustCompile("(?is)CONSTRAINT\\s+(\"(?:[^\"]|\"\")+\"|`[^`]+`|\\[[^\\]]+\\]|\\w+)\\s+FOREIGN\\s+KEY\\s*\\(([^)]*)\\)")
+	sqliteFKName  = regexp.MustCompile("(?is)CONSTRAINT\\s+(\"(?:[^\"]|\"\")+\"|`[^`]+`|\\[[^\\]]+\\]|\\w+)\\s+FOREIGN\\s+KEY\\s*\\(([^)]*)\\)")
 	sqliteAutoInc = regexp.MustCompile(`(?i)\bAUTOINCREMENT\b`)
 )
 
