@@ -341,7 +341,7 @@ func normOperand(field string, op Op, v any) (any, error) {
 		if err == nil && k == kindExpr {
 			return v, nil
 		}
-		return nil, wrapField(field, op, invalidValue("pattern must be a string, not %s", describeValue(v)))
+		return nil, wrapField(field, op, invalidValue("pattern must be a string, not %s", describe(v)))
 	case OpExists:
 		b, ok := v.(bool)
 		if !ok {
@@ -425,7 +425,7 @@ func normSubquery(q any) (Subquery, error) {
 			return s, s.check()
 		}
 	}
-	return nil, invalidValue("%s is not a subquery", describeValue(q))
+	return nil, invalidValue("%s is not a subquery", describe(q))
 }
 
 func normAggCompare(x AggCompare) (Expr, error) {

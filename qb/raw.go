@@ -134,5 +134,5 @@ func rawIdents(a any) ([]string, error) {
 		}
 		return v, nil
 	}
-	return nil, fmt.Errorf("%w: ?? needs a string, ColRef or []string, not %s", ErrInvalidIdentifier, describeValue(a))
+	return nil, fmt.Errorf("%w: ?? needs a string, ColRef or []string, not %s", ErrInvalidIdentifier, describe(a))
 }

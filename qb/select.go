@@ -174,7 +174,7 @@ func selectItem(c any) (ValueExpr, error) {
 		return nil, err
 	}
 	if k != kindExpr {
-		return nil, invalidValue("%s is not a column (wrap a value in Raw(\"?\", v))", describeValue(c))
+		return nil, invalidValue("%s is not a column (wrap a value in Raw(\"?\", v))", describe(c))
 	}
 	return v.(ValueExpr), nil
 }

@@ -63,7 +63,7 @@ func (q UpdateQuery) assign(col string, op AssignOp, v any) UpdateQuery {
 		return q.fail(err)
 	}
 	if op != AssignSet && (k == kindNull || k == kindSlice) {
-		return q.fail(invalidValue("increment of %s by %s", quoteForMsg(col), describeValue(v)))
+		return q.fail(invalidValue("increment of %s by %s", quoteForMsg(col), describe(v)))
 	}
 	q.stmt.Set = add(q.stmt.Set, Assignment{Column: col, Op: op, Value: x})
 	return q

@@ -126,6 +126,8 @@ func scalarValue(v any) (any, valueKind, error) {
 
 func describe(v any) string {
 	switch x := v.(type) {
+	case nil:
+		return "nil"
 	case Operator:
 		return string(x.Op)
 	case Ops:
@@ -148,13 +150,6 @@ func stringOf(v any) (string, bool) {
 		return rv.String(), true
 	}
 	return "", false
-}
-
-func describeValue(v any) string {
-	if v == nil {
-		return "nil"
-	}
-	return describe(v)
 }
 
 // quoteForMsg quotes a user-supplied name for an error message, shortened.
