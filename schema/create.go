@@ -141,19 +141,33 @@ func Drop(ctx context.Context, db DB, entities []*meta.Entity, opts ...Option) e
 // them) runs first on that connection and its closing counterpart runs last,
 // whatever happens in between; the statements between them run in one
 // transaction when the dialect has transactional DDL.
-func Exec(ctx context.Context, db DB, stmts []string) (rerr error) {
+func Exec(ctx context.Context, db DB, stmts []string) error {
 	if len(stmts) == 0 {
 		return nil
 	}
+	return ExecFunc(ctx, db, stmts, nil)
+}
+
+// Execer runs statements and queries: *sql.Tx, *sql.Conn and *sql.DB are
+// ones.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// ExecFunc is Exec that then calls fn (when not nil) on the same
+// transaction or connection, before the transaction commits: a migration
+// runs its statements and records itself in one transaction.
+func ExecFunc(ctx context.Context, db DB, stmts []string, fn func(ctx context.Context, ex Execer) error) (rerr error) {
 	st := styleOf(db.Dialect())
-	off := st.fkChecksOff != "" && stmts[0] == st.fkChecksOff
+	off := len(stmts) > 0 && st.fkChecksOff != "" && stmts[0] == st.fkChecksOff
 	if off {
 		stmts = stmts[1:]
 		if n := len(stmts); n > 0 && stmts[n-1] == st.fkChecksOn {
 			stmts = stmts[:n-1]
 		}
 	}
-	var ex execer = db
+	var ex Execer = db
 	tb, canTx := db.(txBeginner)
 	if cg, ok := db.(connGetter); ok {
 		conn, err := cg.Conn(ctx)
@@ -183,12 +197,24 @@ func Exec(ctx context.Context, db DB, stmts []string) (rerr error) {
 			_ = tx.Rollback()
 			return err
 		}
+		if fn != nil {
+			if err := fn(ctx, tx); err != nil {
+				_ = tx.Rollback()
+				return err
+			}
+		}
 		if err := tx.Commit(); err != nil {
 			return fmt.Errorf("schema: commit: %w", err)
 		}
 		return nil
 	}
-	return execAll(ctx, ex, stmts)
+	if err := execAll(ctx, ex, stmts); err != nil {
+		return err
+	}
+	if fn != nil {
+		return fn(ctx, ex)
+	}
+	return nil
 }
 
 type execer interface {
