@@ -4,7 +4,7 @@
 // Conditions are built from MikroORM-style filter objects (Cond, And, Or,
 // Not and the operator constructors Eq, In, Like, ...) or with the fluent
 // Where methods, and are normalized into a small exported tree (Compare,
-// Logical, Not, RawExpr, ExistsExpr, AggCompare) that other layers walk:
+// Logical, NotExpr, RawExpr, ExistsExpr, AggCompare) that other layers walk:
 // the EntityManager rewrites field names with MapFields, and the MongoDB
 // driver renders the same tree to bson.
 //
@@ -35,8 +35,12 @@
 //     gets LIMIT 9223372036854775807, which every supported database accepts.
 //
 // Raw fragments (Raw, WhereRaw, ...) bind values with ? and quote identifiers
-// with ??; \? writes a literal question mark. Any squirrel.Sqlizer is accepted
-// where a raw fragment or subquery is, with squirrel's own placeholder rules.
+// with ??; \? writes a literal question mark (useful for PostgreSQL's jsonb
+// operators; on databases whose placeholder is ? the driver would take it for
+// one). Question marks inside quotes in raw SQL are placeholders too: bind
+// such literals as values. Any squirrel.Sqlizer (in squirrel's default
+// Question format) is accepted where a raw fragment or subquery is, with
+// squirrel's own placeholder rules.
 //
 // The run methods (Exec, Scan, Rows, First, Count) take a context and a
 // Runner, such as sqldb.DB, and are meant for queries that are not about
