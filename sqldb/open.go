@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -22,6 +23,11 @@ type DB struct {
 	*sqlx.DB
 	dialect dialect.Dialect
 	driver  string
+	observe Observe
+	queries counter
+	// autoIncStep is MySQL's auto_increment_increment, read on first need.
+	autoIncStep atomic.Int64
+	exec        *Executor
 }
 
 // ErrUnknownDriver is returned by Open for a driver name it does not know.
@@ -80,7 +86,13 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s: %w", d.Name(), err)
 	}
-	return &DB{DB: sqlx.NewDb(sqlDB, sqlxDrv), dialect: d, driver: driver}, nil
+	return newDB(sqlx.NewDb(sqlDB, sqlxDrv), d, driver), nil
+}
+
+func newDB(x *sqlx.DB, d dialect.Dialect, driver string) *DB {
+	db := &DB{DB: x, dialect: d, driver: driver}
+	db.exec = &Executor{db: db, q: x}
+	return db
 }
 
 // Wrap pairs an existing *sql.DB with a dialect ("postgres", "mysql",
@@ -96,7 +108,7 @@ func Wrap(db *sql.DB, dialectName string) (*DB, error) {
 	if d == dialect.SQLite {
 		registerSQLiteFuncs()
 	}
-	return &DB{DB: sqlx.NewDb(db, drv), dialect: d, driver: dialectName}, nil
+	return newDB(sqlx.NewDb(db, drv), d, dialectName), nil
 }
 
 // Dialect returns the dialect of the database.
@@ -114,6 +126,9 @@ func mysqlConfig(dsn string) (*mysql.Config, error) {
 		return nil, fmt.Errorf("sqldb: mysql DSN: %w", err)
 	}
 	cfg.ParseTime = true
+	// Rows affected must count matched rows, not changed ones, or an UPDATE
+	// that writes an unchanged value looks like an optimistic-lock failure.
+	cfg.ClientFoundRows = true
 	if cfg.Loc == nil || cfg.Loc == time.Local {
 		cfg.Loc = time.UTC
 	}

@@ -85,3 +85,10 @@ func isKind(err error, k ConstraintKind) bool {
 	var ce *ConstraintError
 	return errors.As(err, &ce) && ce.Kind == k
 }
+
+// ErrInvalidKey is returned for primary-key values that do not fit the
+// entity's key (wrong type or count, or zero).
+var ErrInvalidKey = errors.New("unitorm: invalid primary key")
+
+// ErrRowsMissing is returned when rows a flush writes no longer exist.
+var ErrRowsMissing = errors.New("unitorm: rows to write no longer exist")

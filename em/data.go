@@ -1,0 +1,322 @@
+package em
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Create returns a new T filled from data (property names to values) and
+// persisted. Relation properties take an entity or a primary key (which
+// becomes a reference); to-many properties take a slice of those. An
+// unknown key or a value that does not fit is an error and nothing is
+// persisted.
+func Create[T any](m *EntityManager, data map[string]any) (*T, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	obj := new(T)
+	if err := m.Assign(obj, data); err != nil {
+		return nil, err
+	}
+	if err := m.Persist(obj); err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
+// Assign sets properties of entity from data (property names to values),
+// checking every key and value before changing anything.
+func (m *EntityManager) Assign(entity any, data map[string]any) error {
+	e, ptr, err := m.uow.Resolve(entity)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	// Check everything on a scratch copy first, so a bad value changes nothing.
+	scratch := e.NewValue()
+	scratch.Elem().Set(reflect.NewAt(e.Type, ptr).Elem())
+	for _, k := range keys {
+		p, ok := e.Prop(k)
+		if !ok {
+			return &PropertyError{Entity: e.Name, Property: k, Err: ErrUnknownProperty}
+		}
+		if err := m.assignProp(p, scratch.UnsafePointer(), data[k]); err != nil {
+			return &PropertyError{Entity: e.Name, Property: k, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
+		}
+	}
+	for _, k := range keys {
+		p, _ := e.Prop(k)
+		if err := m.assignProp(p, ptr, data[k]); err != nil {
+			return &PropertyError{Entity: e.Name, Property: k, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
+		}
+	}
+	return nil
+}
+
+func (m *EntityManager) assignProp(p *meta.Property, ptr unsafe.Pointer, v any) error {
+	switch p.Kind {
+	case meta.Scalar:
+		if v != nil {
+			switch reflect.ValueOf(v).Kind() {
+			case reflect.Map:
+				return fmt.Errorf("a map is not a value for %s", p.Type)
+			}
+		}
+		return p.Set(ptr, v)
+	case meta.ManyToOne, meta.OneToOne:
+		target, err := m.relTarget(p.Relation.Target, v)
+		if err != nil {
+			return err
+		}
+		if !p.SetPointer(ptr, target) {
+			return fmt.Errorf("cannot set %s", p)
+		}
+		return nil
+	default:
+		c := p.Collection(ptr)
+		if c == nil {
+			return fmt.Errorf("cannot reach collection %s", p)
+		}
+		rv := reflect.ValueOf(v)
+		if v == nil || rv.Kind() != reflect.Slice {
+			return fmt.Errorf("%s takes a slice of entities or keys, not %T", p, v)
+		}
+		items := make([]any, rv.Len())
+		for i := range items {
+			tp, err := m.relTarget(p.Relation.Target, rv.Index(i).Interface())
+			if err != nil {
+				return err
+			}
+			if tp == nil {
+				return fmt.Errorf("%s item %d is nil", p, i)
+			}
+			items[i] = reflect.NewAt(p.Relation.Target.Type, tp).Interface()
+		}
+		for _, old := range c.AnyItems() {
+			if !slices.Contains(items, old) {
+				if err := c.RemoveAny(old); err != nil {
+					return err
+				}
+			}
+		}
+		c.MarkInitialized()
+		for _, it := range items {
+			if err := c.AddAny(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// relTarget resolves an entity or a primary key into the target's address.
+func (m *EntityManager) relTarget(target *meta.Entity, v any) (unsafe.Pointer, error) {
+	if v == nil {
+		return nil, nil
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Type() == target.PtrType {
+		return rv.UnsafePointer(), nil
+	}
+	if rv.Kind() == reflect.Map || rv.Kind() == reflect.Struct && rv.Type() != reflect.TypeOf(v) {
+		return nil, fmt.Errorf("%T is neither a %s nor its key", v, target.Name)
+	}
+	en, err := m.uow.Reference(target, v)
+	if err != nil {
+		return nil, err
+	}
+	return en.Ptr, nil
+}
+
+// Upsert inserts entity, or updates the existing row that conflicts with it
+// on conflictProps (default: the primary key), in one statement, and manages
+// it. The entity's generated key is read back where the database returns it.
+func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ...string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	e, ptr, err := m.uow.Resolve(entity)
+	if err != nil {
+		return err
+	}
+	var conflict []string
+	if len(conflictProps) == 0 {
+		for _, pk := range e.PK {
+			conflict = append(conflict, pk.Column)
+		}
+	}
+	for _, name := range conflictProps {
+		p, ok := e.Prop(name)
+		if !ok || p.Column == "" {
+			return &PropertyError{Entity: e.Name, Property: name, Err: ErrUnknownProperty}
+		}
+		conflict = append(conflict, p.Column)
+	}
+	var cols []string
+	var vals []any
+	var merge []string
+	for _, c := range e.Columns {
+		if c.PK && c.AutoIncrement && !e.HasPK(ptr) {
+			continue
+		}
+		v, err := uow.ColumnValue(c, ptr)
+		if err != nil {
+			return err
+		}
+		if c.Prop != nil && c.Prop.Version && v == int64(0) {
+			v = int64(1)
+		}
+		cols = append(cols, c.Name)
+		vals = append(vals, v)
+		if !slices.Contains(conflict, c.Name) && !c.PK {
+			merge = append(merge, c.Name)
+		}
+	}
+	q := qb.InsertInto(e.Table).Columns(cols...).Values(vals...).OnConflict(conflict...).Merge(merge...)
+	if _, err := m.exec().Exec(ctx, q); err != nil {
+		return err
+	}
+	// Read the row back by the conflict columns: it is the row written.
+	where := qb.Cond{}
+	for i, c := range cols {
+		if slices.Contains(conflict, c) {
+			where[c] = vals[i]
+		}
+	}
+	colsSel := make([]any, len(e.Columns))
+	for i, c := range e.Columns {
+		colsSel[i] = "e0." + c.Name
+	}
+	mapped := qb.Cond{}
+	for k, v := range where {
+		mapped["e0."+k] = v
+	}
+	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
+	return m.exec().Load(ctx, &uow.Load{Query: qb.Select(colsSel...).From(e.Table, "e0").Where(mapped), Groups: []uow.LoadGroup{g},
+		Row: func(row []uow.Loaded, _ []any) error {
+			fresh := row[0]
+			if en, ok := m.uow.EntryOf(entity); ok && en.State == uow.StateNew {
+				m.uow.Detach(entity)
+			}
+			// Copy the stored row into the user's instance, then track it.
+			reflect.NewAt(e.Type, ptr).Elem().Set(reflect.NewAt(e.Type, fresh.Ptr).Elem())
+			fresh.Obj, fresh.Ptr = entity, ptr
+			_, err := m.uow.Hydrate(&g, fresh, true)
+			return err
+		}})
+}
+
+// NativeInsert inserts one row of T from data (property names) without the
+// identity map, returning the rows affected.
+func NativeInsert[T any](ctx context.Context, m *EntityManager, data map[string]any) (int64, error) {
+	e, cols, vals, err := nativeData[T](m, data)
+	if err != nil {
+		return 0, err
+	}
+	return m.exec().Exec(ctx, qb.InsertInto(e.Table).Columns(cols...).Values(vals...))
+}
+
+// NativeUpdate updates the rows of T matching where with data (property
+// names) without the identity map; managed entities are not refreshed.
+func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Condition, data map[string]any) (int64, error) {
+	e, cols, vals, err := nativeData[T](m, data)
+	if err != nil {
+		return 0, err
+	}
+	w, err := nativeWhere(e, where)
+	if err != nil {
+		return 0, err
+	}
+	q := qb.Update(e.Table)
+	for i, c := range cols {
+		q = q.Set(c, vals[i])
+	}
+	return m.exec().Exec(ctx, q.Where(w))
+}
+
+// NativeDelete deletes the rows of T matching where without the identity map.
+func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Condition) (int64, error) {
+	if err := m.check(); err != nil {
+		return 0, err
+	}
+	e, err := entityOf[T](m)
+	if err != nil {
+		return 0, err
+	}
+	w, err := nativeWhere(e, where)
+	if err != nil {
+		return 0, err
+	}
+	return m.exec().Exec(ctx, qb.DeleteFrom(e.Table).Where(w))
+}
+
+func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []string, []any, error) {
+	if err := m.check(); err != nil {
+		return nil, nil, nil, err
+	}
+	e, err := entityOf[T](m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tmp := e.NewValue().UnsafePointer()
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var cols []string
+	var vals []any
+	for _, k := range keys {
+		p, ok := e.Prop(k)
+		if !ok || (p.Kind != meta.Scalar && len(p.Columns) != 1) {
+			return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k, Err: ErrUnknownProperty}
+		}
+		if err := m.assignProp(p, tmp, data[k]); err != nil {
+			return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
+		}
+		c := p.Columns[0]
+		v, err := uow.ColumnValue(c, tmp)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		cols = append(cols, c.Name)
+		vals = append(vals, v)
+	}
+	return e, cols, vals, nil
+}
+
+// nativeWhere translates a condition on properties to one on bare columns.
+func nativeWhere(e *meta.Entity, where qb.Condition) (qb.Expr, error) {
+	if where == nil {
+		return qb.Logical{Op: qb.OpAnd}, nil
+	}
+	n, err := qb.Normalize(where)
+	if err != nil {
+		return nil, err
+	}
+	jp := newJoinPlan(e)
+	x, err := jp.translate(n)
+	if err != nil {
+		return nil, err
+	}
+	if len(jp.joins) > 0 {
+		return nil, fmt.Errorf("%w: native updates and deletes take conditions on the entity's own properties", ErrUnknownProperty)
+	}
+	return qb.MapFields(x, func(f string) (string, error) {
+		if len(f) > 3 && f[:3] == "e0." {
+			return f[3:], nil
+		}
+		return f, nil
+	})
+}

@@ -1,0 +1,18 @@
+// Package em is the EntityManager users hold: it finds entities (hydrating
+// rows into its Identity Map), tracks them, and writes their changes at
+// Flush in one transaction, in foreign-key order, batched.
+//
+// An EntityManager is one unit of work and is not safe for concurrent use:
+// Fork gives each request or job its own. The root EntityManager refuses
+// work unless the configuration allows it, so that state cannot leak
+// between requests (MikroORM's global-context guard).
+//
+// Reads are generic free functions, since Go has no generic methods:
+//
+//	books, err := em.Find[Book](ctx, m, qb.Cond{"author.name": qb.Like("Jon%")},
+//		em.OrderBy("title", qb.Desc), em.Limit(10))
+//
+// The EntityManager talks to a Driver, defined here and spoken in the types
+// of the packages below it (qb queries, uow plans and loads, meta entities),
+// so that SQL (package sqldb) and MongoDB drivers implement one contract.
+package em

@@ -1,0 +1,178 @@
+package em
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Config is what every EntityManager of one ORM shares.
+type Config struct {
+	Registry *meta.Registry
+	Driver   Driver
+	// AllowGlobalContext lets the root EntityManager do work. Off by
+	// default: a long-lived identity map shared by requests leaks state.
+	AllowGlobalContext bool
+	// Subscribers receive flush events; each may implement any of
+	// BeforeFlushSubscriber, OnFlushSubscriber and AfterFlushSubscriber.
+	Subscribers []any
+	// Logger receives warnings (nil: slog.Default()).
+	Logger *slog.Logger
+}
+
+type shared struct {
+	Config
+}
+
+// EntityManager finds, tracks and flushes entities. It is one unit of work:
+// not safe for concurrent use; Fork gives each request its own.
+type EntityManager struct {
+	s      *shared
+	uow    *uow.UnitOfWork
+	global bool
+
+	tx      Tx   // the open transaction, nil when none
+	ownTx   bool // tx was begun by this EntityManager (Begin), not inherited
+	txDepth int  // savepoint depth inside tx
+	parent  *EntityManager
+
+	flushing bool
+}
+
+// New returns the root (global) EntityManager of an ORM. Work on it is
+// refused unless cfg.AllowGlobalContext is set; call Fork for work.
+func New(cfg Config) (*EntityManager, error) {
+	if cfg.Registry == nil || cfg.Driver == nil {
+		return nil, fmt.Errorf("unitorm: em.New needs a registry and a driver")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &shared{Config: cfg}
+	return &EntityManager{s: s, uow: uow.New(cfg.Registry), global: true}, nil
+}
+
+// Fork returns a new EntityManager with an empty identity map, sharing the
+// metadata and driver.
+func (m *EntityManager) Fork() *EntityManager {
+	return &EntityManager{s: m.s, uow: uow.New(m.s.Registry)}
+}
+
+// Registry returns the metadata registry.
+func (m *EntityManager) Registry() *meta.Registry { return m.s.Registry }
+
+// Driver returns the driver.
+func (m *EntityManager) Driver() Driver { return m.s.Driver }
+
+// UnitOfWork returns the EntityManager's unit of work (identity map and
+// change tracking), for advanced use and tests.
+func (m *EntityManager) UnitOfWork() *uow.UnitOfWork { return m.uow }
+
+// check refuses work on the global EntityManager.
+func (m *EntityManager) check() error {
+	if m.global && !m.s.AllowGlobalContext {
+		return ErrGlobalContext
+	}
+	return nil
+}
+
+// exec returns the executor for the current transaction, or the pool's.
+func (m *EntityManager) exec() Executor {
+	if m.tx != nil {
+		return m.tx
+	}
+	return m.s.Driver.Executor()
+}
+
+// InTransaction reports whether a transaction is open on this EntityManager.
+func (m *EntityManager) InTransaction() bool { return m.tx != nil }
+
+// Persist marks entities (pointers to registered structs) to be inserted at
+// the next flush, along with what they reference through relations that
+// cascade persist. Already managed entities are left as they are.
+func (m *EntityManager) Persist(entities ...any) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	for _, e := range entities {
+		if err := m.uow.Persist(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Remove schedules entities for deletion at the next flush (cascading along
+// relations declared cascade=remove). Removing a new entity cancels its
+// insert.
+func (m *EntityManager) Remove(entities ...any) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	for _, e := range entities {
+		if err := m.uow.Remove(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Contains reports whether entity is tracked by this EntityManager.
+func (m *EntityManager) Contains(entity any) bool {
+	en, ok := m.uow.EntryOf(entity)
+	return ok && en.State != uow.StateRemoved
+}
+
+// IsDirty reports whether a tracked entity has changes to flush.
+func (m *EntityManager) IsDirty(entity any) bool { return m.uow.IsDirty(entity) }
+
+// Detach stops tracking entity: later changes to it are not flushed.
+func (m *EntityManager) Detach(entity any) { m.uow.Detach(entity) }
+
+// Clear forgets every tracked entity: new and changed ones are not flushed.
+func (m *EntityManager) Clear() { m.uow.Clear() }
+
+// Reference returns the managed instance of T for primary key pk without a
+// query: the loaded entity when tracked, else an unloaded reference (only its
+// key set) that a later load fills in place.
+func Reference[T any](m *EntityManager, pk ...any) (*T, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	e, err := entityOf[T](m)
+	if err != nil {
+		return nil, err
+	}
+	en, err := m.uow.Reference(e, pk...)
+	if err != nil {
+		return nil, err
+	}
+	return en.Obj.(*T), nil
+}
+
+// IsLoaded reports whether a tracked entity's data is loaded (false for an
+// unloaded reference).
+func (m *EntityManager) IsLoaded(entity any) bool {
+	en, ok := m.uow.EntryOf(entity)
+	return ok && en.Loaded()
+}
+
+// TxOptions are the options of a transaction.
+type TxOptions = sql.TxOptions
+
+type ctxKey struct{}
+
+// WithContext returns a context carrying m, for request-scoped use.
+func WithContext(ctx context.Context, m *EntityManager) context.Context {
+	return context.WithValue(ctx, ctxKey{}, m)
+}
+
+// FromContext returns the EntityManager carried by ctx.
+func FromContext(ctx context.Context) (*EntityManager, bool) {
+	m, ok := ctx.Value(ctxKey{}).(*EntityManager)
+	return m, ok
+}

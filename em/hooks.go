@@ -1,0 +1,121 @@
+package em
+
+import (
+	"context"
+
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Entity hooks: an entity type implements any of these (on the pointer
+// receiver) to be called around its writes and loads. Before* hooks may
+// change the entity; the change is written by the same flush. A hook's
+// error aborts the flush (nothing is written).
+type (
+	BeforeCreateHook interface {
+		BeforeCreate(ctx context.Context) error
+	}
+	AfterCreateHook interface {
+		AfterCreate(ctx context.Context) error
+	}
+	BeforeUpdateHook interface {
+		BeforeUpdate(ctx context.Context) error
+	}
+	AfterUpdateHook interface {
+		AfterUpdate(ctx context.Context) error
+	}
+	BeforeDeleteHook interface {
+		BeforeDelete(ctx context.Context) error
+	}
+	AfterDeleteHook interface {
+		AfterDelete(ctx context.Context) error
+	}
+	OnLoadHook interface {
+		OnLoad(ctx context.Context) error
+	}
+)
+
+// FlushEvent is given to flush subscribers.
+type FlushEvent struct {
+	EM *EntityManager
+	// Changes are the change sets of the flush (nil for BeforeFlush, which
+	// runs before they are computed).
+	Changes *uow.Changes
+}
+
+// Flush subscribers, listed in Config.Subscribers. OnFlush runs after change
+// sets are computed and may inspect them; changes it makes to entities are
+// picked up (change sets are recomputed).
+type (
+	BeforeFlushSubscriber interface {
+		BeforeFlush(ctx context.Context, ev *FlushEvent) error
+	}
+	OnFlushSubscriber interface {
+		OnFlush(ctx context.Context, ev *FlushEvent) error
+	}
+	AfterFlushSubscriber interface {
+		AfterFlush(ctx context.Context, ev *FlushEvent) error
+	}
+)
+
+// afterLoad runs OnLoad hooks.
+func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) error {
+	for _, en := range entries {
+		if h, ok := en.Obj.(OnLoadHook); ok {
+			if err := h.OnLoad(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// beforeHooks runs the Before* hooks of the change sets and reports whether
+// any ran (so the changes must be recomputed).
+func beforeHooks(ctx context.Context, ch *uow.Changes) (bool, error) {
+	ran := false
+	for _, c := range ch.All() {
+		var err error
+		switch c.Kind {
+		case uow.Insert:
+			if h, ok := c.Entry.Obj.(BeforeCreateHook); ok {
+				ran, err = true, h.BeforeCreate(ctx)
+			}
+		case uow.Update:
+			if h, ok := c.Entry.Obj.(BeforeUpdateHook); ok {
+				ran, err = true, h.BeforeUpdate(ctx)
+			}
+		case uow.Delete:
+			if h, ok := c.Entry.Obj.(BeforeDeleteHook); ok {
+				ran, err = true, h.BeforeDelete(ctx)
+			}
+		}
+		if err != nil {
+			return ran, err
+		}
+	}
+	return ran, nil
+}
+
+func afterHooks(ctx context.Context, ch *uow.Changes) error {
+	for _, c := range ch.All() {
+		var err error
+		switch c.Kind {
+		case uow.Insert:
+			if h, ok := c.Entry.Obj.(AfterCreateHook); ok {
+				err = h.AfterCreate(ctx)
+			}
+		case uow.Update:
+			if h, ok := c.Entry.Obj.(AfterUpdateHook); ok {
+				err = h.AfterUpdate(ctx)
+			}
+		case uow.Delete:
+			if h, ok := c.Entry.Obj.(AfterDeleteHook); ok {
+				err = h.AfterDelete(ctx)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

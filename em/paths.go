@@ -1,0 +1,167 @@
+package em
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// joinPlan tracks the joins that property paths of a query need.
+type joinPlan struct {
+	root    *meta.Entity
+	aliases map[string]string // relation path ("author", "author.publisher") -> alias
+	joins   []qbJoin
+}
+
+type qbJoin struct {
+	table string
+	alias string
+	on    qb.Cond
+}
+
+func newJoinPlan(root *meta.Entity) *joinPlan {
+	return &joinPlan{root: root, aliases: map[string]string{"": "e0"}}
+}
+
+// column resolves a property path to a qualified column, adding LEFT JOINs
+// for to-one relations on the way. It returns the property at the end of the
+// path (a scalar, or an owning to-one relation whose join column is used).
+func (j *joinPlan) column(path string) (string, *meta.Property, error) {
+	e := j.root
+	prefix := ""
+	parts := strings.Split(path, ".")
+	for i, part := range parts {
+		p, ok := e.Prop(part)
+		if !ok {
+			return "", nil, &PropertyError{Entity: e.Name, Property: part, Err: fmt.Errorf("%w in %q", ErrUnknownProperty, path)}
+		}
+		last := i == len(parts)-1
+		if last {
+			switch {
+			case p.Kind == meta.Scalar:
+				return j.aliases[prefix] + "." + p.Column, p, nil
+			case (p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne) && p.Relation.Owning && len(p.Columns) == 1:
+				return j.aliases[prefix] + "." + p.Columns[0].Name, p, nil
+			}
+			return "", nil, &PropertyError{Entity: e.Name, Property: part,
+				Err: fmt.Errorf("%w: %q is a %s relation; compare one of its properties (%s.<prop>)", ErrUnknownProperty, path, p.Kind, part)}
+		}
+		if p.Kind != meta.ManyToOne && p.Kind != meta.OneToOne {
+			return "", nil, &PropertyError{Entity: e.Name, Property: part,
+				Err: fmt.Errorf("%w: conditions through the %s relation %q are not supported; filter with a subquery", ErrUnknownProperty, p.Kind, part)}
+		}
+		next := part
+		if prefix != "" {
+			next = prefix + "." + part
+		}
+		if _, ok := j.aliases[next]; !ok {
+			alias := "e" + strconv.Itoa(len(j.aliases))
+			j.aliases[next] = alias
+			j.joins = append(j.joins, j.joinFor(p, j.aliases[prefix], alias))
+		}
+		prefix = next
+		e = p.Relation.Target
+	}
+	return "", nil, fmt.Errorf("%w: empty path", ErrUnknownProperty)
+}
+
+// joinFor builds the join of relation property p from alias from to alias to.
+func (j *joinPlan) joinFor(p *meta.Property, from, to string) qbJoin {
+	r := p.Relation
+	on := qb.Cond{}
+	if r.Owning {
+		for i, c := range r.JoinColumns {
+			on[to+"."+r.ReferencedColumns[i]] = qb.Col(from + "." + c)
+		}
+	} else {
+		// inverse 1:1: the FK lives in the target.
+		for i, c := range r.JoinColumns {
+			on[to+"."+c] = qb.Col(from + "." + r.ReferencedColumns[i])
+		}
+	}
+	return qbJoin{table: r.Target.Table, alias: to, on: on}
+}
+
+// translate rewrites a normalized condition on property paths into one on
+// qualified columns; entity values become their primary keys.
+func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
+	switch v := x.(type) {
+	case nil:
+		return nil, nil
+	case qb.Compare:
+		col, p, err := j.column(v.Field)
+		if err != nil {
+			return nil, err
+		}
+		val, err := entityValues(p, v.Value)
+		if err != nil {
+			return nil, err
+		}
+		return qb.Compare{Field: col, Op: v.Op, Value: val}, nil
+	case qb.Logical:
+		items := make([]qb.Expr, len(v.Items))
+		for i, it := range v.Items {
+			t, err := j.translate(it)
+			if err != nil {
+				return nil, err
+			}
+			items[i] = t
+		}
+		return qb.Logical{Op: v.Op, Items: items}, nil
+	case qb.NotExpr:
+		t, err := j.translate(v.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return qb.NotExpr{Expr: t}, nil
+	}
+	return x, nil // raw SQL, EXISTS subqueries: as given
+}
+
+// entityValues replaces entity pointers (for relation properties) with
+// their primary keys, also inside lists.
+func entityValues(p *meta.Property, v any) (any, error) {
+	if p.Kind == meta.Scalar || v == nil {
+		return v, nil
+	}
+	target := p.Relation.Target
+	conv := func(x any) (any, error) {
+		rv := reflect.ValueOf(x)
+		if rv.Kind() == reflect.Pointer && rv.Type() == target.PtrType {
+			if rv.IsNil() {
+				return nil, nil
+			}
+			ptr := rv.UnsafePointer()
+			if !target.HasPK(ptr) {
+				return nil, fmt.Errorf("%w: %s: the %s compared has no primary key yet", ErrInvalidData, p, target.Name)
+			}
+			return uow.FieldValue(target.PK[0], ptr)
+		}
+		return x, nil
+	}
+	if list, ok := v.([]any); ok {
+		out := make([]any, len(list))
+		for i, x := range list {
+			c, err := conv(x)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	}
+	return conv(v)
+}
+
+// apply adds the planned joins to a select.
+func (j *joinPlan) apply(q qb.SelectQuery) qb.SelectQuery {
+	for _, jn := range j.joins {
+		q = q.LeftJoin(jn.table+" AS "+jn.alias, jn.on)
+	}
+	return q
+}

@@ -1,0 +1,91 @@
+package em
+
+import (
+	"context"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/populate"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Strategy says how populate loads relations.
+type Strategy int
+
+const (
+	// SelectIn runs one query per relation level with IN lists (default).
+	SelectIn Strategy = iota
+)
+
+const defaultMaxParams = 32766
+
+func (m *EntityManager) maxParams() int {
+	if d := m.s.Driver.Dialect(); d != nil {
+		return d.MaxParams()
+	}
+	return defaultMaxParams
+}
+
+func (q Query[T]) popOpts() populate.Options {
+	o := populate.Options{Where: q.popWhere, Refresh: q.refresh}
+	if len(q.popOrder) > 0 {
+		o.OrderBy = map[string][]populate.Order{}
+		for path, os := range q.popOrder {
+			for _, x := range os {
+				o.OrderBy[path] = append(o.OrderBy[path], populate.Order{Prop: x.path, Dir: x.dir})
+			}
+		}
+	}
+	return o
+}
+
+func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []*uow.Entry, paths []string, o populate.Options) error {
+	o.MaxParams = m.maxParams()
+	o.OnLoad = m.afterLoad
+	return populate.Run(ctx, m.exec(), m.uow, e, entries, paths, o)
+}
+
+// Populate loads relations by path for entities already loaded (all of one
+// type, as []*T or individual *T values).
+func (m *EntityManager) Populate(ctx context.Context, entities any, paths ...string) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	entries, e, err := m.entriesOf(entities)
+	if err != nil || len(entries) == 0 {
+		return err
+	}
+	return m.populate(ctx, e, entries, paths, populate.Options{})
+}
+
+// Load loads an unloaded reference in place (a no-op when loaded).
+func (m *EntityManager) Load(ctx context.Context, entity any) error {
+	return m.LoadAll(ctx, entity)
+}
+
+// LoadAll loads unloaded references of one type in place with one query.
+func (m *EntityManager) LoadAll(ctx context.Context, entities ...any) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	if len(entities) == 0 {
+		return nil
+	}
+	entries, e, err := m.entriesOf(entities)
+	if err != nil {
+		return err
+	}
+	var missing []any
+	for _, en := range entries {
+		if !en.Loaded() {
+			v, err := uow.FieldValue(e.PK[0], en.Ptr)
+			if err != nil {
+				return err
+			}
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return m.loadByKeys(ctx, e, missing)
+}

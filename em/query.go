@@ -1,0 +1,275 @@
+package em
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Query is the entity-aware query builder: conditions, order and populate
+// paths name properties (author.name), and results hydrate into the
+// EntityManager's identity map. Like qb's builders it is a value: each method
+// returns a new Query and the first error is reported when it runs.
+type Query[T any] struct {
+	m     *EntityManager
+	e     *meta.Entity
+	where []qb.Condition
+	findOpts
+	err error
+}
+
+// findOpts are the parts of a query that FindOptions set.
+type findOpts struct {
+	orders   []orderBy
+	limit    int
+	hasLimit bool
+	offset   int
+	populate []string
+	popWhere map[string]qb.Condition
+	popOrder map[string][]orderBy
+	strategy Strategy
+	lock     qb.Lock
+	refresh  bool
+}
+
+type orderBy struct {
+	path  string
+	dir   qb.Direction
+	nulls []qb.Nulls
+}
+
+// QB starts an entity-aware query for T.
+func QB[T any](m *EntityManager) Query[T] {
+	e, err := entityOf[T](m)
+	return Query[T]{m: m, e: e, err: err}
+}
+
+func entityOf[T any](m *EntityManager) (*meta.Entity, error) {
+	t := reflect.TypeFor[T]()
+	e, ok := m.s.Registry.Entity(t)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", uow.ErrNotEntity, t)
+	}
+	return e, nil
+}
+
+// Where adds a condition (ANDed with the others): a qb.Cond on property
+// paths, qb.And/Or/Not of those, or raw SQL.
+func (q Query[T]) Where(c qb.Condition) Query[T] {
+	q.where = append(q.where[:len(q.where):len(q.where)], c)
+	return q
+}
+
+// OrderBy adds an order on a property path.
+func (q Query[T]) OrderBy(path string, dir qb.Direction, nulls ...qb.Nulls) Query[T] {
+	q.orders = append(q.orders[:len(q.orders):len(q.orders)], orderBy{path, dir, nulls})
+	return q
+}
+
+// Limit limits the number of root entities.
+func (q Query[T]) Limit(n int) Query[T] { q.limit, q.hasLimit = n, true; return q }
+
+// Offset skips root entities.
+func (q Query[T]) Offset(n int) Query[T] { q.offset = n; return q }
+
+// Populate loads relations by path ("author", "books.tags", "*").
+func (q Query[T]) Populate(paths ...string) Query[T] {
+	q.populate = append(q.populate[:len(q.populate):len(q.populate)], paths...)
+	return q
+}
+
+// ForUpdate locks the selected rows (FOR UPDATE); it needs a transaction.
+func (q Query[T]) ForUpdate() Query[T] { q.lock.Mode = qb.LockUpdate; return q }
+
+// ForShare takes shared row locks; it needs a transaction.
+func (q Query[T]) ForShare() Query[T] { q.lock.Mode = qb.LockShare; return q }
+
+// SkipLocked skips rows locked by others (with ForUpdate/ForShare).
+func (q Query[T]) SkipLocked() Query[T] { q.lock.SkipLocked = true; return q }
+
+// NoWait fails instead of waiting for locked rows (with ForUpdate/ForShare).
+func (q Query[T]) NoWait() Query[T] { q.lock.NoWait = true; return q }
+
+// Refresh overwrites managed entities with the loaded data, discarding
+// their unflushed changes.
+func (q Query[T]) Refresh() Query[T] { q.refresh = true; return q }
+
+// build renders the root select (columns of T, joins for paths,
+// conditions, order, limit, lock) and its load group.
+func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
+	if q.err != nil {
+		return qb.SelectQuery{}, nil, q.err
+	}
+	if err := q.m.check(); err != nil {
+		return qb.SelectQuery{}, nil, err
+	}
+	if q.lock.Mode != qb.LockNone && q.m.tx == nil {
+		return qb.SelectQuery{}, nil, fmt.Errorf("%w: row locks need a transaction (Transactional or Begin)", ErrNoTransaction)
+	}
+	e := q.e
+	jp := newJoinPlan(e)
+	var where qb.Expr
+	if len(q.where) > 0 {
+		conds := q.where
+		var c qb.Condition = conds[0]
+		if len(conds) > 1 {
+			c = qb.And(conds...)
+		}
+		n, err := qb.Normalize(c)
+		if err != nil {
+			return qb.SelectQuery{}, nil, fmt.Errorf("unitorm: %s: %w", e.Name, err)
+		}
+		if where, err = jp.translate(n); err != nil {
+			return qb.SelectQuery{}, nil, err
+		}
+	}
+	type ord struct {
+		col   string
+		dir   qb.Direction
+		nulls []qb.Nulls
+	}
+	var orders []ord
+	for _, o := range q.orders {
+		col, _, err := jp.column(o.path)
+		if err != nil {
+			return qb.SelectQuery{}, nil, err
+		}
+		orders = append(orders, ord{col, o.dir, o.nulls})
+	}
+	g := &uow.LoadGroup{Entity: e, Columns: e.Columns}
+	var sel qb.SelectQuery
+	if count {
+		sel = qb.Select()
+	} else {
+		cols := make([]any, len(e.Columns))
+		for i, c := range e.Columns {
+			cols[i] = "e0." + c.Name
+		}
+		sel = qb.Select(cols...)
+	}
+	sel = sel.From(e.Table, "e0")
+	sel = jp.apply(sel)
+	if where != nil {
+		sel = sel.Where(where)
+	}
+	if count {
+		return sel, g, nil
+	}
+	for _, o := range orders {
+		sel = sel.OrderBy(o.col, o.dir, o.nulls...)
+	}
+	if q.hasLimit {
+		sel = sel.Limit(q.limit)
+	}
+	if q.offset > 0 {
+		sel = sel.Offset(q.offset)
+	}
+	switch q.lock.Mode {
+	case qb.LockUpdate:
+		sel = sel.ForUpdate()
+	case qb.LockShare:
+		sel = sel.ForShare()
+	}
+	if q.lock.SkipLocked {
+		sel = sel.SkipLocked()
+	}
+	if q.lock.NoWait {
+		sel = sel.NoWait()
+	}
+	return sel, g, sel.Err()
+}
+
+// SQL returns the root statement the query would run (populate queries not
+// included), for inspection.
+func (q Query[T]) SQL() (qb.SelectQuery, error) {
+	sel, _, err := q.build(false)
+	return sel, err
+}
+
+// All runs the query and returns the entities, in row order, each one the
+// EntityManager's single instance of its row.
+func (q Query[T]) All(ctx context.Context) ([]*T, error) {
+	sel, g, err := q.build(false)
+	if err != nil {
+		return nil, err
+	}
+	var out []*T
+	var entries []*uow.Entry
+	seen := map[*uow.Entry]bool{}
+	req := &uow.Load{Query: sel, Groups: []uow.LoadGroup{*g}, Row: func(row []uow.Loaded, _ []any) error {
+		en, err := q.m.uow.Hydrate(g, row[0], q.refresh)
+		if err != nil {
+			return err
+		}
+		if seen[en] {
+			return nil
+		}
+		seen[en] = true
+		entries = append(entries, en)
+		out = append(out, en.Obj.(*T))
+		return nil
+	}}
+	if err := q.m.exec().Load(ctx, req); err != nil {
+		return nil, err
+	}
+	if err := q.m.afterLoad(ctx, entries); err != nil {
+		return nil, err
+	}
+	if len(q.populate) > 0 && len(entries) > 0 {
+		if err := q.m.populate(ctx, q.e, entries, q.populate, q.popOpts()); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// One returns the first entity, or nil when none matches.
+func (q Query[T]) One(ctx context.Context) (*T, error) {
+	all, err := q.Limit(1).All(ctx)
+	if err != nil || len(all) == 0 {
+		return nil, err
+	}
+	return all[0], nil
+}
+
+// OneOrFail returns the first entity, or ErrNotFound.
+func (q Query[T]) OneOrFail(ctx context.Context) (*T, error) {
+	one, err := q.One(ctx)
+	if err == nil && one == nil {
+		err = fmt.Errorf("%w: %s", ErrNotFound, q.e.Name)
+	}
+	return one, err
+}
+
+// Count counts the matching rows, ignoring order, limit and offset.
+func (q Query[T]) Count(ctx context.Context) (int64, error) {
+	sel, _, err := q.build(true)
+	if err != nil {
+		return 0, err
+	}
+	return q.m.exec().Count(ctx, sel)
+}
+
+// AllAndCount returns a page of entities and the count of all matches.
+func (q Query[T]) AllAndCount(ctx context.Context) ([]*T, int64, error) {
+	all, err := q.All(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := q.Count(ctx)
+	return all, n, err
+}
+
+// Maps runs the query and returns raw rows (column name → value) without
+// hydrating entities.
+func (q Query[T]) Maps(ctx context.Context) ([]map[string]any, error) {
+	sel, _, err := q.build(false)
+	if err != nil {
+		return nil, err
+	}
+	return q.m.exec().QueryMaps(ctx, sel)
+}

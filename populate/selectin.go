@@ -1,0 +1,277 @@
+package populate
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Loader runs load requests (an em.Executor).
+type Loader interface {
+	Load(ctx context.Context, req *uow.Load) error
+}
+
+// Order is one ORDER BY item for populated collections.
+type Order struct {
+	Prop string
+	Dir  qb.Direction
+}
+
+// Options tune a populate run.
+type Options struct {
+	// MaxParams bounds the keys of one IN list (the dialect's limit).
+	MaxParams int
+	// Where filters the items of to-many paths, by path: a qb.Cond on the
+	// target's properties. Root entities are not filtered.
+	Where map[string]qb.Condition
+	// OrderBy orders the items of to-many paths (default: primary key).
+	OrderBy map[string][]Order
+	// Refresh reloads relations that are already loaded.
+	Refresh bool
+	// OnLoad is called with the entries each query loaded.
+	OnLoad func(ctx context.Context, loaded []*uow.Entry) error
+}
+
+// Run loads the relations named by paths for entries (all of entity root).
+func Run(ctx context.Context, ld Loader, u *uow.UnitOfWork, root *meta.Entity, entries []*uow.Entry, paths []string, opts Options) error {
+	nodes, err := Parse(root, paths)
+	if err != nil {
+		return err
+	}
+	if opts.MaxParams <= 0 {
+		opts.MaxParams = 32766
+	}
+	r := &run{ld: ld, u: u, opts: opts}
+	return r.level(ctx, nodes, entries)
+}
+
+type run struct {
+	ld   Loader
+	u    *uow.UnitOfWork
+	opts Options
+}
+
+func (r *run) level(ctx context.Context, nodes []*Node, owners []*uow.Entry) error {
+	for _, n := range nodes {
+		if len(owners) == 0 {
+			return nil
+		}
+		var next []*uow.Entry
+		var err error
+		switch rel := n.Relation; {
+		case rel.Kind == meta.ManyToMany:
+			next, err = r.manyToMany(ctx, n, owners)
+		case rel.Kind == meta.OneToMany || (rel.Kind == meta.OneToOne && !rel.Owning):
+			next, err = r.inverse(ctx, n, owners)
+		default:
+			next, err = r.toOne(ctx, n, owners)
+		}
+		if err != nil {
+			return fmt.Errorf("unitorm: populate %s: %w", n.Path, err)
+		}
+		if len(n.Children) > 0 {
+			if err := r.level(ctx, n.Children, next); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func selectColumns(e *meta.Entity, alias string) []any {
+	cols := make([]any, len(e.Columns))
+	for i, c := range e.Columns {
+		cols[i] = alias + "." + c.Name
+	}
+	return cols
+}
+
+func chunks[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+func dedupe(es []*uow.Entry) []*uow.Entry {
+	seen := make(map[*uow.Entry]bool, len(es))
+	out := es[:0:0]
+	for _, e := range es {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func keyValue(en *uow.Entry) (any, error) {
+	e := en.Entity
+	if len(e.PK) != 1 {
+		return nil, fmt.Errorf("composite keys are not supported by populate yet (%s)", e.Name)
+	}
+	return uow.FieldValue(e.PK[0], en.Ptr)
+}
+
+// load runs one select per chunk of keys and hydrates each row.
+func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build func(chunk []any) qb.SelectQuery,
+	extras int, row func(en *uow.Entry, l uow.Loaded, extra []any) error) ([]*uow.Entry, error) {
+	g := uow.LoadGroup{Entity: target, Columns: target.Columns}
+	var loaded []*uow.Entry
+	for _, chunk := range chunks(keys, r.opts.MaxParams) {
+		req := &uow.Load{Query: build(chunk), Groups: []uow.LoadGroup{g}, Extras: extras,
+			Row: func(rw []uow.Loaded, extra []any) error {
+				l := rw[0]
+				en, err := r.u.Hydrate(&g, l, r.opts.Refresh)
+				if err != nil {
+					return err
+				}
+				loaded = append(loaded, en)
+				return row(en, l, extra)
+			}}
+		if err := r.ld.Load(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	if r.opts.OnLoad != nil && len(loaded) > 0 {
+		if err := r.opts.OnLoad(ctx, dedupe(loaded)); err != nil {
+			return nil, err
+		}
+	}
+	return loaded, nil
+}
+
+// toOne loads the targets of an owning to-one relation that are not loaded.
+func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.Entry, error) {
+	rel := n.Relation
+	im := r.u.IdentityMap()
+	var targets, missing []*uow.Entry
+	for _, o := range owners {
+		tp := rel.Prop.Pointer(o.Ptr)
+		if tp == nil {
+			continue
+		}
+		t, ok := im.EntryOf(tp)
+		if !ok {
+			continue // an unmanaged object set by the user: nothing to load
+		}
+		targets = append(targets, t)
+		if !t.Loaded() || r.opts.Refresh {
+			missing = append(missing, t)
+		}
+	}
+	targets, missing = dedupe(targets), dedupe(missing)
+	if len(missing) > 0 {
+		keys := make([]any, 0, len(missing))
+		for _, t := range missing {
+			if _, ok := t.Key(); !ok {
+				continue
+			}
+			k, err := keyValue(t)
+			if err != nil {
+				return nil, err
+			}
+			keys = append(keys, k)
+		}
+		target := rel.Target
+		pk := "e0." + target.PK[0].Column
+		_, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
+			return qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn(pk, chunk...)
+		}, 0, func(*uow.Entry, uow.Loaded, []any) error { return nil })
+		if err != nil {
+			return nil, err
+		}
+	}
+	return targets, nil
+}
+
+// ownerKeys maps owners needing a load to their key values.
+func (r *run) ownersToLoad(n *Node, owners []*uow.Entry) (map[uow.Key]*uow.Entry, []any, error) {
+	byKey := map[uow.Key]*uow.Entry{}
+	var keys []any
+	for _, o := range dedupe(owners) {
+		k, ok := o.Key()
+		if !ok {
+			continue
+		}
+		if c := n.Relation.Prop.Collection(o.Ptr); c != nil && c.IsInitialized() && !r.opts.Refresh {
+			continue
+		}
+		if !n.Relation.Prop.Kind.IsToMany() && n.Relation.Prop.Pointer(o.Ptr) != nil && !r.opts.Refresh {
+			continue
+		}
+		v, err := keyValue(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		byKey[k] = o
+		keys = append(keys, v)
+	}
+	return byKey, keys, nil
+}
+
+// children returns the items a to-many (or inverse to-one) relation holds
+// for owners, to continue the path from.
+func children(n *Node, owners []*uow.Entry, im *uow.IdentityMap) []*uow.Entry {
+	var out []*uow.Entry
+	for _, o := range owners {
+		p := n.Relation.Prop
+		if !p.Kind.IsToMany() {
+			if tp := p.Pointer(o.Ptr); tp != nil {
+				if t, ok := im.EntryOf(tp); ok {
+					out = append(out, t)
+				}
+			}
+			continue
+		}
+		c := p.Collection(o.Ptr)
+		if c == nil {
+			continue
+		}
+		for _, it := range c.AnyItems() {
+			if t, ok := im.EntryOf(reflect.ValueOf(it).UnsafePointer()); ok {
+				out = append(out, t)
+			}
+		}
+	}
+	return dedupe(out)
+}
+
+// fill stores loaded items into their owners: collections are hydrated
+// (owners without rows get an empty one), inverse to-one pointers set.
+func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Entry) error {
+	p := n.Relation.Prop
+	for _, o := range byKey {
+		its := items[o]
+		if !p.Kind.IsToMany() {
+			var tp unsafe.Pointer
+			if len(its) > 0 {
+				tp = its[0].Ptr
+			}
+			p.SetPointer(o.Ptr, tp)
+			continue
+		}
+		c := p.Collection(o.Ptr)
+		if c == nil {
+			continue
+		}
+		objs := make([]any, len(its))
+		for i, it := range its {
+			objs[i] = it.Obj
+		}
+		if err := c.HydrateAny(objs); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package populate
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// filtered adds the path's populate filter and order to a select of the
+// target aliased e0.
+func (r *run) filtered(n *Node, q qb.SelectQuery, target *meta.Entity) (qb.SelectQuery, error) {
+	if c, ok := r.opts.Where[n.Path]; ok && c != nil {
+		x, err := qb.Normalize(c)
+		if err != nil {
+			return q, err
+		}
+		x, err = qb.MapFields(x, func(f string) (string, error) {
+			p, ok := target.Prop(f)
+			if !ok || p.Kind != meta.Scalar {
+				return "", fmt.Errorf("%w: %s has no property %q", ErrUnknownPath, target.Name, f)
+			}
+			return "e0." + p.Column, nil
+		})
+		if err != nil {
+			return q, err
+		}
+		q = q.Where(x)
+	}
+	orders := r.opts.OrderBy[n.Path]
+	for _, o := range orders {
+		p, ok := target.Prop(o.Prop)
+		if !ok || p.Kind != meta.Scalar {
+			return q, fmt.Errorf("%w: %s has no property %q to order by", ErrUnknownPath, target.Name, o.Prop)
+		}
+		q = q.OrderBy("e0."+p.Column, o.Dir)
+	}
+	if len(orders) == 0 {
+		for _, pk := range target.PK {
+			q = q.OrderBy("e0."+pk.Column, qb.Asc)
+		}
+	}
+	return q, nil
+}
+
+// inverse loads a one-to-many collection, or an inverse one-to-one, whose
+// foreign key lives in the target table.
+func (r *run) inverse(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.Entry, error) {
+	rel := n.Relation
+	target := rel.Target
+	byKey, keys, err := r.ownersToLoad(n, owners)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) > 0 {
+		if len(rel.JoinColumns) != 1 {
+			return nil, fmt.Errorf("composite foreign keys are not supported by populate yet")
+		}
+		fkCol := rel.JoinColumns[0]
+		fkIdx := -1
+		for i, c := range target.Columns {
+			if c.Name == fkCol {
+				fkIdx = i
+			}
+		}
+		if fkIdx < 0 {
+			return nil, fmt.Errorf("%s has no column %s", target.Name, fkCol)
+		}
+		owner := rel.Owner
+		items := map[*uow.Entry][]*uow.Entry{}
+		var buildErr error
+		_, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
+			q := qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn("e0."+fkCol, chunk...)
+			q, err := r.filtered(n, q, target)
+			if err != nil {
+				buildErr = err
+			}
+			return q
+		}, 0, func(en *uow.Entry, l uow.Loaded, _ []any) error {
+			k, err := uow.KeyFor(owner, l.FK[fkIdx])
+			if err != nil {
+				return err
+			}
+			if o, ok := byKey[k]; ok {
+				items[o] = append(items[o], en)
+			}
+			return nil
+		})
+		if buildErr != nil {
+			return nil, buildErr
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := fill(n, byKey, items); err != nil {
+			return nil, err
+		}
+	}
+	return children(n, owners, r.u.IdentityMap()), nil
+}
+
+// manyToMany loads a many-to-many collection through its pivot table.
+func (r *run) manyToMany(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.Entry, error) {
+	rel := n.Relation
+	target := rel.Target
+	byKey, keys, err := r.ownersToLoad(n, owners)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) > 0 {
+		if len(rel.JoinColumns) != 1 || len(rel.InverseJoinColumns) != 1 || len(target.PK) != 1 {
+			return nil, fmt.Errorf("composite keys are not supported by populate yet")
+		}
+		pivot := rel.Pivot.Table
+		ownerCol, targetCol := "p."+rel.JoinColumns[0], "p."+rel.InverseJoinColumns[0]
+		owner := rel.Owner
+		items := map[*uow.Entry][]*uow.Entry{}
+		var buildErr error
+		_, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
+			cols := append(selectColumns(target, "e0"), ownerCol)
+			q := qb.Select(cols...).From(target.Table, "e0").
+				InnerJoin(pivot+" AS p", qb.Cond{targetCol: qb.Col("e0." + target.PK[0].Column)}).
+				WhereIn(ownerCol, chunk...)
+			q, err := r.filtered(n, q, target)
+			if err != nil {
+				buildErr = err
+			}
+			return q
+		}, 1, func(en *uow.Entry, _ uow.Loaded, extra []any) error {
+			k, err := uow.KeyFor(owner, extra[0])
+			if err != nil {
+				return err
+			}
+			if o, ok := byKey[k]; ok {
+				items[o] = append(items[o], en)
+			}
+			return nil
+		})
+		if buildErr != nil {
+			return nil, buildErr
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := fill(n, byKey, items); err != nil {
+			return nil, err
+		}
+	}
+	return children(n, owners, r.u.IdentityMap()), nil
+}

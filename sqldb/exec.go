@@ -1,0 +1,275 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+	"unsafe"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// querier is what *sqlx.DB and *sqlx.Tx share.
+type querier interface {
+	sqlx.QueryerContext
+	sqlx.ExecerContext
+}
+
+// Executor runs statements and flush plans on the pool or inside one
+// transaction. It satisfies qb.Runner too.
+type Executor struct {
+	db   *DB
+	q    querier
+	inTx bool
+}
+
+// Executor returns an executor on the pool, outside any transaction.
+func (db *DB) Executor() *Executor { return db.exec }
+
+// Dialect returns the database's dialect.
+func (x *Executor) Dialect() dialect.Dialect { return x.db.dialect }
+
+// QueryxContext implements sqlx.QueryerContext with reporting.
+func (x *Executor) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	start := time.Now()
+	rows, err := x.q.QueryxContext(ctx, query, args...)
+	x.db.report(ctx, query, args, start, -1, err, x.inTx)
+	return rows, err
+}
+
+// QueryContext implements sqlx.QueryerContext with reporting.
+func (x *Executor) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	start := time.Now()
+	rows, err := x.q.QueryContext(ctx, query, args...)
+	x.db.report(ctx, query, args, start, -1, err, x.inTx)
+	return rows, err
+}
+
+// QueryRowxContext implements sqlx.QueryerContext with reporting.
+func (x *Executor) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+	start := time.Now()
+	row := x.q.QueryRowxContext(ctx, query, args...)
+	x.db.report(ctx, query, args, start, -1, row.Err(), x.inTx)
+	return row
+}
+
+// ExecContext implements sqlx.ExecerContext with reporting.
+func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	start := time.Now()
+	res, err := x.q.ExecContext(ctx, query, args...)
+	n := int64(-1)
+	if err == nil {
+		n, _ = res.RowsAffected()
+	}
+	x.db.report(ctx, query, args, start, n, err, x.inTx)
+	return res, err
+}
+
+// Exec renders and runs a statement and returns the rows it affected.
+func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
+	query, args, err := s.ToSQL(x.db.dialect)
+	if err != nil {
+		return 0, err
+	}
+	res, err := x.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, &qb.QueryError{SQL: query, Err: ClassifyError(err)}
+	}
+	return res.RowsAffected()
+}
+
+// QueryMaps renders and runs a query and returns its rows as maps.
+func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]any, error) {
+	var out []map[string]any
+	if err := qb.Scan(ctx, x, s, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Count runs SELECT COUNT(*) over q (without its order, limit and offset).
+func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
+	return q.Count(ctx, x)
+}
+
+// Load runs a load request: each row becomes fresh instances of the
+// request's entities, scanned straight into their fields.
+func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
+	query, args, err := req.Query.ToSQL(x.db.dialect)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	rows, err := x.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		x.db.report(ctx, query, args, start, -1, err, x.inTx)
+		return &qb.QueryError{SQL: query, Err: err}
+	}
+	defer rows.Close()
+	plans := make([]*scanPlan, len(req.Groups))
+	width := 0
+	for i, g := range req.Groups {
+		plans[i] = scanPlanFor(g)
+		width += len(g.Columns)
+	}
+	extra := make([]any, req.Extras)
+	dest := make([]any, width+req.Extras)
+	for i := range extra {
+		dest[width+i] = &extra[i]
+	}
+	loaded := make([]uow.Loaded, len(req.Groups))
+	n := int64(0)
+	for rows.Next() {
+		at := 0
+		for i, sp := range plans {
+			loaded[i] = sp.prepare(dest[at:at+len(sp.cols)])
+			at += len(sp.cols)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			x.db.report(ctx, query, args, start, n, err, x.inTx)
+			return &qb.QueryError{SQL: query, Err: err}
+		}
+		for i, sp := range plans {
+			if err := sp.finish(&loaded[i]); err != nil {
+				return err
+			}
+		}
+		n++
+		if err := req.Row(loaded, extra); err != nil {
+			return err
+		}
+	}
+	err = rows.Err()
+	x.db.report(ctx, query, args, start, n, err, x.inTx)
+	if err != nil {
+		return &qb.QueryError{SQL: query, Err: err}
+	}
+	return nil
+}
+
+// scanPlan says how to scan one group's columns.
+type scanPlan struct {
+	group uow.LoadGroup
+	cols  []colScan
+}
+
+type colScan struct {
+	col  *meta.Column
+	prop *meta.Property
+	fk   bool // foreign key: scanned raw into FK
+	json bool
+}
+
+func scanPlanFor(g uow.LoadGroup) *scanPlan {
+	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns))}
+	for i, c := range g.Columns {
+		cs := colScan{col: c, prop: c.Prop}
+		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
+			cs.fk = true
+		} else if c.Prop.Codec == meta.CodecJSON {
+			cs.json = true
+		}
+		sp.cols[i] = cs
+	}
+	return sp
+}
+
+// prepare allocates a fresh instance and points dest at its fields.
+func (sp *scanPlan) prepare(dest []any) uow.Loaded {
+	e := sp.group.Entity
+	v := e.NewValue()
+	l := uow.Loaded{Obj: v.Interface(), Ptr: v.UnsafePointer()}
+	for i := range sp.cols {
+		c := &sp.cols[i]
+		switch {
+		case c.fk:
+			if l.FK == nil {
+				l.FK = make([]any, len(sp.cols))
+			}
+			dest[i] = &l.FK[i]
+		case c.json:
+			dest[i] = &jsonField{typ: c.prop.Type, ptr: c.prop.PtrAlloc(l.Ptr)}
+		default:
+			dest[i] = reflect.NewAt(c.prop.Type, c.prop.PtrAlloc(l.Ptr)).Interface()
+		}
+	}
+	return l
+}
+
+// finish completes an optional group: when every key column is NULL there
+// is no instance; otherwise raw values are stored into the scalar fields.
+func (sp *scanPlan) finish(l *uow.Loaded) error {
+	if !sp.group.Optional {
+		return nil
+	}
+	for i := range sp.cols {
+		c := &sp.cols[i]
+		if c.col.PK && l.FK[i] == nil {
+			*l = uow.Loaded{}
+			return nil
+		}
+	}
+	for i := range sp.cols {
+		c := &sp.cols[i]
+		if c.prop == nil || c.prop.Kind != meta.Scalar {
+			continue
+		}
+		v := l.FK[i]
+		l.FK[i] = nil
+		if err := assignRaw(c.prop, l.Ptr, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// assignRaw stores a raw driver value into a scalar field, using
+// database/sql's conversions.
+func assignRaw(p *meta.Property, ptr unsafe.Pointer, v any) error {
+	if p.Codec == meta.CodecJSON {
+		return (&jsonField{typ: p.Type, ptr: p.PtrAlloc(ptr)}).Scan(v)
+	}
+	dst := reflect.NewAt(p.Type, p.PtrAlloc(ptr)).Interface()
+	if s, ok := dst.(sql.Scanner); ok {
+		return s.Scan(v)
+	}
+	if v == nil {
+		reflect.NewAt(p.Type, p.PtrAlloc(ptr)).Elem().SetZero()
+		return nil
+	}
+	return convertAssign(dst, v)
+}
+
+// jsonField scans a JSON column into a field of type typ at ptr.
+type jsonField struct {
+	typ reflect.Type
+	ptr unsafe.Pointer
+}
+
+func (j *jsonField) Scan(src any) error {
+	f := reflect.NewAt(j.typ, j.ptr)
+	var b []byte
+	switch v := src.(type) {
+	case nil:
+		f.Elem().SetZero()
+		return nil
+	case []byte:
+		b = v
+	case string:
+		b = []byte(v)
+	default:
+		return fmt.Errorf("sqldb: JSON column holds %T", src)
+	}
+	return json.Unmarshal(b, f.Interface())
+}
+
+// errNoConvert is returned by convertAssign for pairs it does not handle.
+var errNoConvert = errors.New("sqldb: cannot convert")

@@ -1,0 +1,164 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Execute runs a flush plan's steps in order. Generated keys are written back
+// through the plan (RETURNING where the dialect has it, else the last insert
+// id). The first failure stops it and is returned as a *uow.FlushError that
+// wraps a classified driver error (*uow.ConstraintError) or
+// uow.ErrOptimisticLock. Run it inside a transaction: it does not roll back.
+func (x *Executor) Execute(ctx context.Context, plan *uow.Plan) error {
+	d := x.db.dialect
+	for _, step := range plan.Steps {
+		stmts, err := plan.Statements(step, d, false)
+		if err != nil {
+			return &uow.FlushError{Step: step.String(), Err: err}
+		}
+		for _, st := range stmts {
+			if err := x.runStatement(ctx, plan, st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Statement) error {
+	if err := ctx.Err(); err != nil {
+		return uow.StatementError(st, "", err)
+	}
+	query, args, err := st.Query.ToSQL(x.db.dialect)
+	if err != nil {
+		return uow.StatementError(st, query, err)
+	}
+	if st.Returning {
+		return x.runReturning(ctx, plan, st, query, args)
+	}
+	res, err := x.ExecContext(ctx, query, args...)
+	if err != nil {
+		return uow.StatementError(st, query, ClassifyError(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return uow.StatementError(st, query, err)
+	}
+	if st.GeneratedKey != nil {
+		first, err := res.LastInsertId()
+		if err != nil {
+			return uow.StatementError(st, query, fmt.Errorf("sqldb: reading generated keys: %w", err))
+		}
+		// MySQL reports the first row's key of a multi-row insert; the
+		// others follow at auto_increment_increment steps.
+		step := int64(1)
+		if len(st.Entries) > 1 {
+			if step, err = x.autoIncrementStep(ctx); err != nil {
+				return uow.StatementError(st, query, err)
+			}
+		}
+		for i, en := range st.Entries {
+			if err := plan.SetGeneratedKey(en, first+int64(i)*step); err != nil {
+				return uow.StatementError(st, query, err)
+			}
+		}
+	}
+	if st.Expect >= 0 && n != st.Expect {
+		return uow.StatementError(st, query, uow.AffectedMismatch(st, n))
+	}
+	return nil
+}
+
+func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Statement, query string, args []any) error {
+	start := time.Now()
+	rows, err := x.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		x.db.report(ctx, query, args, start, -1, err, x.inTx)
+		return uow.StatementError(st, query, ClassifyError(err))
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		if i >= len(st.Entries) {
+			break
+		}
+		var key any
+		if err := rows.Scan(&key); err != nil {
+			x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
+			return uow.StatementError(st, query, err)
+		}
+		if err := plan.SetGeneratedKey(st.Entries[i], key); err != nil {
+			return uow.StatementError(st, query, err)
+		}
+		i++
+	}
+	err = rows.Err()
+	x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
+	if err != nil {
+		return uow.StatementError(st, query, ClassifyError(err))
+	}
+	if i != len(st.Entries) {
+		return uow.StatementError(st, query, fmt.Errorf("sqldb: insert returned %d keys for %d rows", i, len(st.Entries)))
+	}
+	return nil
+}
+
+// autoIncrementStep is the gap between consecutive generated keys: MySQL's
+// auto_increment_increment, 1 elsewhere.
+func (x *Executor) autoIncrementStep(ctx context.Context) (int64, error) {
+	if v := x.db.autoIncStep.Load(); v > 0 {
+		return v, nil
+	}
+	var step int64
+	if err := x.q.QueryRowxContext(ctx, "SELECT @@auto_increment_increment").Scan(&step); err != nil {
+		return 0, fmt.Errorf("sqldb: reading auto_increment_increment: %w", err)
+	}
+	if step < 1 {
+		step = 1
+	}
+	x.db.autoIncStep.Store(step)
+	return step, nil
+}
+
+// convertAssign stores a raw driver value into *dst, converting between
+// kinds database/sql drivers return (int64, float64, []byte, string, bool,
+// time.Time) and the field's kind.
+func convertAssign(dst, src any) error {
+	dv := reflect.ValueOf(dst).Elem()
+	sv := reflect.ValueOf(src)
+	if dv.Kind() == reflect.Pointer {
+		n := reflect.New(dv.Type().Elem())
+		if err := convertAssign(n.Interface(), src); err != nil {
+			return err
+		}
+		dv.Set(n)
+		return nil
+	}
+	if b, ok := src.([]byte); ok {
+		switch dv.Kind() {
+		case reflect.String:
+			dv.SetString(string(b))
+			return nil
+		case reflect.Slice:
+			dv.SetBytes(append([]byte(nil), b...))
+			return nil
+		}
+		sv = reflect.ValueOf(string(b))
+	}
+	switch {
+	case sv.Type().AssignableTo(dv.Type()):
+		dv.Set(sv)
+	case dv.Kind() == reflect.Bool && sv.CanInt():
+		dv.SetBool(sv.Int() != 0)
+	case sv.Type().ConvertibleTo(dv.Type()) && (dv.Kind() != reflect.String || sv.Kind() == reflect.String):
+		dv.Set(sv.Convert(dv.Type()))
+	default:
+		return fmt.Errorf("%w %T into %s", errNoConvert, src, dv.Type())
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package unitorm
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+
+	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/rel"
+	"github.com/unitorm/unitorm/schema"
+	"github.com/unitorm/unitorm/sqldb"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// Collection is the holder of a to-many relation: rel.Collection.
+type Collection[T any] = rel.Collection[T]
+
+// NewCollection returns an initialized collection holding items.
+func NewCollection[T any](items ...T) Collection[T] { return rel.NewCollection(items...) }
+
+// EntityManager is em.EntityManager.
+type EntityManager = em.EntityManager
+
+// QueryEvent describes one statement run (see Config.OnQuery).
+type QueryEvent = sqldb.QueryEvent
+
+// ConstraintError is a constraint violation reported by the database.
+type ConstraintError = uow.ConstraintError
+
+// FlushError says which statement of a flush failed.
+type FlushError = uow.FlushError
+
+// Errors callers check with errors.Is.
+var (
+	ErrNotFound          = em.ErrNotFound
+	ErrOptimisticLock    = uow.ErrOptimisticLock
+	ErrGlobalContext     = em.ErrGlobalContext
+	ErrUnknownProperty   = em.ErrUnknownProperty
+	ErrNotInitialized    = rel.ErrNotInitialized
+	ErrNoTransaction     = em.ErrNoTransaction
+	ErrFlushInProgress   = em.ErrFlushInProgress
+	ErrInvalidKey        = uow.ErrInvalidKey
+	ErrNotEntity         = uow.ErrNotEntity
+	ErrDetached          = uow.ErrDetached
+	ErrDuplicateIdentity = uow.ErrDuplicateIdentity
+)
+
+// Config configures Open.
+type Config struct {
+	// Driver is "sqlite", "postgres", "mysql" or "mariadb".
+	Driver string
+	// DSN is the data source name in the driver's format (see sqldb.Open).
+	DSN string
+	// DB is an existing pool to use instead of Driver+DSN; Driver then names
+	// its dialect. Close does not close it.
+	DB *sql.DB
+	// Entities are the entity types (struct values or pointers).
+	Entities []any
+	// Naming is the naming strategy (default meta.UnderscoreNaming).
+	Naming meta.NamingStrategy
+	// Logger logs each statement at Debug level with its duration and rows.
+	Logger *slog.Logger
+	// LogParams adds bound parameters to logs and query events.
+	LogParams bool
+	// OnQuery is called after each statement (for tests, metrics, tracing).
+	OnQuery func(QueryEvent)
+	// AllowGlobalContext lets the root EntityManager (ORM.EM) do work.
+	AllowGlobalContext bool
+	// Subscribers receive flush events (see em.BeforeFlushSubscriber, ...).
+	Subscribers []any
+}
+
+// ORM holds what is shared: metadata, the connection pool and the root
+// EntityManager. It is safe for concurrent use; Fork an EntityManager per
+// request or job.
+type ORM struct {
+	reg    *meta.Registry
+	db     *sqldb.DB
+	root   *em.EntityManager
+	ownsDB bool
+}
+
+// Open registers the entities (every problem in their definitions is
+// reported at once), connects, and returns the ORM.
+func Open(ctx context.Context, cfg Config) (*ORM, error) {
+	var opts []meta.Option
+	if cfg.Naming != nil {
+		opts = append(opts, meta.WithNaming(cfg.Naming))
+	}
+	reg := meta.NewRegistry(opts...)
+	if err := reg.Register(cfg.Entities...); err != nil {
+		return nil, err
+	}
+	var (
+		db  *sqldb.DB
+		err error
+	)
+	owns := cfg.DB == nil
+	if cfg.DB != nil {
+		db, err = sqldb.Wrap(cfg.DB, cfg.Driver)
+	} else {
+		db, err = sqldb.Open(ctx, cfg.Driver, cfg.DSN)
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
+	root, err := em.New(em.Config{Registry: reg, Driver: SQLDriver(db), AllowGlobalContext: cfg.AllowGlobalContext,
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger})
+	if err != nil {
+		if owns {
+			db.Close()
+		}
+		return nil, err
+	}
+	return &ORM{reg: reg, db: db, root: root, ownsDB: owns}, nil
+}
+
+// Fork returns a new EntityManager with an empty identity map.
+func (o *ORM) Fork() *em.EntityManager { return o.root.Fork() }
+
+// EM returns the root EntityManager (work on it is refused unless
+// Config.AllowGlobalContext is set).
+func (o *ORM) EM() *em.EntityManager { return o.root }
+
+// SQL returns a runner for qb queries that are not about entities.
+func (o *ORM) SQL() *sqldb.Executor { return o.db.Executor() }
+
+// DB returns the connection pool.
+func (o *ORM) DB() *sqldb.DB { return o.db }
+
+// Dialect returns the SQL dialect.
+func (o *ORM) Dialect() dialect.Dialect { return o.db.Dialect() }
+
+// Registry returns the entity metadata.
+func (o *ORM) Registry() *meta.Registry { return o.reg }
+
+// QueryCount returns the number of statements run so far.
+func (o *ORM) QueryCount() int64 { return o.db.QueryCount() }
+
+// CreateSchema creates the tables of the registered entities.
+func (o *ORM) CreateSchema(ctx context.Context) error {
+	return schema.Create(ctx, o.db.Executor(), o.reg.Entities())
+}
+
+// DropSchema drops the tables of the registered entities.
+func (o *ORM) DropSchema(ctx context.Context) error {
+	return schema.Drop(ctx, o.db, o.reg.Entities(), schema.IfExists())
+}
+
+// Close closes the pool (unless it was given in Config.DB).
+func (o *ORM) Close() error {
+	if o.ownsDB {
+		return o.db.Close()
+	}
+	return nil
+}
+
+// SQLDriver adapts a sqldb.DB to the EntityManager's driver contract.
+func SQLDriver(db *sqldb.DB) em.Driver { return sqlDriver{db} }
+
+type sqlDriver struct{ db *sqldb.DB }
+
+func (d sqlDriver) Executor() em.Executor    { return d.db.Executor() }
+func (d sqlDriver) Dialect() dialect.Dialect { return d.db.Dialect() }
+func (d sqlDriver) Begin(ctx context.Context, opts *sql.TxOptions) (em.Tx, error) {
+	tx, err := d.db.Begin(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return tx, nil
+}

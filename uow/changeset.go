@@ -1,0 +1,292 @@
+package uow
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+)
+
+// ChangeKind is what a flush does with one entity.
+type ChangeKind int
+
+const (
+	Insert ChangeKind = iota + 1
+	Update
+	Delete
+)
+
+func (k ChangeKind) String() string {
+	switch k {
+	case Insert:
+		return "insert"
+	case Update:
+		return "update"
+	case Delete:
+		return "delete"
+	}
+	return "none"
+}
+
+// ChangeSet is one entity's pending write.
+type ChangeSet struct {
+	Kind  ChangeKind
+	Entry *Entry
+	// Changed lists, for an update, the scalar and owning to-one properties
+	// whose value differs from the snapshot (the version property excluded).
+	Changed []*meta.Property
+}
+
+// Entity returns the changed entity as the *T the user holds.
+func (c *ChangeSet) Entity() any { return c.Entry.Obj }
+
+// PivotChange is the pending change of one owner's many-to-many collection.
+type PivotChange struct {
+	Relation *meta.Relation // the owning m:n relation
+	Owner    *Entry
+	Clear    bool // delete every pivot row of Owner first (collection replaced while unloaded)
+	Add      []*Entry
+	Remove   []*Entry
+}
+
+// Changes is everything the next flush would write.
+type Changes struct {
+	Inserts []*ChangeSet
+	Updates []*ChangeSet
+	Deletes []*ChangeSet
+	Pivots  []*PivotChange
+}
+
+// Empty reports whether there is nothing to write.
+func (c *Changes) Empty() bool {
+	return len(c.Inserts) == 0 && len(c.Updates) == 0 && len(c.Deletes) == 0 && len(c.Pivots) == 0
+}
+
+// All returns the entity change sets: inserts, updates, then deletes.
+func (c *Changes) All() []*ChangeSet {
+	out := make([]*ChangeSet, 0, len(c.Inserts)+len(c.Updates)+len(c.Deletes))
+	out = append(out, c.Inserts...)
+	out = append(out, c.Updates...)
+	return append(out, c.Deletes...)
+}
+
+// ComputeChanges finds what the next flush must write: it first persists
+// what tracked entities reach along cascading relations and schedules
+// orphans for removal, then compares every loaded entity with its snapshot.
+func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
+	entries := u.im.Entries()
+	seen := map[unsafe.Pointer]bool{}
+	for _, en := range entries {
+		if en.State == StateNew || en.State == StateManaged {
+			if err := u.cascadePersist(en, seen); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := u.removeOrphans(); err != nil {
+		return nil, err
+	}
+	entries = u.im.Entries()
+	ch := &Changes{}
+	for _, en := range entries {
+		switch en.State {
+		case StateNew:
+			ch.Inserts = append(ch.Inserts, &ChangeSet{Kind: Insert, Entry: en})
+		case StateRemoved:
+			ch.Deletes = append(ch.Deletes, &ChangeSet{Kind: Delete, Entry: en})
+		case StateManaged:
+			if en.snap == nil {
+				continue
+			}
+			changed, err := u.diff(en)
+			if err != nil {
+				return nil, err
+			}
+			if len(changed) > 0 {
+				ch.Updates = append(ch.Updates, &ChangeSet{Kind: Update, Entry: en, Changed: changed})
+			}
+		}
+		if en.State == StateNew || en.State == StateManaged {
+			pcs, err := u.pivotChanges(en)
+			if err != nil {
+				return nil, err
+			}
+			ch.Pivots = append(ch.Pivots, pcs...)
+		}
+	}
+	return ch, nil
+}
+
+// removeOrphans schedules for removal the items taken out of collections
+// declared with orphanRemoval, and to-one targets replaced on such relations.
+func (u *UnitOfWork) removeOrphans() error {
+	for _, en := range u.im.Entries() {
+		if en.State != StateManaged && en.State != StateNew {
+			continue
+		}
+		for _, r := range en.Entity.Relations {
+			if !r.OrphanRemoval {
+				continue
+			}
+			var orphans []unsafe.Pointer
+			if r.Prop.Kind.IsToMany() {
+				c := r.Prop.Collection(en.Ptr)
+				if c == nil {
+					continue
+				}
+				for _, it := range c.RemovedAny() {
+					orphans = append(orphans, reflect.ValueOf(it).UnsafePointer())
+				}
+			} else if en.snap != nil {
+				old, cur := r.Prop.Pointer(en.snap.ptr), r.Prop.Pointer(en.Ptr)
+				if old != nil && old != cur {
+					orphans = append(orphans, old)
+				}
+			}
+			for _, op := range orphans {
+				if o, ok := u.im.EntryOf(op); ok && o.State != StateRemoved {
+					if err := u.remove(o, map[unsafe.Pointer]bool{}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// IsDirty reports whether a tracked entity has changes to flush.
+func (u *UnitOfWork) IsDirty(obj any) bool {
+	en, ok := u.EntryOf(obj)
+	return ok && u.isDirty(en)
+}
+
+func (u *UnitOfWork) isDirty(en *Entry) bool {
+	switch en.State {
+	case StateNew, StateRemoved:
+		return true
+	case StateManaged:
+		if en.snap == nil {
+			return false
+		}
+		changed, err := u.diff(en)
+		if err != nil || len(changed) > 0 {
+			return true
+		}
+		for _, r := range en.Entity.Relations {
+			if r.Kind == meta.ManyToMany {
+				if c := r.Prop.Collection(en.Ptr); c != nil && c.IsDirty() {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// diff lists the column-backed properties of en that differ from its snapshot.
+func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
+	ti := infoOf(en.Entity)
+	var changed []*meta.Property
+	for i := range ti.cols {
+		c := &ti.cols[i]
+		p := c.prop
+		if p.Version {
+			continue
+		}
+		a, b := p.Ptr(en.Ptr), p.Ptr(en.snap.ptr)
+		if a == nil || b == nil {
+			if a != b {
+				changed = append(changed, p)
+			}
+			continue
+		}
+		var same bool
+		if c.json {
+			same = string(marshalJSON(p, en.Ptr)) == string(en.snap.json[i])
+		} else {
+			same = c.equal(a, b)
+		}
+		if same {
+			continue
+		}
+		if p.PK {
+			return nil, fmt.Errorf("%w: %s of %s changed from its loaded value", ErrInvalidKey, p, en.key)
+		}
+		changed = append(changed, p)
+	}
+	for _, p := range ti.toOne {
+		cur, old := p.Pointer(en.Ptr), p.Pointer(en.snap.ptr)
+		if cur == old {
+			continue
+		}
+		if cur != nil && old != nil {
+			target := p.Relation.Target
+			kc, okc := KeyOf(target, cur)
+			ko, oko := KeyOf(target, old)
+			if okc && oko && kc == ko {
+				continue
+			}
+		}
+		changed = append(changed, p)
+	}
+	return changed, nil
+}
+
+// pivotChanges returns the pending pivot writes of en's many-to-many
+// collections, seen from the owning side. Changes made on an inverse side are
+// reported as changes of the owning side's rows.
+func (u *UnitOfWork) pivotChanges(en *Entry) ([]*PivotChange, error) {
+	var out []*PivotChange
+	for _, r := range en.Entity.Relations {
+		if r.Kind != meta.ManyToMany {
+			continue
+		}
+		c := r.Prop.Collection(en.Ptr)
+		if c == nil || !c.IsDirty() {
+			continue
+		}
+		if r.Owning {
+			pc := &PivotChange{Relation: r, Owner: en, Clear: c.Replaced()}
+			for _, it := range c.AddedAny() {
+				t, err := u.trackedItem(r, it)
+				if err != nil {
+					return nil, err
+				}
+				pc.Add = append(pc.Add, t)
+			}
+			for _, it := range c.RemovedAny() {
+				if t, ok := u.EntryOf(it); ok {
+					pc.Remove = append(pc.Remove, t)
+				}
+			}
+			out = append(out, pc)
+			continue
+		}
+		// Inverse side: each item is an owner whose row (item, en) changes.
+		owning := r.MappedBy.Relation
+		for _, it := range c.AddedAny() {
+			t, err := u.trackedItem(r, it)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, &PivotChange{Relation: owning, Owner: t, Add: []*Entry{en}})
+		}
+		for _, it := range c.RemovedAny() {
+			if t, ok := u.EntryOf(it); ok {
+				out = append(out, &PivotChange{Relation: owning, Owner: t, Remove: []*Entry{en}})
+			}
+		}
+	}
+	return out, nil
+}
+
+// trackedItem returns the entry of a collection item, which cascade persist
+// has made tracked; an untracked item is an error.
+func (u *UnitOfWork) trackedItem(r *meta.Relation, it any) (*Entry, error) {
+	if t, ok := u.EntryOf(it); ok {
+		return t, nil
+	}
+	return nil, fmt.Errorf("%w: %s holds an unmanaged %T; persist it or cascade persist", ErrDetached, r.Prop, it)
+}

@@ -1,0 +1,106 @@
+package uow
+
+import (
+	"fmt"
+	"strings"
+)
+
+// FlushError says which statement of a flush failed, for which entities. It
+// unwraps to the cause (a *ConstraintError, ErrOptimisticLock, the driver's
+// error, a context error).
+type FlushError struct {
+	Step     string // e.g. "insert Author ×3"
+	Entities string // the keys (or "new X") of the entities written
+	SQL      string
+	Err      error
+}
+
+func (e *FlushError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unitorm: flush failed at %s", e.Step)
+	if e.Entities != "" {
+		fmt.Fprintf(&b, " %s", e.Entities)
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	if e.SQL != "" {
+		fmt.Fprintf(&b, " (SQL: %s)", truncate(e.SQL, 300))
+	}
+	return b.String()
+}
+
+func (e *FlushError) Unwrap() error { return e.Err }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// StatementError wraps err as the failure of statement s.
+func StatementError(s *Statement, sql string, err error) error {
+	fe := &FlushError{Step: s.Step.String(), SQL: sql, Err: err}
+	if len(s.Entries) > 0 {
+		d := s.Describe()
+		if i := strings.IndexByte(d, '['); i >= 0 {
+			fe.Entities = d[i:]
+		}
+	}
+	return fe
+}
+
+// AffectedMismatch is the error for a statement that affected n rows where
+// s.Expect were required: an optimistic-lock failure on versioned entities,
+// else rows that vanished.
+func AffectedMismatch(s *Statement, n int64) error {
+	e := s.Step.Entity
+	if e != nil && e.Version != nil && s.Step.Kind != StepFixup {
+		return fmt.Errorf("%w: %s: %d of %d rows matched their version (changed or deleted by someone else)",
+			ErrOptimisticLock, strings.TrimPrefix(s.Describe(), s.Step.String()+" "), n, s.Expect)
+	}
+	return fmt.Errorf("%w: %d of %d rows found", ErrRowsMissing, n, s.Expect)
+}
+
+// Commit records a successful flush: new entities become managed, versions
+// move on, snapshots are retaken, collection diffs cleared, and removed
+// entities forgotten. Call it after the transaction commits.
+func (p *Plan) Commit() {
+	p.undo = nil
+	ch := p.Changes
+	for en, v := range p.versions {
+		_ = en.Entity.Version.Set(en.Ptr, v)
+	}
+	for _, c := range ch.Inserts {
+		en := c.Entry
+		en.State = StateManaged
+		if !en.hasKey {
+			if k, ok := KeyOf(en.Entity, en.Ptr); ok {
+				p.u.im.setKey(en, k)
+			}
+		}
+		for _, r := range en.Entity.Relations {
+			if c := r.Prop.Collection(en.Ptr); c != nil {
+				c.MarkInitialized()
+			}
+		}
+	}
+	for _, c := range ch.Deletes {
+		p.u.im.drop(c.Entry)
+	}
+	for _, en := range p.u.im.Entries() {
+		if en.State != StateManaged {
+			continue
+		}
+		for _, r := range en.Entity.Relations {
+			if c := r.Prop.Collection(en.Ptr); c != nil && c.IsDirty() {
+				c.ResetDiff()
+			}
+		}
+	}
+	for _, c := range ch.Inserts {
+		takeSnapshot(c.Entry)
+	}
+	for _, c := range ch.Updates {
+		takeSnapshot(c.Entry)
+	}
+}

@@ -1,0 +1,71 @@
+package uow
+
+import (
+	"fmt"
+
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+)
+
+// Load asks a driver to run a query and build fresh entity instances from
+// its rows. The query selects, in order, the columns of each group.
+type Load struct {
+	Query  qb.SelectQuery
+	Groups []LoadGroup
+	// Extras is the number of raw columns the query selects after the
+	// groups' columns (e.g. a pivot table's owner key).
+	Extras int
+	// Row is called for each row with one Loaded per group and the raw
+	// values of the extra columns.
+	Row func(row []Loaded, extra []any) error
+}
+
+// LoadGroup is one entity's columns in a Load's select list.
+type LoadGroup struct {
+	Entity  *meta.Entity
+	Columns []*meta.Column
+	// Optional groups come from LEFT JOINs: a row whose key columns are all
+	// NULL has no instance (Loaded.Obj is nil).
+	Optional bool
+}
+
+// Loaded is one fresh instance built from a row: scalar columns are set;
+// foreign-key columns are returned raw in FK (by column index in the group,
+// nil for NULL and for scalar columns) for the caller to resolve into
+// references.
+type Loaded struct {
+	Obj any
+	Ptr unsafe.Pointer
+	FK  []any
+}
+
+// Hydrate turns one fresh instance of a load into the tracked instance for
+// its row: foreign-key values become references (tracked instances of the
+// targets, unloaded unless already loaded), then the instance is merged into
+// the identity map (see Merge).
+func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, error) {
+	for i, c := range g.Columns {
+		if c.Prop == nil || c.Prop.Kind == meta.Scalar || l.FK == nil {
+			continue
+		}
+		v := l.FK[i]
+		if v == nil {
+			continue
+		}
+		if len(c.Prop.Columns) != 1 {
+			return nil, fmt.Errorf("uow: %s: composite foreign keys are not supported when loading", c.Prop)
+		}
+		ref, err := u.Reference(c.Prop.Relation.Target, v)
+		if err != nil {
+			return nil, fmt.Errorf("uow: %s: %w", c.Prop, err)
+		}
+		c.Prop.SetPointer(l.Ptr, ref.Ptr)
+	}
+	return u.Merge(g.Entity, l.Obj, l.Ptr, overwrite)
+}
+
+// Columns returns the columns a load selects for e: every column of its
+// table (scalars and owning foreign keys), in order.
+func Columns(e *meta.Entity) []*meta.Column { return e.Columns }

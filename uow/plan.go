@@ -1,0 +1,415 @@
+package uow
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+)
+
+// StepKind is what one step of a flush plan writes.
+type StepKind int
+
+const (
+	StepInsert StepKind = iota + 1
+	StepUpdate
+	StepFixup // sets foreign keys that were inserted as NULL to break a cycle
+	StepPivotDelete
+	StepPivotInsert
+	StepDelete
+)
+
+func (k StepKind) String() string {
+	return [...]string{"", "insert", "update", "fixup", "pivot delete", "pivot insert", "delete"}[k]
+}
+
+// Step is one batch of a flush: one kind of write to one table.
+type Step struct {
+	Kind    StepKind
+	Entity  *meta.Entity
+	Entries []*Entry
+	// Props are, for update and fixup steps, the properties set (the same for
+	// every entry of the step).
+	Props []*meta.Property
+	// Relation is, for pivot steps, the owning many-to-many relation.
+	Relation *meta.Relation
+	// Pairs are, for pivot steps, the (owner, target) rows.
+	Pairs [][2]*Entry
+	// ClearOwners are, for pivot deletes, owners whose rows all go.
+	ClearOwners []*Entry
+
+	// nullFK holds, for insert steps, the relations to write as NULL.
+	nullFK map[*Entry][]*meta.Property
+}
+
+func (s *Step) String() string {
+	name := ""
+	if s.Entity != nil {
+		name = s.Entity.Name
+	} else if s.Relation != nil {
+		name = s.Relation.Pivot.Table
+	}
+	n := len(s.Entries)
+	if s.Kind == StepPivotDelete || s.Kind == StepPivotInsert {
+		n = len(s.Pairs) + len(s.ClearOwners)
+	}
+	return fmt.Sprintf("%s %s ×%d", s.Kind, name, n)
+}
+
+// Plan is an ordered flush: inserts parents first, fix-ups of cyclic
+// foreign keys, updates, pivot deletes and inserts, deletes children first.
+// Drivers run Steps in order, turning each into statements with
+// Statements (SQL) or reading it directly (documents), and report generated
+// keys with SetGeneratedKey. After the transaction commits the caller calls
+// Commit; after a failure, Rollback, which undoes every change the plan made
+// to entities.
+type Plan struct {
+	Steps   []*Step
+	Changes *Changes
+	u       *UnitOfWork
+	undo    []func()
+	// versions are the version values written, applied to entities at Commit.
+	versions map[*Entry]any
+}
+
+// Empty reports whether the plan writes nothing.
+func (p *Plan) Empty() bool { return len(p.Steps) == 0 }
+
+// Plan turns computed changes into an ordered flush plan.
+func (u *UnitOfWork) Plan(ch *Changes) (*Plan, error) {
+	p := &Plan{Changes: ch, u: u}
+	types := typesOf(u.reg, ch)
+	order, err := CommitOrder(types)
+	if err != nil {
+		return nil, err
+	}
+	rank := map[*meta.Entity]int{}
+	for i, t := range order {
+		rank[t] = i
+	}
+	fixups, err := p.planInserts(ch, order, rank)
+	if err != nil {
+		return nil, err
+	}
+	p.Steps = append(p.Steps, fixups...)
+	p.planUpdates(ch, order)
+	p.planPivots(ch)
+	p.planDeletes(ch, order)
+	return p, nil
+}
+
+// typesOf lists the entity types with changes, in registration order.
+func typesOf(reg *meta.Registry, ch *Changes) []*meta.Entity {
+	present := map[*meta.Entity]bool{}
+	for _, c := range ch.All() {
+		present[c.Entry.Entity] = true
+	}
+	var out []*meta.Entity
+	for _, e := range reg.Entities() {
+		if present[e] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func byType(cs []*ChangeSet) map[*meta.Entity][]*ChangeSet {
+	m := map[*meta.Entity][]*ChangeSet{}
+	for _, c := range cs {
+		m[c.Entry.Entity] = append(m[c.Entry.Entity], c)
+	}
+	return m
+}
+
+// planInserts adds the insert steps and returns the fix-up steps for foreign
+// keys that must be written after the referenced rows exist.
+func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Entity]int) ([]*Step, error) {
+	groups := byType(ch.Inserts)
+	fix := map[*meta.Entity]map[*Entry][]*meta.Property{}
+	for _, t := range order {
+		cs := groups[t]
+		if len(cs) == 0 {
+			continue
+		}
+		level := map[*Entry]int{}
+		nullFK := map[*Entry][]*meta.Property{}
+		// Levels order new entities of one type that reference each other.
+		var levelOf func(en *Entry, path map[*Entry]bool) int
+		levelOf = func(en *Entry, path map[*Entry]bool) int {
+			if l, ok := level[en]; ok {
+				return l
+			}
+			path[en] = true
+			l := 0
+			for _, r := range t.Relations {
+				if !r.Owning || r.Prop.Kind.IsToMany() || r.Target != t {
+					continue
+				}
+				tp := r.Prop.Pointer(en.Ptr)
+				te, ok := p.u.im.EntryOf(tp)
+				if tp == nil || !ok || te.State != StateNew {
+					continue
+				}
+				if path[te] {
+					nullFK[en] = append(nullFK[en], r.Prop)
+					continue
+				}
+				if tl := levelOf(te, path) + 1; tl > l {
+					l = tl
+				}
+			}
+			delete(path, en)
+			level[en] = l
+			return l
+		}
+		maxLevel := 0
+		for _, c := range cs {
+			en := c.Entry
+			if l := levelOf(en, map[*Entry]bool{}); l > maxLevel {
+				maxLevel = l
+			}
+			for _, r := range t.Relations {
+				if !r.Owning || r.Prop.Kind.IsToMany() || r.Target == t {
+					continue
+				}
+				tp := r.Prop.Pointer(en.Ptr)
+				if tp == nil {
+					continue
+				}
+				te, ok := p.u.im.EntryOf(tp)
+				if !ok {
+					if !r.Target.HasPK(tp) {
+						return nil, fmt.Errorf("%w: %s references an unmanaged %s without a primary key; persist it or cascade persist",
+							ErrDetached, r.Prop, r.Target.Name)
+					}
+					continue
+				}
+				if te.State == StateNew && rank[r.Target] > rank[t] {
+					if !r.Nullable {
+						return nil, fmt.Errorf("%w: %s → %s", ErrCycle, r.Prop, r.Target.Name)
+					}
+					nullFK[en] = append(nullFK[en], r.Prop)
+				}
+			}
+		}
+		for _, c := range cs {
+			for _, prop := range nullFK[c.Entry] {
+				if !prop.Relation.Nullable {
+					return nil, fmt.Errorf("%w: %s", ErrCycle, prop)
+				}
+			}
+		}
+		for l := 0; l <= maxLevel; l++ {
+			var withKey, withoutKey []*Entry
+			for _, c := range cs {
+				if level[c.Entry] != l {
+					continue
+				}
+				if generatedKey(t) != nil && !t.HasPK(c.Entry.Ptr) {
+					withoutKey = append(withoutKey, c.Entry)
+				} else {
+					withKey = append(withKey, c.Entry)
+				}
+			}
+			for _, ens := range [][]*Entry{withKey, withoutKey} {
+				if len(ens) > 0 {
+					p.Steps = append(p.Steps, &Step{Kind: StepInsert, Entity: t, Entries: ens, nullFK: nullFK})
+				}
+			}
+		}
+		for en, props := range nullFK {
+			if fix[t] == nil {
+				fix[t] = map[*Entry][]*meta.Property{}
+			}
+			fix[t][en] = props
+		}
+	}
+	var steps []*Step
+	for _, t := range order {
+		for _, g := range groupByProps(fix[t]) {
+			steps = append(steps, &Step{Kind: StepFixup, Entity: t, Entries: g.entries, Props: g.props})
+		}
+	}
+	return steps, nil
+}
+
+// generatedKey returns the auto-increment primary key of e, or nil.
+func generatedKey(e *meta.Entity) *meta.Property {
+	if len(e.PK) == 1 && e.PK[0].AutoIncrement {
+		return e.PK[0]
+	}
+	return nil
+}
+
+type propGroup struct {
+	props   []*meta.Property
+	entries []*Entry
+}
+
+// groupByProps groups entries by the set of properties they change, in
+// entry order.
+func groupByProps(m map[*Entry][]*meta.Property) []propGroup {
+	ens := make([]*Entry, 0, len(m))
+	for en := range m {
+		ens = append(ens, en)
+	}
+	sortEntries(ens)
+	var out []propGroup
+	index := map[string]int{}
+	for _, en := range ens {
+		props := m[en]
+		k := propsKey(props)
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, propGroup{props: props})
+		}
+		out[i].entries = append(out[i].entries, en)
+	}
+	return out
+}
+
+func propsKey(props []*meta.Property) string {
+	var b strings.Builder
+	for _, p := range props {
+		b.WriteString(p.Name)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+func (p *Plan) planUpdates(ch *Changes, order []*meta.Entity) {
+	groups := byType(ch.Updates)
+	for _, t := range order {
+		m := map[*Entry][]*meta.Property{}
+		for _, c := range groups[t] {
+			m[c.Entry] = c.Changed
+		}
+		for _, g := range groupByProps(m) {
+			p.Steps = append(p.Steps, &Step{Kind: StepUpdate, Entity: t, Entries: g.entries, Props: g.props})
+		}
+	}
+}
+
+func (p *Plan) planPivots(ch *Changes) {
+	type pair struct {
+		r    *meta.Relation
+		a, b *Entry
+	}
+	var dels, adds []pair
+	seen := map[pair]bool{}
+	clears := map[*meta.Relation][]*Entry{}
+	var rels []*meta.Relation
+	note := func(r *meta.Relation) {
+		if !slices.Contains(rels, r) {
+			rels = append(rels, r)
+		}
+	}
+	for _, pc := range ch.Pivots {
+		r := pc.Relation
+		note(r)
+		if pc.Clear {
+			clears[r] = append(clears[r], pc.Owner)
+		}
+		for _, t := range pc.Remove {
+			if k := (pair{r, pc.Owner, t}); !seen[k] {
+				seen[k] = true
+				dels = append(dels, k)
+			}
+		}
+		for _, t := range pc.Add {
+			if k := (pair{r, pc.Owner, t}); !seen[k] {
+				seen[k] = true
+				adds = append(adds, k)
+			}
+		}
+	}
+	// Rows of removed owners or targets go with them (ON DELETE CASCADE).
+	gone := func(en *Entry) bool { return en.State == StateRemoved }
+	for _, r := range rels {
+		del := &Step{Kind: StepPivotDelete, Relation: r, ClearOwners: clears[r]}
+		ins := &Step{Kind: StepPivotInsert, Relation: r}
+		for _, x := range dels {
+			if x.r == r && !gone(x.a) && !gone(x.b) {
+				del.Pairs = append(del.Pairs, [2]*Entry{x.a, x.b})
+			}
+		}
+		for _, x := range adds {
+			if x.r == r && !gone(x.a) && !gone(x.b) {
+				ins.Pairs = append(ins.Pairs, [2]*Entry{x.a, x.b})
+			}
+		}
+		if len(del.Pairs)+len(del.ClearOwners) > 0 {
+			p.Steps = append(p.Steps, del)
+		}
+		if len(ins.Pairs) > 0 {
+			p.Steps = append(p.Steps, ins)
+		}
+	}
+	// Pivot deletes must run before pivot inserts of the same relation.
+	slices.SortStableFunc(p.Steps, func(a, b *Step) int {
+		if a.Kind == StepPivotDelete && b.Kind == StepPivotInsert {
+			return -1
+		}
+		if a.Kind == StepPivotInsert && b.Kind == StepPivotDelete {
+			return 1
+		}
+		return 0
+	})
+}
+
+func (p *Plan) planDeletes(ch *Changes, order []*meta.Entity) {
+	groups := byType(ch.Deletes)
+	for i := len(order) - 1; i >= 0; i-- {
+		t := order[i]
+		cs := groups[t]
+		if len(cs) == 0 {
+			continue
+		}
+		ens := make([]*Entry, len(cs))
+		for j, c := range cs {
+			ens[j] = c.Entry
+		}
+		p.Steps = append(p.Steps, &Step{Kind: StepDelete, Entity: t, Entries: ens})
+	}
+}
+
+// SetGeneratedKey stores a key the database generated for the i-th entry of
+// an insert statement, registering the entity under it. The change is undone
+// by Rollback.
+func (p *Plan) SetGeneratedKey(en *Entry, v any) error {
+	pk := generatedKey(en.Entity)
+	if pk == nil {
+		return fmt.Errorf("uow: %s has no generated key", en.Entity.Name)
+	}
+	if err := setKeyValue(pk, en.Ptr, v); err != nil {
+		return err
+	}
+	k, ok := KeyOf(en.Entity, en.Ptr)
+	if !ok {
+		return fmt.Errorf("%w: %s: the database returned key %v", ErrInvalidKey, en.Entity.Name, v)
+	}
+	p.u.im.setKey(en, k)
+	ptr := en.Ptr
+	p.undo = append(p.undo, func() {
+		p.u.im.unsetKey(en)
+		zeroField(pk, ptr)
+	})
+	return nil
+}
+
+func zeroField(p *meta.Property, ptr unsafe.Pointer) {
+	_ = p.Set(ptr, nil)
+}
+
+// Rollback undoes what the plan changed in entities and the identity map:
+// generated keys are removed, so new entities are new again.
+func (p *Plan) Rollback() {
+	for i := len(p.undo) - 1; i >= 0; i-- {
+		p.undo[i]()
+	}
+	p.undo = nil
+}

@@ -1,0 +1,224 @@
+package uow
+
+import (
+	"bytes"
+	"database/sql/driver"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+)
+
+var slicesSortFunc = slices.SortFunc[[]*Entry, *Entry]
+
+// snapshot is a copy of an entity's struct taken when it was loaded or
+// flushed, plus encodings of the values a struct copy cannot capture (JSON
+// values, whose maps and slices are shared by the copy).
+type snapshot struct {
+	ptr  unsafe.Pointer
+	json [][]byte // by index in typeInfo.cols; nil where not JSON
+}
+
+// colInfo is what the Unit of Work precomputes for one column property.
+type colInfo struct {
+	prop  *meta.Property
+	equal func(a, b unsafe.Pointer) bool // compares the field at a and b (field addresses)
+	// deep copies what a struct copy shares (pointers to scalars, []byte).
+	deep func(dst, src unsafe.Pointer)
+	json bool
+}
+
+// typeInfo is the per-entity-type plan for snapshots and diffs.
+type typeInfo struct {
+	entity *meta.Entity
+	cols   []colInfo        // scalar column properties, in field order
+	toOne  []*meta.Property // owning to-one relations (they write FK columns)
+	copyFn func(dst, src unsafe.Pointer)
+}
+
+var typeInfos sync.Map // *meta.Entity -> *typeInfo
+
+func infoOf(e *meta.Entity) *typeInfo {
+	if ti, ok := typeInfos.Load(e); ok {
+		return ti.(*typeInfo)
+	}
+	ti := &typeInfo{entity: e}
+	for _, p := range e.Props {
+		switch {
+		case p.Kind == meta.Scalar:
+			ti.cols = append(ti.cols, newColInfo(p))
+		case (p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne) && p.Relation.Owning:
+			ti.toOne = append(ti.toOne, p)
+		}
+	}
+	typ := e.Type
+	ti.copyFn = func(dst, src unsafe.Pointer) {
+		reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
+	}
+	actual, _ := typeInfos.LoadOrStore(e, ti)
+	return actual.(*typeInfo)
+}
+
+var (
+	timeType    = reflect.TypeFor[time.Time]()
+	valuerType  = reflect.TypeFor[driver.Valuer]()
+	bytesType   = reflect.TypeFor[[]byte]()
+	jsonRawType = reflect.TypeFor[json.RawMessage]()
+)
+
+func newColInfo(p *meta.Property) colInfo {
+	c := colInfo{prop: p, json: p.Codec == meta.CodecJSON}
+	if c.json {
+		return c
+	}
+	c.equal, c.deep = equalFor(p.Type)
+	return c
+}
+
+// equalFor returns a comparison for values of type t at two addresses, and
+// a deep copy for what a shallow copy would share (nil when nothing is).
+func equalFor(t reflect.Type) (func(a, b unsafe.Pointer) bool, func(dst, src unsafe.Pointer)) {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int8, reflect.Uint8:
+		return func(a, b unsafe.Pointer) bool { return *(*uint8)(a) == *(*uint8)(b) }, nil
+	case reflect.Int16, reflect.Uint16:
+		return func(a, b unsafe.Pointer) bool { return *(*uint16)(a) == *(*uint16)(b) }, nil
+	case reflect.Int32, reflect.Uint32:
+		return func(a, b unsafe.Pointer) bool { return *(*uint32)(a) == *(*uint32)(b) }, nil
+	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		return func(a, b unsafe.Pointer) bool { return *(*uint64)(a) == *(*uint64)(b) }, nil
+	case reflect.Float32:
+		return func(a, b unsafe.Pointer) bool { return *(*float32)(a) == *(*float32)(b) }, nil
+	case reflect.Float64:
+		return func(a, b unsafe.Pointer) bool { return *(*float64)(a) == *(*float64)(b) }, nil
+	case reflect.String:
+		return func(a, b unsafe.Pointer) bool { return *(*string)(a) == *(*string)(b) }, nil
+	}
+	if t == timeType {
+		return func(a, b unsafe.Pointer) bool { return (*time.Time)(a).Equal(*(*time.Time)(b)) }, nil
+	}
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+		return func(a, b unsafe.Pointer) bool {
+				x, y := *(*[]byte)(a), *(*[]byte)(b)
+				return bytes.Equal(x, y) && (x == nil) == (y == nil)
+			}, func(dst, src unsafe.Pointer) {
+				if s := *(*[]byte)(src); s != nil {
+					*(*[]byte)(dst) = bytes.Clone(s)
+				}
+			}
+	}
+	if t.Kind() == reflect.Pointer {
+		elemEq, elemDeep := equalFor(t.Elem())
+		et := t.Elem()
+		return func(a, b unsafe.Pointer) bool {
+				x, y := *(*unsafe.Pointer)(a), *(*unsafe.Pointer)(b)
+				if x == nil || y == nil {
+					return x == y
+				}
+				return x == y || elemEq(x, y)
+			}, func(dst, src unsafe.Pointer) {
+				s := *(*unsafe.Pointer)(src)
+				if s == nil {
+					return
+				}
+				n := reflect.New(et)
+				n.Elem().Set(reflect.NewAt(et, s).Elem())
+				if elemDeep != nil {
+					elemDeep(n.UnsafePointer(), s)
+				}
+				*(*unsafe.Pointer)(dst) = n.UnsafePointer()
+			}
+	}
+	if t.Comparable() && !hasIndirection(t) {
+		return func(a, b unsafe.Pointer) bool {
+			return reflect.NewAt(t, a).Elem().Equal(reflect.NewAt(t, b).Elem())
+		}, nil
+	}
+	// Anything else (Valuer types over slices, arrays of pointers, ...):
+	// compare what would be written.
+	return func(a, b unsafe.Pointer) bool {
+			x, y := reflect.NewAt(t, a).Elem(), reflect.NewAt(t, b).Elem()
+			if t.Implements(valuerType) {
+				vx, ex := x.Interface().(driver.Valuer).Value()
+				vy, ey := y.Interface().(driver.Valuer).Value()
+				if ex == nil && ey == nil {
+					return reflect.DeepEqual(vx, vy)
+				}
+			}
+			return reflect.DeepEqual(x.Interface(), y.Interface())
+		}, func(dst, src unsafe.Pointer) {
+			deepCopyValue(reflect.NewAt(t, dst).Elem(), reflect.NewAt(t, src).Elem())
+		}
+}
+
+// hasIndirection reports whether values of t share memory when copied.
+func hasIndirection(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return hasIndirection(t.Elem())
+	case reflect.Struct:
+		if t == timeType {
+			return false
+		}
+		for i := 0; i < t.NumField(); i++ {
+			if hasIndirection(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deepCopyValue copies slices (of bytes or values) so that in-place edits of
+// the original do not reach the snapshot.
+func deepCopyValue(dst, src reflect.Value) {
+	if src.Kind() == reflect.Slice && !src.IsNil() {
+		n := reflect.MakeSlice(src.Type(), src.Len(), src.Len())
+		reflect.Copy(n, src)
+		dst.Set(n)
+	}
+}
+
+// takeSnapshot records the current state of en's entity.
+func takeSnapshot(en *Entry) {
+	ti := infoOf(en.Entity)
+	s := en.snap
+	if s == nil {
+		s = &snapshot{ptr: en.Entity.NewValue().UnsafePointer()}
+	}
+	ti.copyFn(s.ptr, en.Ptr)
+	for i := range ti.cols {
+		c := &ti.cols[i]
+		if c.json {
+			if s.json == nil {
+				s.json = make([][]byte, len(ti.cols))
+			}
+			s.json[i] = marshalJSON(c.prop, en.Ptr)
+			continue
+		}
+		if c.deep != nil {
+			if src := c.prop.Ptr(en.Ptr); src != nil {
+				c.deep(c.prop.PtrAlloc(s.ptr), src)
+			}
+		}
+	}
+	en.snap = s
+}
+
+func marshalJSON(p *meta.Property, ptr unsafe.Pointer) []byte {
+	fp := p.Ptr(ptr)
+	if fp == nil {
+		return nil
+	}
+	b, err := json.Marshal(reflect.NewAt(p.Type, fp).Interface())
+	if err != nil {
+		return nil
+	}
+	return b
+}

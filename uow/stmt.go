@@ -1,0 +1,471 @@
+package uow
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
+)
+
+// Statement is one SQL statement of a step.
+type Statement struct {
+	Query qb.Statement
+	Step  *Step
+	// Entries are the entities the statement writes, in row order.
+	Entries []*Entry
+	// GeneratedKey is set on inserts whose rows get their key from the
+	// database: with Returning the statement returns it (one row per entry,
+	// in order); otherwise the driver reads the last insert id.
+	GeneratedKey *meta.Property
+	Returning    bool
+	// Expect is the number of rows the statement must affect (a mismatch on
+	// a versioned entity is an optimistic-lock failure); -1 when unchecked.
+	Expect int64
+}
+
+// Describe names the statement's kind and entities for error messages.
+func (s *Statement) Describe() string {
+	var keys []string
+	for i, en := range s.Entries {
+		if i == 3 {
+			keys = append(keys, fmt.Sprintf("… %d more", len(s.Entries)-3))
+			break
+		}
+		if en.hasKey {
+			keys = append(keys, en.key.String())
+		} else {
+			keys = append(keys, fmt.Sprintf("new %s", en.Entity.Name))
+		}
+	}
+	return fmt.Sprintf("%s [%s]", s.Step, strings.Join(keys, ", "))
+}
+
+// Statements renders step into SQL statements for d, chunked under the
+// dialect's bound-parameter limit. Foreign keys are read from the referenced
+// entities now, so call it when the steps before it have run. With dry set
+// nothing is changed and keys not generated yet appear as Pending values.
+func (p *Plan) Statements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	switch step.Kind {
+	case StepInsert:
+		return p.insertStatements(step, d, dry)
+	case StepUpdate, StepFixup:
+		return p.updateStatements(step, d, dry)
+	case StepDelete:
+		return p.deleteStatements(step, d)
+	case StepPivotInsert:
+		return p.pivotInsertStatements(step, d, dry)
+	case StepPivotDelete:
+		return p.pivotDeleteStatements(step, d, dry)
+	}
+	return nil, fmt.Errorf("uow: unknown step %v", step.Kind)
+}
+
+func chunkSize(d dialect.Dialect, perRow int) int {
+	if perRow <= 0 {
+		perRow = 1
+	}
+	n := d.MaxParams() / perRow
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+func chunks[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}
+
+// keyValue returns the value of the referenced key of the entity at target
+// for a foreign-key column, or a Pending placeholder in a dry run.
+func (p *Plan) refValue(c *meta.Column, en *Entry, dry bool) (any, error) {
+	target := c.Prop.Pointer(en.Ptr)
+	if target == nil {
+		return nil, nil
+	}
+	if te, ok := p.u.im.EntryOf(target); ok && !te.hasKey {
+		if dry {
+			return Pending{Entity: te.Entity.Name, Seq: te.seq}, nil
+		}
+		return nil, fmt.Errorf("uow: %s of %s points at a new %s that has no key yet", c.Prop, en.Entity.Name, te.Entity.Name)
+	}
+	return ColumnValue(c, en.Ptr)
+}
+
+func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	e := step.Entity
+	gk := generatedKey(e)
+	omitKey := gk != nil && !e.HasPK(step.Entries[0].Ptr)
+	var cols []*meta.Column
+	names := make([]string, 0, len(e.Columns))
+	for _, c := range e.Columns {
+		if omitKey && c.Prop == gk {
+			continue
+		}
+		cols = append(cols, c)
+		names = append(names, c.Name)
+	}
+	returning := omitKey && d.Has(dialect.InsertReturning)
+	size := chunkSize(d, len(cols))
+	if !d.Has(dialect.InsertMultiRow) || (omitKey && !returning && !d.Has(dialect.LastInsertID)) {
+		size = 1
+	}
+	if len(cols) == 0 && !d.Has(dialect.InsertDefaultValues) {
+		size = 1
+	}
+	var out []*Statement
+	for _, ens := range chunks(step.Entries, size) {
+		rows := make([][]any, len(ens))
+		for i, en := range ens {
+			row := make([]any, len(cols))
+			for j, c := range cols {
+				var (
+					v   any
+					err error
+				)
+				switch {
+				case c.Prop.Kind != meta.Scalar:
+					if isNullFK(step, en, c.Prop) {
+						v = nil
+					} else {
+						v, err = p.refValue(c, en, dry)
+					}
+				case c.Prop.Version:
+					v, err = initialVersion(c.Prop, en)
+					p.noteVersion(en, v, dry)
+				default:
+					v, err = ColumnValue(c, en.Ptr)
+				}
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", e.Name, err)
+				}
+				row[j] = v
+			}
+			rows[i] = row
+		}
+		st := qb.InsertStmt{Table: e.Table, Columns: names, Rows: rows}
+		s := &Statement{Step: step, Entries: ens, Expect: -1}
+		if omitKey {
+			s.GeneratedKey = gk
+			if returning {
+				st.Returning = []string{gk.Column}
+				s.Returning = true
+			}
+		}
+		s.Query = qb.NewInsert(st)
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (p *Plan) noteVersion(en *Entry, v any, dry bool) {
+	if dry || v == nil {
+		return
+	}
+	if p.versions == nil {
+		p.versions = map[*Entry]any{}
+	}
+	p.versions[en] = v
+}
+
+func isNullFK(step *Step, en *Entry, prop *meta.Property) bool {
+	for _, p := range step.nullFK[en] {
+		if p == prop {
+			return true
+		}
+	}
+	return false
+}
+
+// initialVersion is the version a new entity is inserted with: its own when
+// set, else 1 (or the current time for time versions).
+func initialVersion(p *meta.Property, en *Entry) (any, error) {
+	if !p.IsZero(en.Ptr) {
+		return FieldValue(p, en.Ptr)
+	}
+	if p.Type == timeType {
+		return time.Now().UTC().Truncate(time.Microsecond), nil
+	}
+	return int64(1), nil
+}
+
+// nextVersion is the version an update writes.
+func nextVersion(p *meta.Property, en *Entry) (any, error) {
+	if p.Type == timeType {
+		return time.Now().UTC().Truncate(time.Microsecond), nil
+	}
+	n, ok := p.Int64(en.Ptr)
+	if !ok {
+		return nil, fmt.Errorf("uow: version %s is neither an integer nor a time", p)
+	}
+	return n + 1, nil
+}
+
+// keyCond returns the condition selecting en's row by primary key, and by
+// version when versioned is set.
+func keyCond(en *Entry, versioned bool) (qb.Cond, error) {
+	e := en.Entity
+	c := qb.Cond{}
+	for _, pk := range e.PK {
+		v, err := FieldValue(pk, en.Ptr)
+		if err != nil {
+			return nil, err
+		}
+		c[pk.Column] = v
+	}
+	if versioned && e.Version != nil {
+		v, err := FieldValue(e.Version, en.Ptr)
+		if err != nil {
+			return nil, err
+		}
+		c[e.Version.Column] = v
+	}
+	return c, nil
+}
+
+// rowsCond selects the rows of ens: pk IN (...) for a simple key without
+// version check, else an OR of key conditions.
+func rowsCond(ens []*Entry, versioned bool) (qb.Expr, error) {
+	e := ens[0].Entity
+	if len(e.PK) == 1 && (!versioned || e.Version == nil) {
+		vals := make([]any, len(ens))
+		for i, en := range ens {
+			v, err := FieldValue(e.PK[0], en.Ptr)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		if len(vals) == 1 {
+			return qb.Normalize(qb.Cond{e.PK[0].Column: vals[0]})
+		}
+		return qb.Normalize(qb.Cond{e.PK[0].Column: qb.In(vals...)})
+	}
+	conds := make([]qb.Condition, len(ens))
+	for i, en := range ens {
+		c, err := keyCond(en, versioned)
+		if err != nil {
+			return nil, err
+		}
+		conds[i] = c
+	}
+	if len(conds) == 1 {
+		return qb.Normalize(conds[0])
+	}
+	return qb.Normalize(qb.Or(conds...))
+}
+
+func (p *Plan) propValue(step *Step, prop *meta.Property, en *Entry, dry bool) (any, error) {
+	if prop.Kind == meta.Scalar {
+		return FieldValue(prop, en.Ptr)
+	}
+	if len(prop.Columns) != 1 {
+		return nil, fmt.Errorf("uow: %s: composite foreign keys are not supported in updates yet", prop)
+	}
+	return p.refValue(prop.Columns[0], en, dry)
+}
+
+func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	e := step.Entity
+	versioned := step.Kind == StepUpdate && e.Version != nil
+	perRow := 2*len(step.Props) + len(e.PK) + 1
+	if versioned {
+		perRow += 2
+	}
+	size := chunkSize(d, perRow)
+	if len(e.PK) != 1 {
+		size = 1
+	}
+	var out []*Statement
+	for _, ens := range chunks(step.Entries, size) {
+		st := qb.UpdateStmt{Table: e.Table}
+		if len(ens) == 1 {
+			for _, prop := range step.Props {
+				v, err := p.propValue(step, prop, ens[0], dry)
+				if err != nil {
+					return nil, err
+				}
+				st.Set = append(st.Set, qb.Assignment{Column: prop.Column, Value: v})
+			}
+		} else {
+			pk := e.PK[0]
+			for _, prop := range step.Props {
+				var sql strings.Builder
+				args := []any{pk.Column}
+				sql.WriteString("CASE ??")
+				for _, en := range ens {
+					k, err := FieldValue(pk, en.Ptr)
+					if err != nil {
+						return nil, err
+					}
+					v, err := p.propValue(step, prop, en, dry)
+					if err != nil {
+						return nil, err
+					}
+					sql.WriteString(" WHEN ? THEN ?")
+					args = append(args, k, v)
+				}
+				sql.WriteString(" END")
+				st.Set = append(st.Set, qb.Assignment{Column: prop.Column, Value: qb.Raw(sql.String(), args...)})
+			}
+		}
+		if versioned {
+			if e.Version.Type == timeType {
+				v, _ := nextVersion(e.Version, ens[0])
+				for _, en := range ens {
+					p.noteVersion(en, v, dry)
+				}
+				st.Set = append(st.Set, qb.Assignment{Column: e.Version.Column, Value: v})
+			} else {
+				for _, en := range ens {
+					v, err := nextVersion(e.Version, en)
+					if err != nil {
+						return nil, err
+					}
+					p.noteVersion(en, v, dry)
+				}
+				st.Set = append(st.Set, qb.Assignment{Column: e.Version.Column, Op: qb.AssignInc, Value: int64(1)})
+			}
+		}
+		where, err := rowsCond(ens, versioned)
+		if err != nil {
+			return nil, err
+		}
+		st.Where = where
+		out = append(out, &Statement{Query: qb.NewUpdate(st), Step: step, Entries: ens, Expect: int64(len(ens))})
+	}
+	return out, nil
+}
+
+func (p *Plan) deleteStatements(step *Step, d dialect.Dialect) ([]*Statement, error) {
+	e := step.Entity
+	versioned := e.Version != nil
+	perRow := len(e.PK)
+	if versioned {
+		perRow++
+	}
+	var out []*Statement
+	for _, ens := range chunks(step.Entries, chunkSize(d, perRow)) {
+		where, err := rowsCond(ens, versioned)
+		if err != nil {
+			return nil, err
+		}
+		s := &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: e.Table, Where: where}), Step: step, Entries: ens, Expect: -1}
+		if versioned {
+			s.Expect = int64(len(ens))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// pivotKeys returns the pivot column values for one (owner, target) row.
+func (p *Plan) pivotKeys(r *meta.Relation, owner, target *Entry, dry bool) ([]any, error) {
+	cols := r.Pivot.Columns()
+	vals := make([]any, 0, len(cols))
+	for _, c := range r.Pivot.JoinColumns {
+		v, err := p.keyOf(c, owner, dry)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+	}
+	for _, c := range r.Pivot.InverseJoinColumns {
+		v, err := p.keyOf(c, target, dry)
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+	}
+	return vals, nil
+}
+
+func (p *Plan) keyOf(c *meta.Column, en *Entry, dry bool) (any, error) {
+	if !en.hasKey && dry {
+		return Pending{Entity: en.Entity.Name, Seq: en.seq}, nil
+	}
+	if c.Ref == nil {
+		return nil, fmt.Errorf("uow: pivot column %s has no referenced key", c.Name)
+	}
+	return FieldValue(c.Ref, en.Ptr)
+}
+
+func (p *Plan) pivotInsertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	pv := step.Relation.Pivot
+	cols := pv.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	size := chunkSize(d, len(cols))
+	if !d.Has(dialect.InsertMultiRow) {
+		size = 1
+	}
+	var out []*Statement
+	for _, pairs := range chunks(step.Pairs, size) {
+		rows := make([][]any, len(pairs))
+		for i, pr := range pairs {
+			vals, err := p.pivotKeys(step.Relation, pr[0], pr[1], dry)
+			if err != nil {
+				return nil, err
+			}
+			rows[i] = vals
+		}
+		out = append(out, &Statement{Query: qb.NewInsert(qb.InsertStmt{Table: pv.Table, Columns: names, Rows: rows}), Step: step, Expect: -1})
+	}
+	return out, nil
+}
+
+func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	pv := step.Relation.Pivot
+	var out []*Statement
+	if len(step.ClearOwners) > 0 && len(pv.JoinColumns) == 1 {
+		c := pv.JoinColumns[0]
+		for _, owners := range chunks(step.ClearOwners, chunkSize(d, 1)) {
+			vals := make([]any, len(owners))
+			for i, o := range owners {
+				v, err := p.keyOf(c, o, dry)
+				if err != nil {
+					return nil, err
+				}
+				vals[i] = v
+			}
+			where, err := qb.Normalize(qb.Cond{c.Name: qb.In(vals...)})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: pv.Table, Where: where}), Step: step, Expect: -1})
+		}
+	}
+	cols := pv.Columns()
+	for _, pairs := range chunks(step.Pairs, chunkSize(d, len(cols))) {
+		conds := make([]qb.Condition, len(pairs))
+		for i, pr := range pairs {
+			vals, err := p.pivotKeys(step.Relation, pr[0], pr[1], dry)
+			if err != nil {
+				return nil, err
+			}
+			c := qb.Cond{}
+			for j, col := range cols {
+				c[col.Name] = vals[j]
+			}
+			conds[i] = c
+		}
+		where, err := qb.Normalize(qb.Or(conds...))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: pv.Table, Where: where}), Step: step, Expect: -1})
+	}
+	return out, nil
+}

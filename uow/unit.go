@@ -1,0 +1,358 @@
+package uow
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+)
+
+// ErrNotEntity is returned for values that are not pointers to registered
+// entities.
+var ErrNotEntity = errors.New("unitorm: not a registered entity")
+
+// ErrDetached is returned when an operation needs a tracked entity and gets
+// one the Unit of Work does not know.
+var ErrDetached = errors.New("unitorm: entity is not managed")
+
+// UnitOfWork tracks entities for one EntityManager: their identity, their
+// state and what changed since they were loaded. It is not safe for
+// concurrent use.
+type UnitOfWork struct {
+	reg *meta.Registry
+	im  *IdentityMap
+}
+
+// New returns an empty Unit of Work over the entities of reg.
+func New(reg *meta.Registry) *UnitOfWork {
+	return &UnitOfWork{reg: reg, im: NewIdentityMap()}
+}
+
+// IdentityMap returns the Unit of Work's identity map.
+func (u *UnitOfWork) IdentityMap() *IdentityMap { return u.im }
+
+// Registry returns the metadata registry.
+func (u *UnitOfWork) Registry() *meta.Registry { return u.reg }
+
+// Clear forgets every tracked entity.
+func (u *UnitOfWork) Clear() { u.im = NewIdentityMap() }
+
+// Resolve returns the metadata and address of an entity given as *T.
+func (u *UnitOfWork) Resolve(obj any) (*meta.Entity, unsafe.Pointer, error) {
+	if obj == nil {
+		return nil, nil, fmt.Errorf("%w: nil", ErrNotEntity)
+	}
+	t := reflect.TypeOf(obj)
+	if t.Kind() != reflect.Pointer {
+		return nil, nil, fmt.Errorf("%w: %T is not a pointer to an entity struct", ErrNotEntity, obj)
+	}
+	e, ok := u.reg.Entity(t.Elem())
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: %T", ErrNotEntity, obj)
+	}
+	ptr, err := e.PtrOf(obj)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrNotEntity, err)
+	}
+	return e, ptr, nil
+}
+
+// EntryOf returns the entry of a tracked *T.
+func (u *UnitOfWork) EntryOf(obj any) (*Entry, bool) {
+	rv := reflect.ValueOf(obj)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nil, false
+	}
+	return u.im.EntryOf(rv.UnsafePointer())
+}
+
+// Persist marks obj and, along relations that cascade persist, what it
+// references, to be inserted at the next flush (unless already tracked). A
+// removed entity that is persisted again is no longer removed.
+func (u *UnitOfWork) Persist(obj any) error {
+	e, ptr, err := u.Resolve(obj)
+	if err != nil {
+		return err
+	}
+	return u.persist(e, obj, ptr, map[unsafe.Pointer]bool{})
+}
+
+func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen map[unsafe.Pointer]bool) error {
+	if seen[ptr] {
+		return nil
+	}
+	seen[ptr] = true
+	en, ok := u.im.EntryOf(ptr)
+	switch {
+	case !ok:
+		if k, hasKey := KeyOf(e, ptr); hasKey {
+			if other, dup := u.im.Lookup(k); dup && other.Ptr != ptr {
+				return fmt.Errorf("%w: %s is already managed by another instance", ErrDuplicateIdentity, k)
+			}
+		}
+		en = u.im.add(e, obj, ptr, StateNew)
+	case en.State == StateRemoved:
+		en.State = en.removedFrom
+	}
+	return u.cascadePersist(en, seen)
+}
+
+// cascadePersist persists what en references along cascading relations and
+// keeps both sides of bidirectional relations in step.
+func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) error {
+	for _, r := range en.Entity.Relations {
+		p := r.Prop
+		switch p.Kind {
+		case meta.ManyToOne, meta.OneToOne:
+			target := p.Pointer(en.Ptr)
+			if target == nil {
+				continue
+			}
+			if r.Owning && r.InversedBy != nil && r.InversedBy.Kind.IsToMany() {
+				if c := r.InversedBy.Collection(target); c != nil && c.IsInitialized() {
+					addToCollection(c, en.Obj)
+				}
+			}
+			if !r.Cascade.Has(meta.CascadePersist) {
+				continue
+			}
+			if err := u.persist(r.Target, objAt(r.Target, target), target, seen); err != nil {
+				return err
+			}
+		case meta.OneToMany, meta.ManyToMany:
+			c := p.Collection(en.Ptr)
+			if c == nil {
+				continue
+			}
+			items := c.AnyItems()
+			if !c.IsInitialized() {
+				items = c.AddedAny()
+			}
+			for _, it := range items {
+				tp := reflect.ValueOf(it).UnsafePointer()
+				if tp == nil {
+					continue
+				}
+				if p.Kind == meta.OneToMany && r.MappedBy != nil {
+					// The item's owning side must point at en.
+					if cur := r.MappedBy.Pointer(tp); cur != en.Ptr {
+						r.MappedBy.SetPointer(tp, en.Ptr)
+					}
+				}
+				if r.Cascade.Has(meta.CascadePersist) {
+					if err := u.persist(r.Target, it, tp, seen); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// addToCollection adds obj to c unless it is there (through the untyped API).
+func addToCollection(c meta.AnyCollection, obj any) {
+	for _, it := range c.AnyItems() {
+		if it == obj {
+			return
+		}
+	}
+	_ = c.AddAny(obj) // obj's type is the collection's element type by metadata
+}
+
+// objAt returns the *T at ptr as an interface value.
+func objAt(e *meta.Entity, ptr unsafe.Pointer) any {
+	return reflect.NewAt(e.Type, ptr).Interface()
+}
+
+// Remove schedules obj, and along relations that cascade remove what it
+// references, for deletion. Removing a new entity just forgets it.
+func (u *UnitOfWork) Remove(obj any) error {
+	e, ptr, err := u.Resolve(obj)
+	if err != nil {
+		return err
+	}
+	en, ok := u.im.EntryOf(ptr)
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrDetached, e.Name)
+	}
+	return u.remove(en, map[unsafe.Pointer]bool{})
+}
+
+func (u *UnitOfWork) remove(en *Entry, seen map[unsafe.Pointer]bool) error {
+	if seen[en.Ptr] {
+		return nil
+	}
+	seen[en.Ptr] = true
+	switch en.State {
+	case StateRemoved:
+		return nil
+	case StateNew:
+		u.im.drop(en)
+	default:
+		en.removedFrom = en.State
+		en.State = StateRemoved
+	}
+	for _, r := range en.Entity.Relations {
+		if !r.Cascade.Has(meta.CascadeRemove) {
+			continue
+		}
+		for _, tp := range relatedPtrs(r, en.Ptr) {
+			if t, ok := u.im.EntryOf(tp); ok {
+				if err := u.remove(t, seen); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// relatedPtrs returns the entities en's relation r points at: the to-one
+// target, or the known items of a collection.
+func relatedPtrs(r *meta.Relation, ptr unsafe.Pointer) []unsafe.Pointer {
+	p := r.Prop
+	if !p.Kind.IsToMany() {
+		if t := p.Pointer(ptr); t != nil {
+			return []unsafe.Pointer{t}
+		}
+		return nil
+	}
+	c := p.Collection(ptr)
+	if c == nil {
+		return nil
+	}
+	var out []unsafe.Pointer
+	for _, it := range c.AnyItems() {
+		if tp := reflect.ValueOf(it).UnsafePointer(); tp != nil {
+			out = append(out, tp)
+		}
+	}
+	return out
+}
+
+// Reference returns the tracked instance of e for the row whose primary key
+// is vals, creating an unloaded reference (only its key set) when none is
+// tracked. Values are converted to the key's types; a value that does not fit
+// is ErrInvalidKey.
+func (u *UnitOfWork) Reference(e *meta.Entity, vals ...any) (*Entry, error) {
+	if len(vals) == 1 && len(e.PK) == 1 && isIntKind(e.PK[0].Type.Kind()) {
+		// Fast path for the common integer key: no temporary instance.
+		if n, ok := vals[0].(int64); ok && n != 0 {
+			if en, ok := u.im.Lookup(Key{Entity: e, N: n}); ok {
+				return en, nil
+			}
+		}
+	}
+	if len(vals) != len(e.PK) || len(vals) == 0 {
+		return nil, fmt.Errorf("%w: %s has %d primary key properties, got %d values",
+			ErrInvalidKey, e.Name, len(e.PK), len(vals))
+	}
+	v := e.NewValue()
+	ptr := v.UnsafePointer()
+	for i, p := range e.PK {
+		if err := setKeyValue(p, ptr, vals[i]); err != nil {
+			return nil, err
+		}
+	}
+	k, ok := KeyOf(e, ptr)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s: zero primary key %v", ErrInvalidKey, e.Name, vals)
+	}
+	if en, ok := u.im.Lookup(k); ok {
+		return en, nil
+	}
+	return u.im.add(e, v.Interface(), ptr, StateReference), nil
+}
+
+func isIntKind(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+// Merge takes a freshly hydrated instance of e (scalar columns and to-one
+// relations set) and returns the tracked instance for its row. When the row
+// is already tracked: an unloaded reference is filled in place; a loaded,
+// unchanged entity is refreshed; an entity with unflushed changes (or
+// scheduled for removal) is left alone unless overwrite is set. Otherwise the
+// fresh instance becomes the tracked one.
+func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, overwrite bool) (*Entry, error) {
+	k, ok := KeyOf(e, freshPtr)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s row without primary key", ErrInvalidKey, e.Name)
+	}
+	en, ok := u.im.Lookup(k)
+	if !ok {
+		en = u.im.add(e, fresh, freshPtr, StateManaged)
+		takeSnapshot(en)
+		return en, nil
+	}
+	switch en.State {
+	case StateReference:
+		copyColumns(e, en.Ptr, freshPtr)
+		en.State = StateManaged
+		takeSnapshot(en)
+	case StateManaged:
+		if overwrite || !u.isDirty(en) {
+			copyColumns(e, en.Ptr, freshPtr)
+			takeSnapshot(en)
+		}
+	case StateRemoved:
+		if overwrite {
+			copyColumns(e, en.Ptr, freshPtr)
+			takeSnapshot(en)
+		}
+	}
+	return en, nil
+}
+
+// copyColumns copies the column-backed fields (scalars and owning to-one
+// relations) of the struct at src into dst.
+func copyColumns(e *meta.Entity, dst, src unsafe.Pointer) {
+	ti := infoOf(e)
+	for i := range ti.cols {
+		p := ti.cols[i].prop
+		copyField(p, dst, src)
+	}
+	for _, p := range ti.toOne {
+		copyField(p, dst, src)
+	}
+}
+
+func copyField(p *meta.Property, dst, src unsafe.Pointer) {
+	s := p.Ptr(src)
+	if s == nil {
+		return
+	}
+	reflect.NewAt(p.Type, p.PtrAlloc(dst)).Elem().Set(reflect.NewAt(p.Type, s).Elem())
+}
+
+// Snapshot records en's current state as its clean state (used after the
+// caller has filled or changed it outside a flush, e.g. a refresh).
+func (u *UnitOfWork) Snapshot(en *Entry) { takeSnapshot(en) }
+
+// Detach forgets obj: it is no longer tracked, and changes to it are not
+// flushed.
+func (u *UnitOfWork) Detach(obj any) {
+	if en, ok := u.EntryOf(obj); ok {
+		u.im.drop(en)
+	}
+}
+
+// ErrDuplicateIdentity is returned when a second instance is persisted for a
+// row the Identity Map already holds.
+var ErrDuplicateIdentity = errors.New("unitorm: duplicate identity")
+
+// Adopt tracks an entry taken from another Unit of Work (a committed
+// transactional fork), with its state and snapshot.
+func (u *UnitOfWork) Adopt(en *Entry) {
+	n := u.im.add(en.Entity, en.Obj, en.Ptr, en.State)
+	n.snap = en.snap
+	n.removedFrom = en.removedFrom
+}
