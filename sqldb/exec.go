@@ -130,7 +130,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	for rows.Next() {
 		at := 0
 		for i, sp := range plans {
-			loaded[i] = sp.prepare(dest[at:at+len(sp.cols)])
+			loaded[i] = sp.prepare(dest[at : at+len(sp.cols)])
 			at += len(sp.cols)
 		}
 		if err := rows.Scan(dest...); err != nil {

@@ -39,8 +39,8 @@ type Book struct {
 	ID        int64 `orm:"pk"`
 	Title     string
 	Price     float64
-	Author    *Author    `orm:"m:1"`
-	Publisher *Publisher `orm:"m:1,nullable"`
+	Author    *Author                  `orm:"m:1"`
+	Publisher *Publisher               `orm:"m:1,nullable"`
 	Tags      unitorm.Collection[*Tag] `orm:"m:n"`
 }
 
