@@ -230,7 +230,8 @@ func (s style) compareTable(diff *Diff, c, t *Table, o options) bool {
 	}
 	for _, cc := range c.Columns {
 		if merged.Column(cc.Name) == nil {
-			rebuild = rebuild || s.rebuildTables
+			// SQLite drops a column in place unless a key or index uses it.
+			rebuild = rebuild || s.rebuildTables && usesColumn(c, cc.Name)
 			changes = append(changes, Change{Kind: DropColumn, Table: t.Name, Name: cc.Name,
 				SQL: []string{"ALTER TABLE " + s.q(t.Name) + " DROP COLUMN " + s.q(cc.Name)}})
 		}
@@ -421,4 +422,23 @@ func (s style) rebuild(c, t *Table) []string {
 		out = append(out, s.createIndex(t.Name, ix, false))
 	}
 	return out
+}
+
+// usesColumn reports whether t's primary key, an index or a foreign key
+// uses column.
+func usesColumn(t *Table, column string) bool {
+	if t.IsPK(column) {
+		return true
+	}
+	for _, ix := range t.Indexes {
+		if slices.Contains(ix.Columns, column) {
+			return true
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		if slices.Contains(fk.Columns, column) {
+			return true
+		}
+	}
+	return false
 }
