@@ -21,6 +21,7 @@ var (
 		types:        postgresType,
 		autoInc:      postgresAutoInc,
 		shareLock:    "FOR SHARE",
+		regexpOp:     "~",
 	}
 	// MySQL is MySQL 8.0 and later.
 	MySQL Dialect = &sqlDialect{
@@ -36,6 +37,7 @@ var (
 		csCollation:  "utf8mb4_bin",
 		ciCollation:  "utf8mb4_general_ci",
 		shareLock:    "FOR SHARE",
+		regexpOp:     "REGEXP",
 	}
 	// MariaDB is MariaDB 10.6 and later (INSERT/DELETE ... RETURNING, SKIP LOCKED).
 	MariaDB Dialect = &sqlDialect{
@@ -52,6 +54,7 @@ var (
 		csCollation:  "utf8mb4_bin",
 		ciCollation:  "utf8mb4_general_ci",
 		shareLock:    "LOCK IN SHARE MODE",
+		regexpOp:     "REGEXP",
 	}
 	// SQLite is SQLite 3.39 and later (modernc.org/sqlite). Row locks do not
 	// exist there: a write transaction locks the whole database.
@@ -66,6 +69,7 @@ var (
 		types:        sqliteType,
 		autoInc:      sqliteAutoInc,
 		foldFunc:     "unitorm_fold",
+		regexpOp:     "REGEXP",
 	}
 )
 
@@ -82,6 +86,7 @@ type sqlDialect struct {
 	ciCollation  string
 	foldFunc     string
 	shareLock    string
+	regexpOp     string
 }
 
 func (d *sqlDialect) Name() string                        { return d.name }
@@ -96,6 +101,7 @@ func (d *sqlDialect) CaseSensitiveCollation() string      { return d.csCollation
 func (d *sqlDialect) CaseInsensitiveCollation() string    { return d.ciCollation }
 func (d *sqlDialect) FoldFunc() string                    { return d.foldFunc }
 func (d *sqlDialect) ShareLock() string                   { return d.shareLock }
+func (d *sqlDialect) RegexpOperator() string              { return d.regexpOp }
 
 func (d *sqlDialect) AppendPlaceholder(b []byte, n int) []byte {
 	if d.placeholders == Dollar {

@@ -122,6 +122,9 @@ type Dialect interface {
 	// ShareLock is the clause for a shared row lock ("FOR SHARE" or
 	// "LOCK IN SHARE MODE"); "" when the database has none (see ForShare).
 	ShareLock() string
+	// RegexpOperator is the infix operator matching a regular expression
+	// ("~" or "REGEXP"); "" when the database has none (see Regexp).
+	RegexpOperator() string
 }
 
 // Type is a logical column type, mapped to SQL by ColumnType.

@@ -278,18 +278,8 @@ func (r *renderer) inList(c Compare) error {
 	return nil
 }
 
-// regexpOp is the regular-expression operator of d. The dialect interface has
-// no method for it yet: a dialect may provide RegexpOperator() string;
-// otherwise the PostgreSQL family (which has ILIKE) uses ~ and the others REGEXP.
-func regexpOp(d dialect.Dialect) string {
-	if x, ok := d.(interface{ RegexpOperator() string }); ok {
-		return x.RegexpOperator()
-	}
-	if d.Has(dialect.ILike) {
-		return "~"
-	}
-	return "REGEXP"
-}
+// regexpOp is the regular-expression operator of d.
+func regexpOp(d dialect.Dialect) string { return d.RegexpOperator() }
 
 // like appends a LIKE match that is case-sensitive (ci false) or
 // case-insensitive including non-ASCII letters (ci true) on every dialect.
