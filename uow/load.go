@@ -39,6 +39,11 @@ type Loaded struct {
 	Obj any
 	Ptr unsafe.Pointer
 	FK  []any
+	// Many holds, for document databases that store a to-many relation as
+	// an array of keys in the owner (MongoDB m:n), the raw keys per
+	// relation property; Hydrate turns them into an initialized collection
+	// of references.
+	Many map[*meta.Property][]any
 }
 
 // Hydrate turns one fresh instance of a load into the tracked instance for
@@ -62,6 +67,23 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 			return nil, fmt.Errorf("uow: %s: %w", c.Prop, err)
 		}
 		c.Prop.SetPointer(l.Ptr, ref.Ptr)
+	}
+	for p, keys := range l.Many {
+		c := p.Collection(l.Ptr)
+		if c == nil {
+			continue
+		}
+		items := make([]any, 0, len(keys))
+		for _, k := range keys {
+			ref, err := u.Reference(p.Relation.Target, k)
+			if err != nil {
+				return nil, fmt.Errorf("uow: %s: %w", p, err)
+			}
+			items = append(items, ref.Obj)
+		}
+		if err := c.HydrateAny(items); err != nil {
+			return nil, err
+		}
 	}
 	return u.Merge(g.Entity, l.Obj, l.Ptr, overwrite)
 }

@@ -380,11 +380,14 @@ func (p *Plan) planDeletes(ch *Changes, order []*meta.Entity) {
 // SetGeneratedKey stores a key the database generated for the i-th entry of
 // an insert statement, registering the entity under it. The change is undone
 // by Rollback.
+//
+// Drivers of databases that generate keys client-side (MongoDB ObjectIDs)
+// may also use it for a single-property key that is not auto-increment.
 func (p *Plan) SetGeneratedKey(en *Entry, v any) error {
-	pk := generatedKey(en.Entity)
-	if pk == nil {
-		return fmt.Errorf("uow: %s has no generated key", en.Entity.Name)
+	if len(en.Entity.PK) != 1 {
+		return fmt.Errorf("uow: %s has no single-property key to generate", en.Entity.Name)
 	}
+	pk := en.Entity.PK[0]
 	if err := setKeyValue(pk, en.Ptr, v); err != nil {
 		return err
 	}
