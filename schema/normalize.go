@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/unitorm/unitorm/dialect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -242,4 +243,12 @@ func (s style) actionKey(a string) string {
 		return "" // InnoDB treats NO ACTION as RESTRICT and reports either
 	}
 	return a
+}
+
+// SameType reports whether two SQL types are the same type on dialect d
+// (varchar(255) and character varying(255) on PostgreSQL, int and int(11)
+// on MySQL, ...).
+func SameType(d dialect.Dialect, a, b string) bool {
+	s := styleOf(d)
+	return s.typeKey(a) == s.typeKey(b)
 }
