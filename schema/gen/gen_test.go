@@ -39,9 +39,8 @@ type Tag struct {
 	Name string `orm:"length=50,unique"`
 }
 
-
 type Profile struct {
-	UserID int64  `orm:"pk,autoincrement=false"`
+	UserID int64   `orm:"pk,autoincrement=false"`
 	Author *Author `orm:"1:1"`
 }
 
