@@ -44,3 +44,18 @@ func Plural(s string) string {
 	}
 	return s + "s"
 }
+
+// SanitizePackage turns a folder name into a package name: lower-case
+// letters and digits, "entities" when nothing is left.
+func SanitizePackage(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' && b.Len() > 0 {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "entities"
+	}
+	return b.String()
+}
