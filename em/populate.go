@@ -14,6 +14,9 @@ type Strategy int
 const (
 	// SelectIn runs one query per relation level with IN lists (default).
 	SelectIn Strategy = iota
+	// Joined loads the roots and every populated path in one query with
+	// LEFT JOINs; limit and offset still count root entities.
+	Joined
 )
 
 const defaultMaxParams = 32766

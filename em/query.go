@@ -6,6 +6,7 @@ import (
 	"reflect"
 
 	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/populate"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/uow"
 )
@@ -197,7 +198,15 @@ func (q Query[T]) All(ctx context.Context) ([]*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []*T
+	if len(q.populate) > 0 {
+		// An unknown path fails before any query runs.
+		if _, err := populate.Parse(q.e, q.populate); err != nil {
+			return nil, err
+		}
+		if q.strategy == Joined {
+			return q.allJoined(ctx, sel)
+		}
+	}
 	var entries []*uow.Entry
 	seen := map[*uow.Entry]bool{}
 	req := &uow.Load{Query: sel, Groups: []uow.LoadGroup{*g}, Row: func(row []uow.Loaded, _ []any) error {
@@ -205,12 +214,10 @@ func (q Query[T]) All(ctx context.Context) ([]*T, error) {
 		if err != nil {
 			return err
 		}
-		if seen[en] {
-			return nil
+		if !seen[en] {
+			seen[en] = true
+			entries = append(entries, en)
 		}
-		seen[en] = true
-		entries = append(entries, en)
-		out = append(out, en.Obj.(*T))
 		return nil
 	}}
 	if err := q.m.exec().Load(ctx, req); err != nil {
@@ -224,7 +231,65 @@ func (q Query[T]) All(ctx context.Context) ([]*T, error) {
 			return nil, err
 		}
 	}
-	return out, nil
+	return objects[T](entries), nil
+}
+
+func objects[T any](entries []*uow.Entry) []*T {
+	out := make([]*T, len(entries))
+	for i, en := range entries {
+		out[i] = en.Obj.(*T)
+	}
+	return out
+}
+
+// allJoined loads the roots and every populate path in one query. With a
+// limit or offset the root query becomes a subquery, so that they count
+// roots, not joined rows; its order must then be on the root's own
+// properties.
+func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, error) {
+	o := q.popOpts()
+	o.MaxParams = q.m.maxParams()
+	jp, err := populate.PlanJoined(q.m.uow, q.e, q.populate, o)
+	if err != nil {
+		return nil, err
+	}
+	full := root
+	if q.hasLimit || q.offset > 0 {
+		cols := make([]any, len(q.e.Columns))
+		for i, c := range q.e.Columns {
+			cols[i] = "e0." + c.Name
+		}
+		full = qb.Select(cols...).FromSub(root, "e0")
+		for _, ord := range q.orders {
+			p, ok := q.e.Prop(ord.path)
+			if !ok || p.Kind != meta.Scalar {
+				return nil, fmt.Errorf("%w: the joined strategy with a limit orders by the root's own properties, not %q", ErrUnknownProperty, ord.path)
+			}
+			full = full.OrderBy("e0."+p.Column, ord.dir, ord.nulls...)
+		}
+	}
+	for _, pk := range q.e.PK {
+		full = full.OrderBy("e0."+pk.Column, qb.Asc)
+	}
+	full = full.Columns(jp.Columns()...)
+	if full, err = jp.Apply(full); err != nil {
+		return nil, err
+	}
+	if full, err = jp.OrderChildren(full); err != nil {
+		return nil, err
+	}
+	req := &uow.Load{Query: full, Groups: jp.Groups, Row: func(row []uow.Loaded, _ []any) error { return jp.Row(row) }}
+	if err := q.m.exec().Load(ctx, req); err != nil {
+		return nil, err
+	}
+	entries, err := jp.Finish()
+	if err != nil {
+		return nil, err
+	}
+	if err := q.m.afterLoad(ctx, entries); err != nil {
+		return nil, err
+	}
+	return objects[T](entries), nil
 }
 
 // One returns the first entity, or nil when none matches.
