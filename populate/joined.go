@@ -221,4 +221,3 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 	}
 	return jp.roots, nil
 }
-
