@@ -70,6 +70,10 @@ type Config struct {
 	AllowGlobalContext bool
 	// Subscribers receive flush events (see em.BeforeFlushSubscriber, ...).
 	Subscribers []any
+	// NPlusOneThreshold turns on the N+1 detector (see em.Config): a warning
+	// on Logger (or slog's default) when one load query shape runs more than
+	// this many times in one EntityManager. 0 is off.
+	NPlusOneThreshold int
 }
 
 // ORM holds what is shared: metadata, the connection pool and the root
@@ -108,7 +112,7 @@ func Open(ctx context.Context, cfg Config) (*ORM, error) {
 	}
 	db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
 	root, err := em.New(em.Config{Registry: reg, Driver: SQLDriver(db), AllowGlobalContext: cfg.AllowGlobalContext,
-		Subscribers: cfg.Subscribers, Logger: cfg.Logger})
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold})
 	if err != nil {
 		if owns {
 			db.Close()

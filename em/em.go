@@ -22,6 +22,11 @@ type Config struct {
 	Subscribers []any
 	// Logger receives warnings (nil: slog.Default()).
 	Logger *slog.Logger
+	// NPlusOneThreshold turns on the N+1 detector: when the same load query
+	// shape runs more than this many times in one EntityManager, a warning
+	// naming the relation, the call site and a populate path is logged.
+	// 0 turns it off.
+	NPlusOneThreshold int
 }
 
 type shared struct {
@@ -41,6 +46,7 @@ type EntityManager struct {
 	parent  *EntityManager
 
 	flushing bool
+	shapes   map[string]int // N+1 detector: load query shapes run so far
 }
 
 // New returns the root (global) EntityManager of an ORM. Work on it is
@@ -82,10 +88,16 @@ func (m *EntityManager) check() error {
 
 // exec returns the executor for the current transaction, or the pool's.
 func (m *EntityManager) exec() Executor {
+	var x Executor
 	if m.tx != nil {
-		return m.tx
+		x = m.tx
+	} else {
+		x = m.s.Driver.Executor()
 	}
-	return m.s.Driver.Executor()
+	if m.s.NPlusOneThreshold > 0 {
+		return watchExec{Executor: x, m: m}
+	}
+	return x
 }
 
 // InTransaction reports whether a transaction is open on this EntityManager.

@@ -2,6 +2,8 @@ package em
 
 import (
 	"context"
+	"fmt"
+	"reflect"
 
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/populate"
@@ -91,4 +93,26 @@ func (m *EntityManager) LoadAll(ctx context.Context, entities ...any) error {
 		return nil
 	}
 	return m.loadByKeys(ctx, e, missing)
+}
+
+// Init loads a collection field in place (coll is a pointer to a
+// rel.Collection field of a tracked entity, e.g. &author.Books). It is
+// Populate of that one relation; a loaded collection costs no query.
+func (m *EntityManager) Init(ctx context.Context, coll any) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	target := reflect.ValueOf(coll)
+	if target.Kind() != reflect.Pointer || target.IsNil() {
+		return fmt.Errorf("unitorm: Init takes a pointer to a collection field, not %T", coll)
+	}
+	addr := target.UnsafePointer()
+	for _, en := range m.uow.IdentityMap().Entries() {
+		for _, r := range en.Entity.Relations {
+			if r.Prop.Kind.IsToMany() && r.Prop.Ptr(en.Ptr) == addr {
+				return m.populate(ctx, en.Entity, []*uow.Entry{en}, []string{r.Prop.Name}, populate.Options{})
+			}
+		}
+	}
+	return fmt.Errorf("%w: the collection does not belong to an entity of this EntityManager", uow.ErrDetached)
 }
