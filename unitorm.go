@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"log/slog"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/meta"
@@ -56,6 +58,9 @@ type Config struct {
 	// DB is an existing pool to use instead of Driver+DSN; Driver then names
 	// its dialect. Close does not close it.
 	DB *sql.DB
+	// PgxPool is an existing pgx pool to use instead of Driver+DSN (the
+	// dialect is PostgreSQL). Close does not close it.
+	PgxPool *pgxpool.Pool
 	// Entities are the entity types (struct values or pointers).
 	Entities []any
 	// Naming is the naming strategy (default meta.UnderscoreNaming).
@@ -101,10 +106,13 @@ func Open(ctx context.Context, cfg Config) (*ORM, error) {
 		db  *sqldb.DB
 		err error
 	)
-	owns := cfg.DB == nil
-	if cfg.DB != nil {
+	owns := cfg.DB == nil && cfg.PgxPool == nil
+	switch {
+	case cfg.PgxPool != nil:
+		db, err = sqldb.Wrap(stdlib.OpenDBFromPool(cfg.PgxPool), "postgres")
+	case cfg.DB != nil:
 		db, err = sqldb.Wrap(cfg.DB, cfg.Driver)
-	} else {
+	default:
 		db, err = sqldb.Open(ctx, cfg.Driver, cfg.DSN)
 	}
 	if err != nil {
