@@ -122,6 +122,10 @@ func FindOne[T any](ctx context.Context, m *EntityManager, where any, opts ...Fi
 		return nil, err
 	}
 	if isPK {
+		// A key of the wrong type or count fails here, before any query.
+		if _, err := uow.KeyFor(q.e, pk...); err != nil {
+			return nil, err
+		}
 		if !q.refresh && q.lock.Mode == qb.LockNone {
 			if en, ok := lookupLoaded(m, q.e, pk); ok {
 				if len(q.populate) > 0 {
