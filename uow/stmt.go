@@ -315,7 +315,11 @@ func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 					sql.WriteString(" WHEN ? THEN ?")
 					args = append(args, k, v)
 				}
-				sql.WriteString(" END")
+				// ELSE the column itself types the CASE: PostgreSQL
+				// resolves a CASE whose branches are all parameters as
+				// text, which it will not assign to other column types.
+				sql.WriteString(" ELSE ?? END")
+				args = append(args, prop.Column)
 				st.Set = append(st.Set, qb.Assignment{Column: prop.Column, Value: qb.Raw(sql.String(), args...)})
 			}
 		}
