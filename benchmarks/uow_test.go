@@ -1,0 +1,244 @@
+package benchmarks
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"testing"
+
+	_ "github.com/go-sql-driver/mysql" // MariaDB, to create this run's database
+	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/em"
+)
+
+// User is MikroORM's benchmark entity: {id, id2, ready, priority, name}.
+type User struct {
+	ID       int64  `orm:"pk"`
+	ID2      int64  `orm:"column=id2"`
+	Ready    bool   `orm:"column=ready"`
+	Priority int64  `orm:"column=priority"`
+	Name     string `orm:"column=name"`
+}
+
+// TableName keeps clear of PostgreSQL's reserved "user".
+func (User) TableName() string { return "bench_user" }
+
+// makeUsers returns n new users (no keys).
+func makeUsers(n int) []*User {
+	us := make([]*User, n)
+	for i := range us {
+		us[i] = &User{ID2: int64(i), Ready: i%2 == 0, Priority: int64(i % 10), Name: "u" + strconv.Itoa(i)}
+	}
+	return us
+}
+
+// uowDB is one database the Unit of Work benchmarks run on.
+type uowDB struct {
+	name string
+	open func(b *testing.B) *unitorm.ORM
+}
+
+var uowDatabases = []uowDB{
+	{"sqlite", func(b *testing.B) *unitorm.ORM {
+		return openORM(b, "sqlite", "file::memory:")
+	}},
+	{"postgres", func(b *testing.B) *unitorm.ORM {
+		return openORM(b, "postgres", pgDSN)
+	}},
+	{"mariadb", func(b *testing.B) *unitorm.ORM {
+		if err := createMariaDB(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		return openORM(b, "mariadb", mariaDSN())
+	}},
+}
+
+func openORM(b *testing.B, driver, dsn string) *unitorm.ORM {
+	b.Helper()
+	ctx := context.Background()
+	orm, err := unitorm.Open(ctx, unitorm.Config{Driver: driver, DSN: dsn, Entities: []any{User{}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	oneConn(orm.DB().DB.DB)
+	b.Cleanup(func() { orm.Close() })
+	if err := orm.DropSchema(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := orm.CreateSchema(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return orm
+}
+
+// mariaCreated says whether this run created its MariaDB database.
+var mariaCreated bool
+
+func mariaDSN() string { return "root@tcp(127.0.0.1:3306)/" + runID }
+
+func mariaAdmin() (*sql.DB, error) { return sql.Open("mysql", mariaBaseDSN) }
+
+func createMariaDB(ctx context.Context) error {
+	if mariaCreated {
+		return nil
+	}
+	db, err := mariaAdmin()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+runID); err != nil {
+		return fmt.Errorf("create MariaDB database (set BENCH_MARIADB_DSN): %w", err)
+	}
+	mariaCreated = true
+	return nil
+}
+
+func dropMariaDB(ctx context.Context) error {
+	db, err := mariaAdmin()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+runID)
+	return err
+}
+
+// BenchmarkUoW is MikroORM's published benchmark: n users inserted
+// (persist all + flush), found (all), updated (one field each + flush) and
+// removed (remove all + flush), each phase timed on its own. On PostgreSQL
+// the same phases run hand-written with pgx (lib=pgx) in one transaction.
+func BenchmarkUoW(b *testing.B) {
+	for _, d := range uowDatabases {
+		if !wantDB(d.name) {
+			continue
+		}
+		b.Run("db="+d.name, func(b *testing.B) {
+			orm := d.open(b)
+			for _, n := range sizes(b) {
+				b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
+					benchUoWUnitorm(b, orm, n)
+					if d.name == "postgres" {
+						benchUoWPgx(b, n)
+					}
+				})
+			}
+		})
+	}
+}
+
+// clearUsers empties the table between iterations (untimed).
+func clearUsers(b *testing.B, orm *unitorm.ORM) {
+	if _, err := orm.SQL().ExecContext(context.Background(), "DELETE FROM bench_user"); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// seedUsers makes the table hold exactly n users (untimed).
+func seedUsers(b *testing.B, orm *unitorm.ORM, n int) {
+	clearUsers(b, orm)
+	f := orm.Fork()
+	for _, u := range makeUsers(n) {
+		if err := f.Persist(u); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := f.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func loadUsers(b *testing.B, f *unitorm.EntityManager, n int) []*User {
+	us, err := em.FindAll[User](context.Background(), f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(us) != n {
+		b.Fatalf("found %d users, want %d", len(us), n)
+	}
+	return us
+}
+
+// newNames returns n names that differ from every earlier round's.
+func newNames(round, n int) []string {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = "r" + strconv.Itoa(round) + "-" + strconv.Itoa(i)
+	}
+	return names
+}
+
+func benchUoWUnitorm(b *testing.B, orm *unitorm.ORM, n int) {
+	ctx := context.Background()
+	b.Run("op=insert/lib=unitorm", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			b.StopTimer()
+			clearUsers(b, orm)
+			us := makeUsers(n)
+			b.StartTimer()
+			f := orm.Fork()
+			for _, u := range us {
+				if err := f.Persist(u); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := f.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if us[n-1].ID == 0 {
+				b.Fatal("flush did not set the keys")
+			}
+		}
+	})
+	b.Run("op=find/lib=unitorm", func(b *testing.B) {
+		seedUsers(b, orm, n)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			loadUsers(b, orm.Fork(), n)
+		}
+	})
+	b.Run("op=update/lib=unitorm", func(b *testing.B) {
+		seedUsers(b, orm, n)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			b.StopTimer()
+			f := orm.Fork()
+			us := loadUsers(b, f, n)
+			names := newNames(i, n)
+			b.StartTimer()
+			for j, u := range us {
+				u.Name = names[j]
+			}
+			if err := f.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=remove/lib=unitorm", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			b.StopTimer()
+			seedUsers(b, orm, n)
+			f := orm.Fork()
+			us := loadUsers(b, f, n)
+			b.StartTimer()
+			for _, u := range us {
+				if err := f.Remove(u); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := f.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		var left int
+		if err := orm.SQL().QueryRowxContext(ctx, "SELECT count(*) FROM bench_user").Scan(&left); err != nil || left != 0 {
+			b.Fatalf("%d users left after remove (%v)", left, err)
+		}
+	})
+}
