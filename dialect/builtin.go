@@ -27,7 +27,8 @@ var (
 	MySQL Dialect = &sqlDialect{
 		name: "mysql",
 		features: InsertMultiRow | UpsertOnDuplicateKey | ForUpdate | ForShare | SkipLocked | NoWait |
-			CTE | RecursiveCTE | RightJoin | Truncate | LastInsertID | Regexp | Savepoints | AlterFK,
+			CTE | RecursiveCTE | RightJoin | Truncate | LastInsertID | Regexp | Savepoints | AlterFK |
+			ModifyColumn | TableScopedIndexNames | InlineIndexes,
 		placeholders: Question,
 		quote:        '`',
 		maxParams:    65535,
@@ -38,13 +39,16 @@ var (
 		ciCollation:  "utf8mb4_general_ci",
 		shareLock:    "FOR SHARE",
 		regexpOp:     "REGEXP",
+		tableOptions: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+		fkOff:        "SET FOREIGN_KEY_CHECKS = 0",
+		fkOn:         "SET FOREIGN_KEY_CHECKS = 1",
 	}
 	// MariaDB is MariaDB 10.6 and later (INSERT/DELETE ... RETURNING, SKIP LOCKED).
 	MariaDB Dialect = &sqlDialect{
 		name: "mariadb",
 		features: InsertReturning | DeleteReturning | InsertMultiRow | UpsertOnDuplicateKey | ForUpdate |
 			ForShare | SkipLocked | NoWait | CTE | RecursiveCTE | RightJoin | Truncate | LastInsertID |
-			Regexp | Savepoints | AlterFK,
+			Regexp | Savepoints | AlterFK | ModifyColumn | TableScopedIndexNames | InlineIndexes,
 		placeholders: Question,
 		quote:        '`',
 		maxParams:    65535,
@@ -54,6 +58,9 @@ var (
 		csCollation:  "utf8mb4_bin",
 		ciCollation:  "utf8mb4_general_ci",
 		shareLock:    "LOCK IN SHARE MODE",
+		tableOptions: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+		fkOff:        "SET FOREIGN_KEY_CHECKS = 0",
+		fkOn:         "SET FOREIGN_KEY_CHECKS = 1",
 		regexpOp:     "REGEXP",
 	}
 	// SQLite is SQLite 3.39 and later (modernc.org/sqlite). Row locks do not
@@ -62,13 +69,15 @@ var (
 		name: "sqlite",
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | NullsOrder | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL |
-			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom,
+			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables,
 		placeholders: Question,
 		quote:        '"',
 		maxParams:    32766,
 		types:        sqliteType,
 		autoInc:      sqliteAutoInc,
 		foldFunc:     "unitorm_fold",
+		fkOff:        "PRAGMA foreign_keys = OFF",
+		fkOn:         "PRAGMA foreign_keys = ON",
 		regexpOp:     "REGEXP",
 	}
 )
@@ -87,6 +96,8 @@ type sqlDialect struct {
 	foldFunc     string
 	shareLock    string
 	regexpOp     string
+	tableOptions string
+	fkOff, fkOn  string
 }
 
 func (d *sqlDialect) Name() string                        { return d.name }
@@ -102,6 +113,8 @@ func (d *sqlDialect) CaseInsensitiveCollation() string    { return d.ciCollation
 func (d *sqlDialect) FoldFunc() string                    { return d.foldFunc }
 func (d *sqlDialect) ShareLock() string                   { return d.shareLock }
 func (d *sqlDialect) RegexpOperator() string              { return d.regexpOp }
+func (d *sqlDialect) TableOptions() string                { return d.tableOptions }
+func (d *sqlDialect) ForeignKeyChecks() (string, string)  { return d.fkOff, d.fkOn }
 
 func (d *sqlDialect) AppendPlaceholder(b []byte, n int) []byte {
 	if d.placeholders == Dollar {

@@ -66,6 +66,17 @@ const (
 	AlterFK
 	// IsDistinctFrom: a IS [NOT] DISTINCT FROM b (MySQL/MariaDB: <=>).
 	IsDistinctFrom
+	// ModifyColumn: a column is changed with ALTER TABLE t MODIFY c <definition>
+	// (instead of ALTER COLUMN ... TYPE / SET / DROP).
+	ModifyColumn
+	// TableScopedIndexNames: index names belong to their table (DROP INDEX n ON t).
+	TableScopedIndexNames
+	// InlineIndexes: indexes are declared inside CREATE TABLE (there is no
+	// CREATE INDEX IF NOT EXISTS).
+	InlineIndexes
+	// RebuildTables: columns cannot be altered in place; changes other than
+	// adding a column or an index rebuild the table.
+	RebuildTables
 )
 
 // PlaceholderStyle says how bound parameters are written.
@@ -125,6 +136,11 @@ type Dialect interface {
 	// RegexpOperator is the infix operator matching a regular expression
 	// ("~" or "REGEXP"); "" when the database has none (see Regexp).
 	RegexpOperator() string
+	// TableOptions is appended to CREATE TABLE (storage engine, charset).
+	TableOptions() string
+	// ForeignKeyChecks returns the statements switching foreign-key checks
+	// off and back on for a session ("" when there are none).
+	ForeignKeyChecks() (off, on string)
 }
 
 // Type is a logical column type, mapped to SQL by ColumnType.

@@ -1,26 +1,10 @@
 package schema
 
 import (
-	"strings"
-
 	"github.com/unitorm/unitorm/dialect"
 )
 
-// style is how one dialect writes DDL. Most of it comes from the dialect's
-// capability flags. A few differences have no flag in package dialect yet;
-// they are derived here, and only here, from capabilities that only the
-// databases concerned have:
-//
-//   - MySQL and MariaDB (the dialects with INSERT ... ON DUPLICATE KEY UPDATE):
-//     index names are scoped to their table (DROP INDEX name ON table), a
-//     column is changed with ALTER TABLE ... MODIFY and its whole definition,
-//     indexes are declared inside CREATE TABLE (MySQL has no CREATE INDEX IF
-//     NOT EXISTS), tables take ENGINE/CHARSET/COLLATE options, and foreign-key
-//     checks are switched off with SET FOREIGN_KEY_CHECKS;
-//   - SQLite (the dialect that cannot add a foreign key with ALTER TABLE):
-//     foreign keys are declared inside CREATE TABLE, other changes than adding
-//     a column or an index rebuild the table, and foreign-key checks are
-//     switched off with PRAGMA foreign_keys.
+// style is how one dialect writes DDL, read from its capability flags.
 type style struct {
 	d             dialect.Dialect
 	alterFK       bool // ALTER TABLE ADD/DROP CONSTRAINT ... FOREIGN KEY
@@ -38,24 +22,17 @@ type style struct {
 
 func styleOf(d dialect.Dialect) style {
 	s := style{
-		d:             d,
-		alterFK:       d.Has(dialect.AlterFK),
-		dropCascade:   d.Has(dialect.DropCascade),
-		transactional: d.Has(dialect.TransactionalDDL),
+		d:               d,
+		alterFK:         d.Has(dialect.AlterFK),
+		dropCascade:     d.Has(dialect.DropCascade),
+		transactional:   d.Has(dialect.TransactionalDDL),
+		inlineIndexes:   d.Has(dialect.InlineIndexes),
+		tableIndexNames: d.Has(dialect.TableScopedIndexNames),
+		modifyColumn:    d.Has(dialect.ModifyColumn),
+		rebuildTables:   d.Has(dialect.RebuildTables),
+		tableOptions:    d.TableOptions(),
 	}
-	if d.Has(dialect.UpsertOnDuplicateKey) {
-		s.inlineIndexes, s.tableIndexNames, s.modifyColumn = true, true, true
-		s.tableOptions = " ENGINE=InnoDB"
-		if coll := d.CaseInsensitiveCollation(); coll != "" {
-			charset, _, _ := strings.Cut(coll, "_")
-			s.tableOptions += " DEFAULT CHARSET=" + charset + " COLLATE=" + coll
-		}
-		s.fkChecksOff, s.fkChecksOn = "SET FOREIGN_KEY_CHECKS = 0", "SET FOREIGN_KEY_CHECKS = 1"
-	}
-	if !s.alterFK {
-		s.rebuildTables = true
-		s.fkChecksOff, s.fkChecksOn = "PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON"
-	}
+	s.fkChecksOff, s.fkChecksOn = d.ForeignKeyChecks()
 	return s
 }
 
