@@ -88,7 +88,7 @@ func bunOps(b *testing.B) libOps {
 		},
 		insertMulti: func(ctx context.Context, ms []*Model) error {
 			for i, m := range ms {
-					*multi[i] = toBun(m)
+				*multi[i] = toBun(m)
 			}
 			if _, err := db.NewInsert().Model(&multi).Exec(ctx); err != nil {
 				return err

@@ -77,7 +77,7 @@ type libOps struct {
 	insertMulti func(ctx context.Context, ms []*Model) error
 	// update returns the function that updates the row of m (already
 	// inserted) after m.Counter changed.
-	update    func(ctx context.Context, m *Model) (func(ctx context.Context, counter int64) error, error)
+	update func(ctx context.Context, m *Model) (func(ctx context.Context, counter int64) error, error)
 	// read loads the row by primary key and returns its id and counter
 	// (read from the library's own object, so that no conversion is
 	// counted against it).
