@@ -111,7 +111,9 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 				continue
 			}
 			if r.Owning && r.InversedBy != nil && r.InversedBy.Kind.IsToMany() {
-				if c := r.InversedBy.Collection(target); c != nil && c.IsInitialized() {
+				// An item the user took out of the collection stays out: the
+				// removal is pending (orphan removal), not to be undone here.
+				if c := r.InversedBy.Collection(target); c != nil && c.IsInitialized() && !holds(c.RemovedAny(), en.Obj) {
 					addToCollection(c, en.Obj)
 				}
 			}
@@ -150,6 +152,16 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 		}
 	}
 	return nil
+}
+
+// holds reports whether items contains obj.
+func holds(items []any, obj any) bool {
+	for _, it := range items {
+		if it == obj {
+			return true
+		}
+	}
+	return false
 }
 
 // addToCollection adds obj to c unless it is there (through the untyped API).
