@@ -19,10 +19,15 @@ const (
 	StepPivotDelete
 	StepPivotInsert
 	StepDelete
+	// StepUnlink sets to NULL the foreign keys of rows about to be deleted
+	// that point at rows deleted before them (or by the same statement), so
+	// that a cycle such as Author.FavouriteBook ↔ Book.Author can be
+	// deleted in one flush.
+	StepUnlink
 )
 
 func (k StepKind) String() string {
-	return [...]string{"", "insert", "update", "fixup", "pivot delete", "pivot insert", "delete"}[k]
+	return [...]string{"", "insert", "update", "fixup", "pivot delete", "pivot insert", "delete", "unlink"}[k]
 }
 
 // Step is one batch of a flush: one kind of write to one table.
@@ -59,7 +64,8 @@ func (s *Step) String() string {
 }
 
 // Plan is an ordered flush: inserts parents first, fix-ups of cyclic
-// foreign keys, updates, pivot deletes and inserts, deletes children first.
+// foreign keys, updates, pivot deletes and inserts, unlinks of foreign keys
+// between rows deleted together, deletes children first.
 // Drivers run Steps in order, turning each into statements with
 // Statements (SQL) or reading it directly (documents), and report generated
 // keys with SetGeneratedKey. After the transaction commits the caller calls
@@ -96,6 +102,7 @@ func (u *UnitOfWork) Plan(ch *Changes) (*Plan, error) {
 	p.Steps = append(p.Steps, fixups...)
 	p.planUpdates(ch, order)
 	p.planPivots(ch)
+	p.planUnlinks(ch, order, rank)
 	p.planDeletes(ch, order)
 	return p, nil
 }
@@ -359,6 +366,36 @@ func (p *Plan) planPivots(ch *Changes) {
 		}
 		return 0
 	})
+}
+
+// planUnlinks adds, before the deletes, updates that set to NULL the
+// nullable foreign keys of removed rows pointing at removed rows that are
+// deleted first (a type later in the commit order) or by the same statement
+// (a self-reference). The row's stored key is the snapshot's; an unloaded
+// reference, whose key is unknown, is left as it is.
+func (p *Plan) planUnlinks(ch *Changes, order []*meta.Entity, rank map[*meta.Entity]int) {
+	groups := byType(ch.Deletes)
+	for _, t := range order {
+		m := map[*Entry][]*meta.Property{}
+		for _, c := range groups[t] {
+			en := c.Entry
+			if en.snap == nil {
+				continue
+			}
+			for _, r := range t.Relations {
+				if !r.Owning || r.Prop.Kind.IsToMany() || !r.Nullable || rank[r.Target] < rank[t] {
+					continue
+				}
+				tp := r.Prop.Pointer(en.snap.ptr)
+				if te, ok := p.u.im.EntryOf(tp); tp != nil && ok && te.State == StateRemoved {
+					m[en] = append(m[en], r.Prop)
+				}
+			}
+		}
+		for _, g := range groupByProps(m) {
+			p.Steps = append(p.Steps, &Step{Kind: StepUnlink, Entity: t, Entries: g.entries, Props: g.props})
+		}
+	}
 }
 
 func (p *Plan) planDeletes(ch *Changes, order []*meta.Entity) {

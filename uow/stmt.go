@@ -55,6 +55,8 @@ func (p *Plan) Statements(step *Step, d dialect.Dialect, dry bool) ([]*Statement
 		return p.updateStatements(step, d, dry)
 	case StepDelete:
 		return p.deleteStatements(step, d)
+	case StepUnlink:
+		return p.unlinkStatements(step, d)
 	case StepPivotInsert:
 		return p.pivotInsertStatements(step, d, dry)
 	case StepPivotDelete:
@@ -347,6 +349,28 @@ func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		}
 		st.Where = where
 		out = append(out, &Statement{Query: qb.NewUpdate(st), Step: step, Entries: ens, Expect: int64(len(ens))})
+	}
+	return out, nil
+}
+
+// unlinkStatements sets the step's foreign keys to NULL, without version
+// check or bump: the delete that follows checks the version.
+func (p *Plan) unlinkStatements(step *Step, d dialect.Dialect) ([]*Statement, error) {
+	e := step.Entity
+	var out []*Statement
+	for _, ens := range chunks(step.Entries, chunkSize(d, len(e.PK))) {
+		st := qb.UpdateStmt{Table: e.Table}
+		for _, prop := range step.Props {
+			for _, c := range prop.Columns {
+				st.Set = append(st.Set, qb.Assignment{Column: c.Name, Value: nil})
+			}
+		}
+		where, err := rowsCond(ens, false)
+		if err != nil {
+			return nil, err
+		}
+		st.Where = where
+		out = append(out, &Statement{Query: qb.NewUpdate(st), Step: step, Entries: ens, Expect: -1})
 	}
 	return out, nil
 }
