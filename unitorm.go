@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/meta"
@@ -109,7 +108,7 @@ func Open(ctx context.Context, cfg Config) (*ORM, error) {
 	owns := cfg.DB == nil && cfg.PgxPool == nil
 	switch {
 	case cfg.PgxPool != nil:
-		db, err = sqldb.Wrap(stdlib.OpenDBFromPool(cfg.PgxPool), "postgres")
+		db = sqldb.WrapPool(cfg.PgxPool)
 	case cfg.DB != nil:
 		db, err = sqldb.Wrap(cfg.DB, cfg.Driver)
 	default:

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
@@ -28,6 +29,7 @@ type querier interface {
 type Executor struct {
 	db   *DB
 	q    querier
+	pg   *pgxpool.Pool // PostgreSQL outside transactions: native reads
 	inTx bool
 }
 
@@ -88,6 +90,9 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 
 // QueryMaps renders and runs a query and returns its rows as maps.
 func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]any, error) {
+	if x.pg != nil {
+		return x.queryMapsNative(ctx, s)
+	}
 	var out []map[string]any
 	if err := qb.Scan(ctx, x, s, &out); err != nil {
 		return nil, err
@@ -97,6 +102,9 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 
 // Count runs SELECT COUNT(*) over q (without its order, limit and offset).
 func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
+	if x.pg != nil {
+		return x.countNative(ctx, q)
+	}
 	return q.Count(ctx, x)
 }
 
@@ -108,7 +116,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 		return err
 	}
 	start := time.Now()
-	rows, err := x.q.QueryContext(ctx, query, args...)
+	rows, err := x.queryRows(ctx, query, args)
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
 		return &qb.QueryError{SQL: query, Err: err}

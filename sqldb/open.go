@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
@@ -28,6 +28,30 @@ type DB struct {
 	// autoIncStep is MySQL's auto_increment_increment, read on first need.
 	autoIncStep atomic.Int64
 	exec        *Executor
+	pool        *pgxpool.Pool // PostgreSQL: pgx's native pool under the *sql.DB
+	ownsPool    bool
+}
+
+func (db *DB) setPool(p *pgxpool.Pool, owns bool) {
+	db.pool, db.ownsPool = p, owns
+	db.exec.pg = p
+}
+
+// WrapPool uses an existing pgx pool (PostgreSQL), natively for reads and
+// through database/sql for the rest. Close does not close the pool.
+func WrapPool(p *pgxpool.Pool) *DB {
+	db := newDB(sqlx.NewDb(stdlib.OpenDBFromPool(p), "pgx"), dialect.Postgres, "postgres")
+	db.setPool(p, false)
+	return db
+}
+
+// Close closes the pool (and pgx's native pool when Open made it).
+func (db *DB) Close() error {
+	err := db.DB.Close()
+	if db.pool != nil && db.ownsPool {
+		db.pool.Close()
+	}
+	return err
 }
 
 // ErrUnknownDriver is returned by Open for a driver name it does not know.
@@ -53,11 +77,24 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 	)
 	switch d {
 	case dialect.Postgres:
-		cfg, err := pgx.ParseConfig(dsn)
+		cfg, err := pgxpool.ParseConfig(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("sqldb: postgres DSN: %w", err)
 		}
-		sqlDB, sqlxDrv = stdlib.OpenDB(*cfg), "pgx"
+		if !strings.Contains(dsn, "pool_max_conns") {
+			cfg.MaxConns = 32
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("sqldb: postgres: %w", err)
+		}
+		if err := pool.Ping(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("sqldb: connect to postgres: %w", err)
+		}
+		db := newDB(sqlx.NewDb(stdlib.OpenDBFromPool(pool), "pgx"), d, driver)
+		db.setPool(pool, true)
+		return db, nil
 	case dialect.MySQL, dialect.MariaDB:
 		cfg, err := mysqlConfig(dsn)
 		if err != nil {
