@@ -216,3 +216,7 @@ func equalStrings(t *testing.T, what string, got, want []string) {
 func errorsIsNotFound(err error) bool {
 	return errors.Is(err, unitorm.ErrNotFound) && errors.Is(err, sql.ErrNoRows)
 }
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToUpper(s), strings.ToUpper(sub))
+}
