@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/uow"
@@ -128,6 +129,10 @@ func (m *EntityManager) runPlan(ctx context.Context, plan *uow.Plan) error {
 			return err
 		}
 		return m.tx.Release(ctx, name)
+	}
+	if singleStatement(plan, m.s.Driver.Dialect()) {
+		// One statement is atomic on its own: no BEGIN/COMMIT round trips.
+		return m.s.Driver.Executor().Execute(ctx, plan)
 	}
 	tx, err := m.s.Driver.Begin(ctx, nil)
 	if err != nil {
@@ -319,4 +324,15 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 		return fmt.Errorf("%w: %s", ErrNotFound, k)
 	}
 	return m.afterLoad(ctx, []*uow.Entry{en})
+}
+
+// singleStatement reports whether a SQL plan runs exactly one statement.
+func singleStatement(plan *uow.Plan, d dialect.Dialect) bool {
+	if d == nil || len(plan.Steps) != 1 {
+		return false
+	}
+	stmts, err := plan.Statements(plan.Steps[0], d, true)
+	// A statement whose affected-row count is checked against several rows
+	// could write some before the check fails: it needs a transaction.
+	return err == nil && len(stmts) == 1 && stmts[0].Expect <= 1
 }
