@@ -277,6 +277,12 @@ func (p *Plan) propValue(step *Step, prop *meta.Property, en *Entry, dry bool) (
 	return p.refValue(prop.Columns[0], en, dry)
 }
 
+// maxCaseRows bounds the rows of one batched UPDATE. Databases evaluate
+// CASE pk WHEN … branch by branch for every row, so a statement of n rows
+// costs O(n²): 10,000 rows in one statement took 4.6 s on PostgreSQL and
+// 0.7 s on SQLite and MariaDB, against ~0.1 s in batches of 300.
+const maxCaseRows = 300
+
 func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
 	e := step.Entity
 	versioned := step.Kind == StepUpdate && e.Version != nil
@@ -284,7 +290,7 @@ func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 	if versioned {
 		perRow += 2
 	}
-	size := chunkSize(d, perRow)
+	size := min(chunkSize(d, perRow), maxCaseRows)
 	if len(e.PK) != 1 {
 		size = 1
 	}
