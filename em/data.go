@@ -68,9 +68,19 @@ func (m *EntityManager) assignProp(p *meta.Property, ptr unsafe.Pointer, v any) 
 	switch p.Kind {
 	case meta.Scalar:
 		if v != nil {
-			switch reflect.ValueOf(v).Kind() {
+			rv := reflect.ValueOf(v)
+			switch rv.Kind() {
 			case reflect.Map:
 				return fmt.Errorf("a map is not a value for %s", p.Type)
+			}
+			if p.Type.Kind() == reflect.Pointer && rv.Kind() != reflect.Pointer && !rv.Type().AssignableTo(p.Type) {
+				// A plain value for a pointer field ("annie" for a *string,
+				// as decoded JSON gives): store a pointer to it.
+				elem, err := pointee(p.Type.Elem(), rv)
+				if err != nil {
+					return fmt.Errorf("%s: %w", p, err)
+				}
+				return p.Set(ptr, elem.Addr().Interface())
 			}
 		}
 		return p.Set(ptr, v)
@@ -118,6 +128,21 @@ func (m *EntityManager) assignProp(p *meta.Property, ptr unsafe.Pointer, v any) 
 		}
 		return nil
 	}
+}
+
+// pointee returns a new addressable value of type t holding rv, converted
+// where the conversion keeps its meaning (not an integer into a string).
+func pointee(t reflect.Type, rv reflect.Value) (reflect.Value, error) {
+	n := reflect.New(t).Elem()
+	switch {
+	case rv.Type().AssignableTo(t):
+		n.Set(rv)
+	case rv.Type().ConvertibleTo(t) && (t.Kind() != reflect.String || rv.Kind() == reflect.String):
+		n.Set(rv.Convert(t))
+	default:
+		return reflect.Value{}, fmt.Errorf("cannot set %s into *%s", rv.Type(), t)
+	}
+	return n, nil
 }
 
 // relTarget resolves an entity or a primary key into the target's address.
