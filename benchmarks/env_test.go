@@ -51,6 +51,9 @@ func TestMain(m *testing.M) {
 
 func run(m *testing.M) int {
 	ctx := context.Background()
+	if !databasesWanted() {
+		return m.Run()
+	}
 	cleanup, err := setupPostgres(ctx)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchmarks:", err)
@@ -64,6 +67,15 @@ func run(m *testing.M) int {
 		}
 	}
 	return code
+}
+
+// databasesWanted reports whether this run benchmarks or tests anything
+// that needs the databases (go test with no -run and no -bench still runs
+// TestOpsAgree).
+func databasesWanted() bool {
+	bench := flag.Lookup("test.bench")
+	run := flag.Lookup("test.run")
+	return bench != nil && bench.Value.String() != "" || run == nil || run.Value.String() != "^$"
 }
 
 // setupPostgres creates this run's schema and returns a function dropping it.

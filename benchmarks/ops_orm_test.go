@@ -13,7 +13,7 @@ import (
 
 // gormOps is GORM over pgx's stdlib driver, in its fast configuration: no
 // implicit transaction around single writes, silent logger.
-func gormOps(b *testing.B) libOps {
+func gormOps(b testing.TB) libOps {
 	db, err := gorm.Open(postgres.New(postgres.Config{Conn: pgSQLDB(b)}), &gorm.Config{
 		SkipDefaultTransaction: true,
 		Logger:                 logger.Default.LogMode(logger.Silent),
@@ -72,7 +72,7 @@ func toBun(m *Model) bunModel {
 // bunOps is bun with its PostgreSQL dialect over pgx's stdlib driver. Its
 // write benchmarks copy Model's fields into preallocated bun models (no
 // allocation); its reads return bun's own models.
-func bunOps(b *testing.B) libOps {
+func bunOps(b testing.TB) libOps {
 	db := bun.NewDB(pgSQLDB(b), pgdialect.New())
 	one := &bunModel{}
 	multi := make([]*bunModel, multiRows)

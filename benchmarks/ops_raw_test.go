@@ -11,7 +11,7 @@ import (
 
 // pgxOps is the reference: pgx's native interface on one connection, with
 // its default statement cache.
-func pgxOps(b *testing.B) libOps {
+func pgxOps(b testing.TB) libOps {
 	conn := pgConn(b)
 	return libOps{
 		insert: func(ctx context.Context, m *Model) error {
@@ -86,7 +86,7 @@ func affected(n int64) error {
 }
 
 // stdlibOps is pgx through database/sql, hand-written.
-func stdlibOps(b *testing.B) libOps {
+func stdlibOps(b testing.TB) libOps {
 	db := pgSQLDB(b)
 	return libOps{
 		insert: func(ctx context.Context, m *Model) error {
@@ -165,7 +165,7 @@ func sqlUpdate(ctx context.Context, db sqlQueryer, m *Model) error {
 
 // sqlxOps is sqlx over pgx's stdlib driver: hand-written SQL, struct
 // scanning by db tags.
-func sqlxOps(b *testing.B) libOps {
+func sqlxOps(b testing.TB) libOps {
 	db := sqlx.NewDb(pgSQLDB(b), "pgx")
 	return libOps{
 		insert: func(ctx context.Context, m *Model) error {

@@ -89,7 +89,7 @@ type libOps struct {
 // library opens a library on a fresh one-connection pool.
 type library struct {
 	name string
-	open func(b *testing.B) libOps
+	open func(tb testing.TB) libOps
 }
 
 // libraries in table order: the reference first.
@@ -104,7 +104,7 @@ var libraries = []library{
 }
 
 // resetModels creates the models table if needed and empties it.
-func resetModels(b *testing.B) {
+func resetModels(b testing.TB) {
 	b.Helper()
 	ctx := context.Background()
 	conn := pgConn(b)
@@ -117,7 +117,7 @@ func resetModels(b *testing.B) {
 }
 
 // seedModels inserts n rows and returns their ids.
-func seedModels(b *testing.B, n int) []int {
+func seedModels(b testing.TB, n int) []int {
 	b.Helper()
 	ctx := context.Background()
 	conn := pgConn(b)
@@ -227,7 +227,7 @@ func BenchmarkUpdate(b *testing.B) {
 
 // checkCounter fails unless the row's counter holds want: the updates
 // really matched the row.
-func checkCounter(b *testing.B, id int, want int64) {
+func checkCounter(b testing.TB, id int, want int64) {
 	var got int64
 	if err := pgConn(b).QueryRow(context.Background(), "SELECT counter FROM models WHERE id = $1", id).Scan(&got); err != nil {
 		b.Fatal(err)

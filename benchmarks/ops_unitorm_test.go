@@ -12,13 +12,35 @@ import (
 // openUnitorm opens unitorm on this run's PostgreSQL schema, one connection.
 func openUnitorm(tb testing.TB, entities ...any) *unitorm.ORM {
 	tb.Helper()
-	orm, err := unitorm.Open(context.Background(), unitorm.Config{Driver: "postgres", DSN: pgDSN, Entities: entities})
+	orm, err := unitorm.Open(context.Background(), unitorm.Config{Driver: "postgres", DSN: pgPoolDSN(tb), Entities: entities})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	oneConn(orm.DB().DB.DB)
+	limitConns(orm, "postgres")
 	tb.Cleanup(func() { orm.Close() })
 	return orm
+}
+
+// pgPoolDSN is pgDSN for unitorm: on PostgreSQL it keeps pgx's native pool
+// (for reads) under its database/sql view, so the one-connection limit is
+// the pool's.
+func pgPoolDSN(tb testing.TB) string {
+	dsn, err := withParam(pgDSN, "pool_max_conns", "1")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dsn
+}
+
+// limitConns holds unitorm to one connection. On PostgreSQL the
+// database/sql view borrows connections from pgx's pool per statement and
+// must keep none idle (or the native reads would wait for it forever).
+func limitConns(orm *unitorm.ORM, driver string) {
+	if driver == "postgres" {
+		orm.DB().DB.DB.SetMaxOpenConns(1)
+		return
+	}
+	oneConn(orm.DB().DB.DB)
 }
 
 // unitormOps is unitorm's normal API: Persist + Flush for writes, Find and
@@ -28,7 +50,7 @@ func openUnitorm(tb testing.TB, entities ...any) *unitorm.ORM {
 // query. The update keeps one fork holding the loaded entity and flushes a
 // changed field, which is how an update reaches the database in a Unit of
 // Work (the flush runs in a transaction: BEGIN, UPDATE, COMMIT).
-func unitormOps(b *testing.B) libOps {
+func unitormOps(b testing.TB) libOps {
 	orm := openUnitorm(b, Model{})
 	return libOps{
 		insert: func(ctx context.Context, m *Model) error {
@@ -77,7 +99,7 @@ var modelColumns = []string{"name", "title", "fax", "web", "age", "right", "coun
 
 // unitormQBOps is unitorm's query builder alone (no entities): statements
 // built per operation and run through orm.SQL(), results scanned by db tags.
-func unitormQBOps(b *testing.B) libOps {
+func unitormQBOps(b testing.TB) libOps {
 	orm := openUnitorm(b, Model{})
 	r := orm.SQL()
 	selectCols := []any{"id", "name", "title", "fax", "web", "age", "right", "counter"}

@@ -44,7 +44,7 @@ var uowDatabases = []uowDB{
 		return openORM(b, "sqlite", "file::memory:")
 	}},
 	{"postgres", func(b *testing.B) *unitorm.ORM {
-		return openORM(b, "postgres", pgDSN)
+		return openORM(b, "postgres", pgPoolDSN(b))
 	}},
 	{"mariadb", func(b *testing.B) *unitorm.ORM {
 		if err := createMariaDB(context.Background()); err != nil {
@@ -61,7 +61,7 @@ func openORM(b *testing.B, driver, dsn string) *unitorm.ORM {
 	if err != nil {
 		b.Fatal(err)
 	}
-	oneConn(orm.DB().DB.DB)
+	limitConns(orm, driver)
 	b.Cleanup(func() { orm.Close() })
 	if err := orm.DropSchema(ctx); err != nil {
 		b.Fatal(err)

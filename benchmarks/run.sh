@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes benchmarks/RESULTS.md.
+#
+#   benchmarks/run.sh            full mode: -count 5, 10,000 and 100,000 entities (about 25 minutes)
+#   QUICK=1 benchmarks/run.sh    quick mode: -count 1, smaller sizes (under 2 minutes)
+#
+# Needs PostgreSQL (BENCH_PG_DSN, default postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
+# and MariaDB (BENCH_MARIADB_DSN, default root@tcp(127.0.0.1:3306)/test); each run works in its own
+# schema / database and drops it. COUNT=n overrides -count; OUT=file overrides the report's path.
+set -euo pipefail
+
+cd "$(dirname "$0")"
+mode=full
+count=${COUNT:-5}
+opstime=1s
+uow_small=10000 uow_large=100000 uow_small_time=5x uow_large_time=2x
+pop_authors=1000 pop_time=10x
+if [[ "${QUICK:-}" == 1 ]]; then
+	mode=quick
+	count=${COUNT:-1}
+	opstime=100x
+	uow_small=1000 uow_large=10000 uow_small_time=1x uow_large_time=1x
+	pop_authors=200 pop_time=3x
+fi
+out=${OUT:-RESULTS.md}
+raw=results/$mode
+mkdir -p "$raw"
+rm -f "$raw"/*.txt
+
+bin=$(mktemp -d)/bench.test
+trap 'rm -rf "$(dirname "$bin")"' EXIT
+go test -c -o "$bin" .
+
+bench() { # file, then go test flags
+	local file=$1
+	shift
+	echo "== $file: $*" >&2
+	"$bin" -test.run '^$' -test.count "$count" "$@" | tee "$raw/$file.txt" | grep -E '^(Benchmark|FAIL|---)' >&2 || true
+	if grep -qE '^(FAIL|--- FAIL)' "$raw/$file.txt"; then
+		echo "run.sh: $file failed" >&2
+		exit 1
+	fi
+}
+
+bench ops -test.bench '^Benchmark(Insert|InsertMulti|Update|Read|ReadSlice)$' -test.benchtime "$opstime"
+bench uow-small -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_small_time" -uow.sizes "$uow_small"
+bench uow-large -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_large_time" -uow.sizes "$uow_large"
+bench populate -test.bench '^BenchmarkPopulate$' -test.benchtime "$pop_time" -pop.authors "$pop_authors"
+
+pg_version=$(go run ./cmd/dbversion postgres 2>/dev/null || echo unknown)
+maria_version=$(go run ./cmd/dbversion mariadb 2>/dev/null || echo unknown)
+mods=$(go list -m -f '{{.Path}} {{.Version}}' github.com/jackc/pgx/v5 github.com/jmoiron/sqlx gorm.io/gorm gorm.io/driver/postgres \
+	github.com/uptrace/bun modernc.org/sqlite github.com/go-sql-driver/mysql | paste -sd ';' | sed 's/;/; /g')
+{
+	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "mode: $mode (-count $count; five ops -benchtime $opstime; UoW $uow_small × $uow_small_time and $uow_large × $uow_large_time; populate $pop_authors authors × $pop_time)"
+	echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
+	echo "memory: $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+	echo "Go: $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
+	echo "unitorm: $(git -C .. rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C .. diff --quiet HEAD -- . ../sqldb ../uow ../em ../qb 2>/dev/null || echo ' (modified)')"
+	echo "PostgreSQL: $pg_version"
+	echo "MariaDB: $maria_version"
+	echo "SQLite: modernc.org/sqlite, in memory"
+	echo "peers: $mods"
+} >"$raw/env.txt"
+
+go run ./cmd/report -env "$raw/env.txt" -mode "$mode" -o "$out" "$raw"/ops.txt "$raw"/uow-*.txt "$raw"/populate.txt
+
+# benchstat's own summary (medians with confidence intervals), when the
+# module proxy serves it.
+cat "$raw"/ops.txt "$raw"/uow-small.txt "$raw"/uow-large.txt "$raw"/populate.txt >"$raw/all.txt"
+if go run golang.org/x/perf/cmd/benchstat@latest "$raw/all.txt" >"$raw/benchstat.txt" 2>/dev/null; then
+	echo "benchstat summary: benchmarks/$raw/benchstat.txt" >&2
+else
+	rm -f "$raw/benchstat.txt"
+fi
+echo "wrote $out" >&2
