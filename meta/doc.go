@@ -68,6 +68,7 @@
 // # Field types
 //
 // bool, integers, floats, string, []byte, time.Time, [16]byte UUID types,
+// other fixed-size byte arrays such as MongoDB ObjectIDs (bytes),
 // pointers to those, sql.Null[T] and sql.NullString & co., any type
 // implementing driver.Valuer / sql.Scanner (its column type is taken from its
 // kind, from what its zero value's Value returns, or from type=), and any

@@ -105,6 +105,12 @@ func naturalType(t reflect.Type) (ct ColumnType, unsigned bool) {
 		if t.Elem().Kind() == reflect.Uint8 {
 			return TypeBytes, false
 		}
+	case reflect.Array:
+		// Fixed-size byte arrays other than UUIDs: MongoDB ObjectIDs
+		// ([12]byte), hashes. SQL stores their bytes.
+		if t.Elem().Kind() == reflect.Uint8 && t.Len() > 0 {
+			return TypeBytes, false
+		}
 	}
 	return TypeUnknown, false
 }
