@@ -140,7 +140,7 @@ func TestRootEntityManagerRefusesWork(t *testing.T) {
 			"Transactional": func() error {
 				return root.Transactional(ctx, func(context.Context, *em.EntityManager) error { return nil })
 			},
-			"Begin": func() error { return root.Begin(ctx) },
+			"Begin":  func() error { return root.Begin(ctx) },
 			"Upsert": func() error { return root.Upsert(ctx, &Note{Text: "x"}) },
 			"PreviewFlush": func() error {
 				_, err := root.PreviewFlush()
