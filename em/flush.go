@@ -134,6 +134,11 @@ func (m *EntityManager) runPlan(ctx context.Context, plan *uow.Plan) error {
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips.
 		return m.s.Driver.Executor().Execute(ctx, plan)
 	}
+	// A database without transactions (standalone MongoDB, FerretDB) runs
+	// the plan as it is; its driver reports what a failure left written.
+	if nt, ok := m.s.Driver.(interface{ NoTransactions() bool }); ok && nt.NoTransactions() {
+		return m.s.Driver.Executor().Execute(ctx, plan)
+	}
 	tx, err := m.s.Driver.Begin(ctx, nil)
 	if err != nil {
 		return err

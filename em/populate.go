@@ -46,6 +46,8 @@ func (q Query[T]) popOpts() populate.Options {
 func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []*uow.Entry, paths []string, o populate.Options) error {
 	o.MaxParams = m.maxParams()
 	o.OnLoad = m.afterLoad
+	// Document databases store owning many-to-many relations as key arrays.
+	o.ArrayManyToMany = m.s.Driver.Dialect() == nil
 	return populate.Run(ctx, m.exec(), m.uow, e, entries, paths, o)
 }
 

@@ -35,6 +35,13 @@ type Options struct {
 	Refresh bool
 	// OnLoad is called with the entries each query loaded.
 	OnLoad func(ctx context.Context, loaded []*uow.Entry) error
+	// ArrayManyToMany is set for document databases (MongoDB) that store an
+	// owning many-to-many relation as an array of the targets' keys in the
+	// owner instead of a pivot table: owners' collections are read from
+	// their arrays (loads fill uow.Loaded.Many) and the unloaded items loaded
+	// by key with one IN query; inverse sides query the owners whose array
+	// holds a key (a condition on the owning property's name).
+	ArrayManyToMany bool
 }
 
 // Run loads the relations named by paths for entries (all of entity root).

@@ -101,9 +101,16 @@ func (r *run) inverse(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow
 	return children(n, owners, r.u.IdentityMap()), nil
 }
 
-// manyToMany loads a many-to-many collection through its pivot table.
+// manyToMany loads a many-to-many collection through its pivot table, or
+// from the owners' key arrays (Options.ArrayManyToMany).
 func (r *run) manyToMany(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.Entry, error) {
 	rel := n.Relation
+	if r.opts.ArrayManyToMany {
+		if rel.Owning {
+			return r.arrayOwning(ctx, n, owners)
+		}
+		return r.arrayInverse(ctx, n, owners)
+	}
 	target := rel.Target
 	byKey, keys, err := r.ownersToLoad(n, owners)
 	if err != nil {
