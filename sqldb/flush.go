@@ -83,11 +83,11 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	}
 	defer rows.Close()
 	i := 0
+	var key any // reused: one allocation per statement, not per row
 	for rows.Next() {
 		if i >= len(st.Entries) {
 			break
 		}
-		var key any
 		if err := rows.Scan(&key); err != nil {
 			x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
 			return uow.StatementError(st, query, err)

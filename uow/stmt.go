@@ -128,8 +128,11 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 	var out []*Statement
 	for _, ens := range chunks(step.Entries, size) {
 		rows := make([][]any, len(ens))
+		// One backing array for the chunk's values: one allocation per
+		// statement instead of one per row.
+		flat := make([]any, len(ens)*len(cols))
 		for i, en := range ens {
-			row := make([]any, len(cols))
+			row := flat[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]
 			for j, c := range cols {
 				var (
 					v   any
