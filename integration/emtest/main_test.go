@@ -81,7 +81,7 @@ func (e *env) returning() bool { return e.b != harness.MySQL }
 
 // allEntities is the model of most tests (see model_test.go).
 var allEntities = []any{Author{}, Publisher{}, Book{}, Tag{}, Cart{}, CartItem{},
-	Account{}, Note{}, Item{}, Gadget{}, Rogue{}, Parcel{}}
+	Account{}, Note{}, Item{}, Gadget{}, Rogue{}, Parcel{}, Country{}, Membership{}}
 
 // forEachBackend runs fn on every SQL backend with an ORM over the default
 // model, its tables created.
@@ -121,7 +121,7 @@ func open(t *testing.T, b harness.Backend, configure func(*unitorm.Config)) *env
 		}
 	})
 	if err := orm.CreateSchema(ctx); err != nil {
-		t.Fatalf("create schema on %s: %v", b, err)
+		t.Fatalf("create schema on %s (%s): %v\nran: %q", b, tg.DSN, err, rec.since(0))
 	}
 	return &env{b: b, orm: orm, rec: rec}
 }

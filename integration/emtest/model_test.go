@@ -124,4 +124,17 @@ type Parcel struct {
 	Weight *int `orm:"notnull"`
 }
 
+// Country has a string primary key set by the application.
+type Country struct {
+	Code string `orm:"pk,length=2"`
+	Name string
+}
+
+// Membership has a composite primary key.
+type Membership struct {
+	UserID  int64 `orm:"pk,autoincrement=false"`
+	GroupID int64 `orm:"pk,autoincrement=false"`
+	Role    string
+}
+
 func ptr[T any](v T) *T { return &v }
