@@ -81,7 +81,7 @@ func transactionSupport(ctx context.Context, db *mongodrv.Database) (string, err
 	}
 	var build bson.M
 	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&build); err == nil {
-		if _, ferret := build["ferretdb"]; ferret {
+		if _, ferret := build["ferretdbVersion"]; ferret {
 			return "the server is FerretDB, which has no transactions", nil
 		}
 	}
