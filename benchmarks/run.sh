@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and writes benchmarks/RESULTS.md.
 #
-#   benchmarks/run.sh            full mode: -count 5, 10,000 and 100,000 entities (about 25 minutes)
+#   benchmarks/run.sh            full mode: -count 5, 10,000 and 100,000 entities (about 20 minutes)
 #   QUICK=1 benchmarks/run.sh    quick mode: -count 1, smaller sizes (under 2 minutes)
 #
 # Needs PostgreSQL (BENCH_PG_DSN, default postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
@@ -13,7 +13,7 @@ cd "$(dirname "$0")"
 mode=full
 count=${COUNT:-5}
 opstime=1s
-uow_small=10000 uow_large=100000 uow_small_time=5x uow_large_time=2x
+uow_small=10000 uow_large=100000 uow_small_time=5x uow_large_time=1x
 pop_authors=1000 pop_time=10x
 if [[ "${QUICK:-}" == 1 ]]; then
 	mode=quick
@@ -27,6 +27,7 @@ raw=results/$mode
 mkdir -p "$raw"
 rm -f "$raw"/*.txt
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 bin=$(mktemp -d)/bench.test
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 go test -c -o "$bin" .
@@ -61,6 +62,7 @@ mods=$(go list -m -f '{{.Path}} {{.Version}}' github.com/jackc/pgx/v5 github.com
 	echo "PostgreSQL: $pg_version"
 	echo "MariaDB: $maria_version"
 	echo "SQLite: modernc.org/sqlite, in memory"
+	echo "load average (1/5/15 min) at start / end: $load_start / $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "peers: $mods"
 } >"$raw/env.txt"
 

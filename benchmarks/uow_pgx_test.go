@@ -39,6 +39,9 @@ func benchUoWPgx(b *testing.B, n int) {
 		if err := pgxInsertUsers(ctx, conn, makeUsers(n)); err != nil {
 			b.Fatal(err)
 		}
+		if _, err := conn.Exec(ctx, "ANALYZE bench_user"); err != nil {
+			b.Fatal(err)
+		}
 	}
 	inTx := func(b *testing.B, fn func(tx pgx.Tx) error) {
 		tx, err := conn.Begin(ctx)
