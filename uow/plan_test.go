@@ -16,7 +16,7 @@ import (
 // removes orphans.
 
 type Author struct {
-	ID            int64  `orm:"pk"`
+	ID            int64 `orm:"pk"`
 	Name          string
 	FavouriteBook *Book                 `orm:"m:1,nullable"`
 	Books         rel.Collection[*Book] `orm:"1:m,mappedBy=Author"`
