@@ -12,9 +12,9 @@ import (
 )
 
 type Writer struct {
-	ID      int64  `orm:"pk"`
-	Name    string `orm:"length=100"`
-	Email   string `orm:"unique"`
+	ID      int64                      `orm:"pk"`
+	Name    string                     `orm:"length=100"`
+	Email   string                     `orm:"unique"`
 	Novels  unitorm.Collection[*Novel] `orm:"1:m,mappedBy=Writer"`
 	Version int                        `orm:"version"`
 }
