@@ -10,10 +10,12 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/uow"
@@ -174,16 +176,19 @@ func writeValue(f *field, ptr unsafe.Pointer) (any, error) {
 }
 
 // jsonText stores JSON text held in a string or []byte field as the
-// document or array it encodes.
+// document or array it encodes, keeping key order and integer types.
 func jsonText(b []byte) (any, error) {
 	if len(b) == 0 {
 		return nil, nil
 	}
-	var x any
-	if err := json.Unmarshal(b, &x); err != nil {
+	var w struct {
+		V bson.RawValue `bson:"v"`
+	}
+	doc := append(append([]byte(`{"v":`), b...), '}')
+	if err := bson.UnmarshalExtJSON(doc, false, &w); err != nil {
 		return nil, fmt.Errorf("mongo: a type=json field holds invalid JSON: %w", err)
 	}
-	return x, nil
+	return w.V, nil
 }
 
 // readKey returns the Go form of a stored key: a hex string for idHex, a
@@ -405,13 +410,35 @@ func readDoc(t reflect.Type, fp unsafe.Pointer, rv bson.RawValue, null bool) err
 		}
 		return nil
 	}
-	v.Elem().SetZero()
-	if rv.Type != bson.TypeEmbeddedDocument {
-		return rv.Unmarshal(v.Interface())
+	// Decode {"v": value} into a struct{V T} so that documents nested in
+	// untyped values (also inside arrays) come out as map[string]any.
+	w := reflect.New(wrapperOf(t))
+	dec := bson.NewDecoder(bson.NewDocumentReader(bytes.NewReader(wrapValue(rv))))
+	dec.DefaultDocumentMap()
+	if err := dec.Decode(w.Interface()); err != nil {
+		return err
 	}
-	dec := bson.NewDecoder(bson.NewDocumentReader(bytes.NewReader(rv.Document())))
-	dec.DefaultDocumentM()
-	return dec.Decode(v.Interface())
+	v.Elem().Set(w.Elem().Field(0))
+	return nil
+}
+
+var wrappers sync.Map // reflect.Type → struct{V T `bson:"v"`}
+
+func wrapperOf(t reflect.Type) reflect.Type {
+	if w, ok := wrappers.Load(t); ok {
+		return w.(reflect.Type)
+	}
+	w := reflect.StructOf([]reflect.StructField{{Name: "V", Type: t, Tag: `bson:"v"`}})
+	wrappers.Store(t, w)
+	return w
+}
+
+// wrapValue builds the document {"v": rv}.
+func wrapValue(rv bson.RawValue) []byte {
+	idx, doc := bsoncore.AppendDocumentStart(nil)
+	doc = bsoncore.AppendValueElement(doc, "v", bsoncore.Value{Type: bsoncore.Type(rv.Type), Data: rv.Value})
+	doc, _ = bsoncore.AppendDocumentEnd(doc, idx)
+	return doc
 }
 
 // extJSON renders a stored value as relaxed extended JSON, for type=json
