@@ -23,7 +23,7 @@ type fAuthor struct {
 type fBook struct {
 	ID     string `orm:"pk"`
 	Title  string
-	Author *fAuthor             `orm:"m:1"`
+	Author *fAuthor              `orm:"m:1"`
 	Tags   rel.Collection[*fTag] `orm:"m:n"`
 }
 

@@ -16,9 +16,9 @@ import (
 type level string
 
 type payload struct {
-	Pages int               `bson:"pages"`
-	Tags  []string          `bson:"tags"`
-	Extra map[string]any    `bson:"extra"`
+	Pages int                `bson:"pages"`
+	Tags  []string           `bson:"tags"`
+	Extra map[string]any     `bson:"extra"`
 	Sub   *struct{ N int64 } `bson:"sub"`
 }
 
@@ -38,10 +38,10 @@ type kitchen struct {
 	PtrI   *int
 	NullS  sql.NullString
 	NullI  sql.Null[int64]
-	Doc    payload        `orm:"type=json"`
-	DocPtr *payload       `orm:"type=json"`
-	JSON   string         `orm:"type=json"`
-	List   []int          `orm:"type=json"`
+	Doc    payload  `orm:"type=json"`
+	DocPtr *payload `orm:"type=json"`
+	JSON   string   `orm:"type=json"`
+	List   []int    `orm:"type=json"`
 	Other  *bson.ObjectID
 }
 
