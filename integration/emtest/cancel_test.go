@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/uow"
@@ -53,6 +55,39 @@ func TestCancelDuringFlush(t *testing.T) {
 			}
 			if a, b := e.count(t, "author"), e.count(t, "book"); a != 1 || b != 2 {
 				t.Errorf("after the retry: %d authors, %d books", a, b)
+			}
+		})
+		t.Run("while a statement runs", func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			m := e.fork()
+			var items []*Item
+			for i := range 40_000 { // several INSERT statements on every dialect
+				it := &Item{Seq: i, Label: "cancel me"}
+				items = append(items, it)
+				if err := m.Persist(it); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var once sync.Once
+			e.rec.setHook(func(ev unitorm.QueryEvent) {
+				if strings.HasPrefix(ev.SQL, "INSERT") {
+					// The next INSERT is being sent or run when this fires.
+					once.Do(func() { time.AfterFunc(time.Millisecond, cancel) })
+				}
+			})
+			err := m.Flush(ctx)
+			e.rec.setHook(nil)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("flush error %v, want one wrapping context.Canceled", err)
+			}
+			if n := e.count(t, "item"); n != 0 {
+				t.Errorf("cancelled flush left %d items", n)
+			}
+			for _, it := range items[:3] {
+				if it.ID != 0 || stateOf(m, it) != uow.StateNew {
+					t.Errorf("item %d after the cancelled flush: id %d, %v", it.Seq, it.ID, stateOf(m, it))
+				}
 			}
 		})
 		t.Run("from a hook before any statement", func(t *testing.T) {
