@@ -128,17 +128,20 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 			if c == nil {
 				continue
 			}
+			added := c.AddedAny()
 			items := c.AnyItems()
 			if !c.IsInitialized() {
-				items = c.AddedAny()
+				items = added
 			}
 			for _, it := range items {
 				tp := reflect.ValueOf(it).UnsafePointer()
 				if tp == nil {
 					continue
 				}
-				if p.Kind == meta.OneToMany && r.MappedBy != nil {
-					// The item's owning side must point at en.
+				if p.Kind == meta.OneToMany && r.MappedBy != nil && holds(added, it) {
+					// An item added to the collection gets its owning side
+					// pointed at en. A loaded item keeps its own: the owning
+					// side is what the user changes to move it elsewhere.
 					if cur := r.MappedBy.Pointer(tp); cur != en.Ptr {
 						r.MappedBy.SetPointer(tp, en.Ptr)
 					}
