@@ -160,6 +160,20 @@ func TestPlanOrder(t *testing.T) {
 			},
 		},
 		{
+			name: "a loaded child moved by its owning side keeps the new parent",
+			setup: func(t *testing.T, u *uow.UnitOfWork) {
+				ann, bob := &Author{ID: 1}, &Author{ID: 2}
+				b := &Book{ID: 3, Author: ann}
+				ann.Books.Hydrate([]*Book{b})
+				bob.Books.Hydrate(nil)
+				for _, x := range []any{ann, bob, b} {
+					load(t, u, x)
+				}
+				b.Author = bob
+			},
+			want: []string{"update: UPDATE book SET author_id = ? WHERE id = ?"},
+		},
+		{
 			name: "an item taken out of a loaded collection with orphanRemoval is deleted",
 			setup: func(t *testing.T, u *uow.UnitOfWork) {
 				c := &Cart{ID: 1}

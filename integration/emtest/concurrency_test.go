@@ -63,8 +63,11 @@ func TestConcurrentForks(t *testing.T) {
 func worker(ctx context.Context, e *env, w int) error {
 	m := e.fork()
 	a := &Author{Name: fmt.Sprint("worker ", w), Email: fmt.Sprintf("w%d@race", w)}
+	persisted := map[*Book]bool{}
 	for i := range 3 {
-		if err := m.Persist(&Book{Title: fmt.Sprintf("w%d b%d", w, i), Author: a}); err != nil {
+		b := &Book{Title: fmt.Sprintf("w%d b%d", w, i), Author: a}
+		persisted[b] = true
+		if err := m.Persist(b); err != nil {
 			return err
 		}
 	}
@@ -81,6 +84,12 @@ func worker(ctx context.Context, e *env, w int) error {
 	books, err := em.Find[Book](ctx, m, qb.Cond{"author.email": a.Email})
 	if err != nil || len(books) != 3 {
 		return fmt.Errorf("find books: %d, %v", len(books), err)
+	}
+	for _, b := range books {
+		// A wrong generated key would hydrate the row into a new instance.
+		if !persisted[b] {
+			return fmt.Errorf("book %d %q found is not an instance persisted by this fork", b.ID, b.Title)
+		}
 	}
 	a.Age = 1
 	for _, b := range books {

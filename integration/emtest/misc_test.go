@@ -52,6 +52,45 @@ func TestBidirectionalInSync(t *testing.T) {
 	})
 }
 
+// TestMoveChildByOwningSide: setting a loaded book's Author to another
+// author moves it, even though the old author's loaded collection still
+// lists it; the new author's loaded collection gains it.
+func TestMoveChildByOwningSide(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		ids := seedAuthors(t, e, "ann", "bob")
+		sm := e.fork()
+		if err := persistFlush(ctx, sm, &Book{Title: "moving", Author: mustRef[Author](t, sm, ids["ann"])}); err != nil {
+			t.Fatal(err)
+		}
+		m := e.fork()
+		ann, err := em.FindOneOrFail[Author](ctx, m, ids["ann"], em.Populate("books"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bob, err := em.FindOneOrFail[Author](ctx, m, ids["bob"], em.Populate("books"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		books, err := ann.Books.Items()
+		if err != nil || len(books) != 1 {
+			t.Fatalf("ann's books: %d, %v", len(books), err)
+		}
+		books[0].Author = bob
+		mark := e.rec.mark()
+		if err := m.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		equalStrings(t, "move", shapes(e.rec.since(mark)), []string{"UPDATE book SET author_id"})
+		if books[0].Author != bob || !bob.Books.Contains(books[0]) {
+			t.Errorf("after the move: author is bob %v, in bob's books %v", books[0].Author == bob, bob.Books.Contains(books[0]))
+		}
+		if n, _ := em.Count[Book](ctx, e.fork(), qb.Cond{"author.name": "bob"}); n != 1 {
+			t.Errorf("%d books of bob in the database, want 1", n)
+		}
+	})
+}
+
 // TestRemoveAndPersistUndo: removing a new entity cancels its insert;
 // persisting a removed entity cancels its delete; Detach stops tracking.
 func TestRemoveAndPersistUndo(t *testing.T) {
