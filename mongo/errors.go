@@ -60,15 +60,13 @@ type Written struct {
 	// IDs are the keys (in their Go form) of the documents written: inserted,
 	// updated, deleted, or whose arrays changed.
 	IDs []any
-	// Unknown is set when the server's answer does not say which documents
-	// of the step were written (e.g. the connection dropped mid-write).
+	// Unknown is set when the server's answer does not say whether more
+	// documents of the step than IDs were written (e.g. the connection
+	// dropped mid-write).
 	Unknown bool
 }
 
 func (w Written) String() string {
-	if w.Unknown {
-		return fmt.Sprintf("%s (%s): an unknown part", w.Step, w.Collection)
-	}
 	ids := make([]string, 0, min(len(w.IDs), 4))
 	for i, id := range w.IDs {
 		if i == 3 {
@@ -77,7 +75,11 @@ func (w Written) String() string {
 		}
 		ids = append(ids, fmt.Sprint(id))
 	}
-	return fmt.Sprintf("%s (%s) [%s]", w.Step, w.Collection, strings.Join(ids, ", "))
+	more := ""
+	if w.Unknown {
+		more = " and maybe more"
+	}
+	return fmt.Sprintf("%s (%s) [%s]%s", w.Step, w.Collection, strings.Join(ids, ", "), more)
 }
 
 // PartialWriteError is a flush that failed outside a transaction after the
@@ -107,7 +109,8 @@ func classify(err error, table string) error {
 	if err == nil {
 		return nil
 	}
-	if mongodrv.IsDuplicateKeyError(err) {
+	var we *WriteError
+	if mongodrv.IsDuplicateKeyError(err) || (errors.As(err, &we) && duplicateKey(we.Code)) {
 		ce := &uow.ConstraintError{Kind: uow.UniqueConstraint, Table: table, Err: err}
 		ce.Constraint = duplicateIndex(err)
 		return ce

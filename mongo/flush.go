@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/uow"
@@ -19,7 +20,7 @@ type write struct {
 	step  *uow.Step
 	stmt  *uow.Statement // for error messages (uow.StatementError)
 	coll  string
-	docs  []any                  // InsertMany
+	docs  []bsoncore.Document    // inserts
 	ops   []mongodrv.WriteModel  // BulkWrite
 	ids   []any                  // the keys written, in op order, for reports
 	probe func() (bson.D, []any) // after a count mismatch: which documents were written
@@ -221,9 +222,11 @@ func (f *flush) insert(st *uow.Step) error {
 		return err
 	}
 	w := f.newWrite(st, dm.coll, st.Entries, -1)
-	w.docs = make([]any, 0, len(st.Entries))
+	// Every document is appended to one buffer, then sliced out of it.
+	var buf []byte
+	ends := make([]int, 0, len(st.Entries))
 	for _, en := range st.Entries {
-		doc := make(bson.D, 0, len(dm.fields)+len(dm.arrays))
+		idx, b := bsoncore.AppendDocumentStart(buf)
 		for i := range dm.fields {
 			fl := &dm.fields[i]
 			var v any
@@ -235,23 +238,33 @@ func (f *flush) insert(st *uow.Step) error {
 			} else if v, err = writeValue(fl, en.Ptr); err != nil {
 				return err
 			}
-			if v == nil {
-				if fl.col.PK {
-					return fmt.Errorf("%w: %s has no key", uow.ErrInvalidKey, st.Entity.Name)
-				}
-				continue
+			if v == nil && fl.col.PK {
+				return fmt.Errorf("%w: %s has no key", uow.ErrInvalidKey, st.Entity.Name)
 			}
-			doc = append(doc, bson.E{Key: fl.name, Value: v})
+			if b, err = appendValue(b, fl.name, v); err != nil {
+				return fmt.Errorf("%s: %w", fl.prop, err)
+			}
 		}
 		for _, a := range dm.arrays {
 			keys := f.arrays[en][a.rel]
 			if keys == nil {
 				keys = []any{}
 			}
-			doc = append(doc, bson.E{Key: a.name, Value: keys})
+			if b, err = appendValue(b, a.name, keys); err != nil {
+				return err
+			}
 		}
-		w.docs = append(w.docs, doc)
+		if buf, err = bsoncore.AppendDocumentEnd(b, idx); err != nil {
+			return err
+		}
+		ends = append(ends, len(buf))
 		w.ids = append(w.ids, goKey(en))
+	}
+	w.docs = make([]bsoncore.Document, len(ends))
+	start := 0
+	for i, end := range ends {
+		w.docs[i] = bsoncore.Document(buf[start:end:end])
+		start = end
 	}
 	f.writes = append(f.writes, w)
 	return nil
@@ -331,9 +344,16 @@ func (f *flush) update(st *uow.Step) error {
 				next = nowMillis()
 				set = append(set, bson.E{Key: vf.name, Value: next})
 			} else {
-				n, _ := cur.(int64)
+				n, ok := vp.Int64(en.Ptr)
+				if !ok {
+					return fmt.Errorf("mongo: version %s is neither an integer nor a time", vp)
+				}
 				next = n + 1
-				inc = bson.D{{Key: vf.name, Value: int64(1)}}
+				var one any = int64(1)
+				if smallInt(vp.BaseType.Kind()) {
+					one = int32(1) // keeps an int32 field an int32
+				}
+				inc = bson.D{{Key: vf.name, Value: one}}
 			}
 			f.versions[en] = next
 			probe = append(probe, bson.D{{Key: "_id", Value: id}, {Key: vf.name, Value: next}})
@@ -547,12 +567,18 @@ func (x *Executor) run(ctx context.Context, w *write) (*Written, error) {
 	coll := x.d.db.Collection(w.coll)
 	done := &Written{Step: w.step.String(), Collection: w.coll}
 	if w.docs != nil {
-		_, err := coll.InsertMany(ctx, w.docs, options.InsertMany().SetOrdered(true))
+		n, err := x.insertDocs(ctx, w.coll, w.docs)
 		if err == nil {
 			done.IDs = w.ids
 			return done, nil
 		}
-		return x.partial(done, w, err), uow.StatementError(w.stmt, "", classify(err, w.coll))
+		var we *WriteError
+		done.Unknown = !errors.As(err, &we)
+		done.IDs = w.ids[:n]
+		if n == 0 && !done.Unknown {
+			done = nil
+		}
+		return done, uow.StatementError(w.stmt, "", classify(err, w.coll))
 	}
 	res, err := coll.BulkWrite(ctx, w.ops, ordered)
 	if err != nil {

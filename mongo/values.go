@@ -172,7 +172,21 @@ func writeValue(f *field, ptr unsafe.Pointer) (any, error) {
 		}
 		return v, nil
 	}
+	if n, ok := v.(int64); ok && smallInt(p.BaseType.Kind()) && n >= math.MinInt32 && n <= math.MaxInt32 {
+		// As the official driver stores int, int8, int16 and int32.
+		return int32(n), nil
+	}
 	return plainValue(v)
+}
+
+// smallInt reports whether the official driver stores a Go integer of kind
+// k as an int32 when it fits.
+func smallInt(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Uint8, reflect.Uint16:
+		return true
+	}
+	return false
 }
 
 // jsonText stores JSON text held in a string or []byte field as the

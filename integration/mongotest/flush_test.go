@@ -298,7 +298,7 @@ func TestFailureLeavesEntitiesUnchanged(t *testing.T) {
 			t.Fatalf("flush without a transaction failed with %v, want a *mongo.PartialWriteError", err)
 		}
 		if len(pw.Written) != 1 || len(pw.Written[0].IDs) != 1 || pw.Written[0].Collection != "author" || pw.Written[0].Unknown {
-			t.Fatalf("written = %+v, want the one author inserted before the duplicate", pw.Written)
+			t.Fatalf("written = %+v, want the one author inserted before the duplicate (%v)", pw.Written, err)
 		}
 		kept, _ := pw.Written[0].IDs[0].(string)
 		if d := e.raw("author", oid(t, kept)); d.Lookup("email").StringValue() != "ok@x" {
