@@ -47,6 +47,9 @@ type EntityManager struct {
 
 	flushing bool
 	shapes   map[string]int // N+1 detector: load query shapes run so far
+	// committed are the plans flushed inside the open transaction, undone in
+	// entities if it rolls back.
+	committed []*uow.Plan
 }
 
 // New returns the root (global) EntityManager of an ORM. Work on it is

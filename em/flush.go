@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"reflect"
 
-	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/uow"
@@ -23,7 +22,11 @@ import (
 // entities failed and wraps the cause (*uow.ConstraintError,
 // uow.ErrOptimisticLock, context.Canceled, ...). The EntityManager stays
 // usable: fix the cause and flush again.
-func (m *EntityManager) Flush(ctx context.Context) error {
+func (m *EntityManager) Flush(ctx context.Context) error { return m.flush(ctx, true) }
+
+// flush is Flush; inside a transaction, savepoint wraps it in a savepoint so
+// that a failure leaves the transaction usable.
+func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 	if err := m.check(); err != nil {
 		return err
 	}
@@ -46,11 +49,14 @@ func (m *EntityManager) Flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := m.runPlan(ctx, plan); err != nil {
+	if err := m.runPlan(ctx, plan, savepoint); err != nil {
 		plan.Rollback()
 		return err
 	}
 	plan.Commit()
+	if m.tx != nil {
+		m.committed = append(m.committed, plan)
+	}
 	if err := afterHooks(ctx, ch); err != nil {
 		return err
 	}
@@ -114,7 +120,10 @@ func (m *EntityManager) notify(ctx context.Context, ch *uow.Changes, fn func(s a
 
 // runPlan executes the plan in a new transaction, or in a savepoint of the
 // open one.
-func (m *EntityManager) runPlan(ctx context.Context, plan *uow.Plan) error {
+func (m *EntityManager) runPlan(ctx context.Context, plan *uow.Plan, savepoint bool) error {
+	if m.tx != nil && !savepoint {
+		return m.tx.Execute(ctx, plan)
+	}
 	if m.tx != nil {
 		m.txDepth++
 		name := fmt.Sprintf("unitorm_flush_%d", m.txDepth)
@@ -130,7 +139,7 @@ func (m *EntityManager) runPlan(ctx context.Context, plan *uow.Plan) error {
 		}
 		return m.tx.Release(ctx, name)
 	}
-	if singleStatement(plan, m.s.Driver.Dialect()) {
+	if plan.SingleStatement(m.s.Driver.Dialect()) {
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips.
 		return m.s.Driver.Executor().Execute(ctx, plan)
 	}
@@ -329,15 +338,4 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 		return fmt.Errorf("%w: %s", ErrNotFound, k)
 	}
 	return m.afterLoad(ctx, []*uow.Entry{en})
-}
-
-// singleStatement reports whether a SQL plan runs exactly one statement.
-func singleStatement(plan *uow.Plan, d dialect.Dialect) bool {
-	if d == nil || len(plan.Steps) != 1 {
-		return false
-	}
-	stmts, err := plan.Statements(plan.Steps[0], d, true)
-	// A statement whose affected-row count is checked against several rows
-	// could write some before the check fails: it needs a transaction.
-	return err == nil && len(stmts) == 1 && stmts[0].Expect <= 1
 }

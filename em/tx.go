@@ -6,12 +6,16 @@ import (
 	"fmt"
 )
 
-// Transactional runs fn in a transaction with a fork of m that uses it:
-// fn's finds read inside the transaction, and what fn persists or changes is
-// flushed before the commit. On success the fork's entities join m's
-// identity map. When fn returns an error or panics, the transaction rolls
-// back, the fork is discarded, and m is as it was. Called on an EntityManager
-// that is already in a transaction, it uses a savepoint instead.
+// Transactional runs fn in a transaction with a fork of m that uses it. The
+// fork starts with m's identity map (the same entity instances), so fn can
+// change entities m loaded; fn's finds read inside the transaction, and what
+// fn persists or changes is flushed before the commit. On success m takes
+// over the fork's identity map. When fn returns an error or panics, the
+// transaction rolls back and the fork is discarded: m keeps its own records,
+// and what the fork's flushes set in entities (generated keys, versions,
+// collection diffs) is put back, so m still sees fn's changes as pending.
+// Called on an EntityManager that is already in a transaction, it uses a
+// savepoint instead.
 func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tm *EntityManager) error, opts ...TxOptions) (err error) {
 	if err := m.check(); err != nil {
 		return err
@@ -21,6 +25,7 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	}
 	tm := m.Fork()
 	tm.parent = m
+	tm.uow.Seed(m.uow)
 	var (
 		tx        Tx
 		savepoint string
@@ -45,6 +50,10 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	}
 	tm.tx = tx
 	undo := func() error {
+		for i := len(tm.committed) - 1; i >= 0; i-- {
+			tm.committed[i].UndoCommit()
+		}
+		tm.committed = nil
 		rb := context.WithoutCancel(ctx)
 		if savepoint != "" {
 			return tx.RollbackTo(rb, savepoint)
@@ -63,7 +72,8 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 		}
 		return err
 	}
-	if err := tm.Flush(ctx); err != nil {
+	// The last flush needs no savepoint: if it fails, everything rolls back.
+	if err := tm.flush(ctx, false); err != nil {
 		if rbErr := undo(); rbErr != nil {
 			return errors.Join(err, rbErr)
 		}
@@ -78,25 +88,12 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 		_ = undo()
 		return err
 	}
-	m.adopt(tm)
-	return nil
-}
-
-// adopt moves the entities tracked by a committed transactional fork into
-// m, keeping m's own instance where both track the same row.
-func (m *EntityManager) adopt(tm *EntityManager) {
-	im := m.uow.IdentityMap()
-	for _, en := range tm.uow.IdentityMap().Entries() {
-		if _, ok := im.EntryOf(en.Ptr); ok {
-			continue
-		}
-		if k, ok := en.Key(); ok {
-			if _, taken := im.Lookup(k); taken {
-				continue
-			}
-		}
-		m.uow.Adopt(en)
+	m.uow = tm.uow
+	if m.tx != nil {
+		// Inside an outer transaction: its rollback must undo these too.
+		m.committed = append(m.committed, tm.committed...)
 	}
+	return nil
 }
 
 // Begin opens a transaction on m: finds and flushes use it until Commit or
@@ -131,6 +128,7 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 	}
 	tx := m.tx
 	m.tx, m.ownTx = nil, false
+	m.committed = nil
 	return tx.Commit(ctx)
 }
 
@@ -143,6 +141,10 @@ func (m *EntityManager) Rollback(ctx context.Context) error {
 	}
 	tx := m.tx
 	m.tx, m.ownTx = nil, false
+	for i := len(m.committed) - 1; i >= 0; i-- {
+		m.committed[i].UndoCommit()
+	}
+	m.committed = nil
 	m.uow.Clear()
 	return tx.Rollback(ctx)
 }

@@ -55,6 +55,8 @@ type AnyCollection interface {
 	// AddAny and RemoveAny are Add and Remove for one item of unknown type.
 	AddAny(item any) error
 	RemoveAny(item any) error
+	// SaveDiff returns a function restoring the current diff and state.
+	SaveDiff() func()
 }
 
 var _ AnyCollection = (*Collection[int])(nil)
@@ -196,6 +198,17 @@ func (c *Collection[T]) IsDirty() bool {
 // ResetDiff forgets what was added and removed, as after a successful flush.
 func (c *Collection[T]) ResetDiff() {
 	c.added, c.removed, c.replaced = nil, nil, false
+}
+
+// SaveDiff returns a function that puts back the pending diff and the
+// initialized flag as they are now (the ORM uses it to undo a flush whose
+// transaction rolled back later).
+func (c *Collection[T]) SaveDiff() func() {
+	added, removed := append([]T(nil), c.added...), append([]T(nil), c.removed...)
+	replaced, initialized := c.replaced, c.initialized
+	return func() {
+		c.added, c.removed, c.replaced, c.initialized = added, removed, replaced, initialized
+	}
 }
 
 // ElemType returns the reflect.Type of T.

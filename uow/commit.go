@@ -65,10 +65,17 @@ func AffectedMismatch(s *Statement, n int64) error {
 // move on, snapshots are retaken, collection diffs cleared, and removed
 // entities forgotten. Call it after the transaction commits.
 func (p *Plan) Commit() {
+	undo := p.undo // generated keys: undone by UndoCommit too
 	p.undo = nil
 	ch := p.Changes
 	for en, v := range p.versions {
+		old := en.Entity.Version.Interface(en.Ptr)
 		_ = en.Entity.Version.Set(en.Ptr, v)
+		ptr, prop := en.Ptr, en.Entity.Version
+		p.committed = append(p.committed, func() { _ = prop.Set(ptr, old) })
+	}
+	for _, f := range undo {
+		p.committed = append(p.committed, f)
 	}
 	for _, c := range ch.Inserts {
 		en := c.Entry
@@ -80,6 +87,7 @@ func (p *Plan) Commit() {
 		}
 		for _, r := range en.Entity.Relations {
 			if c := r.Prop.Collection(en.Ptr); c != nil {
+				p.committed = append(p.committed, c.SaveDiff())
 				c.MarkInitialized()
 			}
 		}
@@ -93,6 +101,7 @@ func (p *Plan) Commit() {
 		}
 		for _, r := range en.Entity.Relations {
 			if c := r.Prop.Collection(en.Ptr); c != nil && c.IsDirty() {
+				p.committed = append(p.committed, c.SaveDiff())
 				c.ResetDiff()
 			}
 		}
@@ -103,4 +112,15 @@ func (p *Plan) Commit() {
 	for _, c := range ch.Updates {
 		takeSnapshot(c.Entry)
 	}
+}
+
+// UndoCommit puts back, in entities, what Commit and the flush changed:
+// generated keys, versions and collection diffs. It is for flushes inside a
+// transaction that later rolled back; the identity map it belonged to is
+// discarded by the caller.
+func (p *Plan) UndoCommit() {
+	for i := len(p.committed) - 1; i >= 0; i-- {
+		p.committed[i]()
+	}
+	p.committed = nil
 }

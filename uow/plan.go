@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
 )
 
@@ -47,6 +48,9 @@ type Step struct {
 
 	// nullFK holds, for insert steps, the relations to write as NULL.
 	nullFK map[*Entry][]*meta.Property
+	// rendered keeps statements rendered by SingleStatement for d.
+	rendered    []*Statement
+	renderedFor dialect.Dialect
 }
 
 func (s *Step) String() string {
@@ -78,6 +82,8 @@ type Plan struct {
 	undo    []func()
 	// versions are the version values written, applied to entities at Commit.
 	versions map[*Entry]any
+	// committed undoes Commit's changes to entities (UndoCommit).
+	committed []func()
 }
 
 // Empty reports whether the plan writes nothing.

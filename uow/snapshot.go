@@ -188,10 +188,9 @@ func deepCopyValue(dst, src reflect.Value) {
 // takeSnapshot records the current state of en's entity.
 func takeSnapshot(en *Entry) {
 	ti := infoOf(en.Entity)
-	s := en.snap
-	if s == nil {
-		s = &snapshot{ptr: en.Entity.NewValue().UnsafePointer()}
-	}
+	// Always a new snapshot: a transactional fork shares entities (not
+	// entries or snapshots) with its parent, which keeps its own.
+	s := &snapshot{ptr: en.Entity.NewValue().UnsafePointer()}
 	ti.copyFn(s.ptr, en.Ptr)
 	for i := range ti.cols {
 		c := &ti.cols[i]

@@ -48,6 +48,11 @@ func (s *Statement) Describe() string {
 // entities now, so call it when the steps before it have run. With dry set
 // nothing is changed and keys not generated yet appear as Pending values.
 func (p *Plan) Statements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	if !dry && step.rendered != nil && step.renderedFor == d {
+		out := step.rendered
+		step.rendered, step.renderedFor = nil, nil
+		return out, nil
+	}
 	switch step.Kind {
 	case StepInsert:
 		return p.insertStatements(step, d, dry)
@@ -505,4 +510,21 @@ func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([
 		out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: pv.Table, Where: where}), Step: step, Expect: -1})
 	}
 	return out, nil
+}
+
+// SingleStatement reports whether the plan runs exactly one statement for d,
+// one whose affected-row check (if any) concerns at most one row — such a
+// plan is atomic without a transaction. The statement is rendered once and
+// kept for the Statements call that runs it.
+func (p *Plan) SingleStatement(d dialect.Dialect) bool {
+	if d == nil || len(p.Steps) != 1 {
+		return false
+	}
+	step := p.Steps[0]
+	stmts, err := p.Statements(step, d, false)
+	if err != nil {
+		return false
+	}
+	step.rendered, step.renderedFor = stmts, d
+	return len(stmts) == 1 && stmts[0].Expect <= 1
 }

@@ -371,3 +371,16 @@ func (u *UnitOfWork) Adopt(en *Entry) {
 	n.snap = en.snap
 	n.removedFrom = en.removedFrom
 }
+
+// Seed makes u track the same entities as from, with copies of its entries
+// (state, key, snapshot): changes made through u do not touch from's
+// records, while the entities themselves are shared.
+func (u *UnitOfWork) Seed(from *UnitOfWork) {
+	for _, en := range from.im.Entries() {
+		n := u.im.add(en.Entity, en.Obj, en.Ptr, en.State)
+		n.snap, n.removedFrom = en.snap, en.removedFrom
+		if en.hasKey && !n.hasKey {
+			u.im.setKey(n, en.key)
+		}
+	}
+}

@@ -43,10 +43,10 @@ func TestTransactional(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Every flush inside a transaction runs in a savepoint, so that a
-			// failed flush leaves the caller's transaction usable.
+			// The closing flush needs no savepoint: if it fails, everything
+			// rolls back.
 			equalStrings(t, "Transactional", shapes(e.rec.since(mark)), []string{
-				"BEGIN", "SAVEPOINT", "INSERT note ×1", "RELEASE SAVEPOINT", "COMMIT"})
+				"BEGIN", "INSERT note ×1", "COMMIT"})
 			if n.ID == 0 || !m.Contains(n) {
 				t.Errorf("note id %d, managed by the caller %v", n.ID, m.Contains(n))
 			}
@@ -122,8 +122,8 @@ func TestTransactional(t *testing.T) {
 				"SAVEPOINT", "INSERT note ×1", "RELEASE SAVEPOINT", // the outer fork's flush
 				"SAVEPOINT",                                        // the inner Transactional
 				"SAVEPOINT", "INSERT note ×1", "RELEASE SAVEPOINT", // the inner fork's flush
-				"ROLLBACK TO SAVEPOINT",                            // the inner error
-				"SAVEPOINT", "INSERT note ×1", "RELEASE SAVEPOINT", // the outer fork's last flush
+				"ROLLBACK TO SAVEPOINT", // the inner error
+				"INSERT note ×1",        // the outer fork's last flush
 				"COMMIT",
 			})
 			equalStrings(t, "notes", noteTexts(t, e), []string{"committed", "outer after", "outer before"})
@@ -241,6 +241,80 @@ func TestPessimisticLocks(t *testing.T) {
 		}
 		if got := readAccount(t, e, seed.ID); got.Balance != 1 {
 			t.Errorf("balance %d after the locked update", got.Balance)
+		}
+	})
+}
+
+// Transactional's fork starts from the caller's identity map: entities the
+// caller loaded can be changed inside fn and are written in the transaction;
+// after a commit the caller is up to date, after a rollback it still sees
+// fn's changes as pending and the versions are as before.
+func TestTransactionalSharesCallersEntities(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		seedM := e.fork()
+		acc := &Account{Owner: "ann", Balance: 10}
+		if err := persistFlush(ctx, seedM, acc); err != nil {
+			t.Fatal(err)
+		}
+
+		m := e.fork()
+		a, err := em.FindOneOrFail[Account](ctx, m, acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.Transactional(ctx, func(ctx context.Context, tm *em.EntityManager) error {
+			same, err := em.FindOne[Account](ctx, tm, acc.ID)
+			if err != nil {
+				return err
+			}
+			if same != a {
+				t.Errorf("the fork loaded another instance of the caller's account")
+			}
+			a.Balance = 20
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Version != 2 {
+			t.Errorf("version after the transaction = %d, want 2", a.Version)
+		}
+		mark := e.rec.mark()
+		if err := m.Flush(ctx); err != nil {
+			t.Fatalf("the caller's flush after the commit: %v (stale records?)", err)
+		}
+		if got := e.rec.since(mark); len(got) != 0 {
+			t.Errorf("the caller re-wrote what the transaction wrote: %q", got)
+		}
+
+		// Rollback: the change stays pending in the caller, the version is
+		// put back, and a later flush writes it.
+		err = m.Transactional(ctx, func(ctx context.Context, tm *em.EntityManager) error {
+			a.Balance = 30
+			if err := tm.Flush(ctx); err != nil {
+				return err
+			}
+			return errBoom
+		})
+		if !errors.Is(err, errBoom) {
+			t.Fatalf("Transactional returned %v", err)
+		}
+		if a.Version != 2 || a.Balance != 30 {
+			t.Fatalf("after the rollback: version %d balance %d, want 2 and 30", a.Version, a.Balance)
+		}
+		if !m.IsDirty(a) {
+			t.Fatal("the rolled-back change is not pending in the caller")
+		}
+		if err := m.Flush(ctx); err != nil {
+			t.Fatalf("flushing the pending change after the rollback: %v", err)
+		}
+		fresh, err := em.FindOneOrFail[Account](ctx, e.fork(), acc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fresh.Balance != 30 || fresh.Version != 3 {
+			t.Fatalf("stored balance %d version %d, want 30 and 3", fresh.Balance, fresh.Version)
 		}
 	})
 }
