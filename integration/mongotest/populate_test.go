@@ -144,7 +144,11 @@ func TestJoinsRefused(t *testing.T) {
 	if !errors.Is(err, mongo.ErrJoin) || !errors.Is(err, mongo.ErrUnsupported) {
 		t.Fatalf("condition through a relation: %v, want mongo.ErrJoin", err)
 	}
+	_, err = em.Find[Author](e.ctx, m, nil, em.Populate("books"), em.WithStrategy(em.Joined))
+	if !errors.Is(err, mongo.ErrJoin) {
+		t.Fatalf("joined populate: %v, want mongo.ErrJoin", err)
+	}
 	if got := e.mon.names(mark); len(got) != 0 {
-		t.Fatalf("a refused query sent %v", got)
+		t.Fatalf("refused queries sent %v", got)
 	}
 }
