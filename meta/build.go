@@ -97,6 +97,19 @@ func (b *builder) build(t reflect.Type) {
 		e.byField[p.Field] = p
 		e.Props = append(e.Props, p)
 	}
+	// Case-insensitive fallback ("userId" for userID), when unambiguous.
+	e.byFold = map[string]*Property{}
+	ambiguous := map[string]bool{}
+	for _, p := range e.Props {
+		k := strings.ToLower(p.Name)
+		if other, ok := e.byFold[k]; ok && other != p {
+			ambiguous[k] = true
+		}
+		e.byFold[k] = p
+	}
+	for k := range ambiguous {
+		delete(e.byFold, k)
+	}
 	b.finishKeys(e)
 }
 

@@ -3,6 +3,7 @@ package meta
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	"github.com/unitorm/unitorm/rel"
@@ -44,13 +45,15 @@ type Entity struct {
 	byName   map[string]*Property
 	byField  map[string]*Property
 	byColumn map[string]*Column
+	byFold   map[string]*Property // lower-cased property names, when unambiguous
 }
 
 func (e *Entity) String() string { return e.Name }
 
 // Prop finds a property by property name (favouriteBook), Go field name
 // (FavouriteBook) or column name (favourite_book, author_id), in that order
-// of precedence.
+// of precedence, and last by property name ignoring case (userId for
+// userID) when only one property matches.
 func (e *Entity) Prop(name string) (*Property, bool) {
 	if p, ok := e.byName[name]; ok {
 		return p, true
@@ -60,6 +63,9 @@ func (e *Entity) Prop(name string) (*Property, bool) {
 	}
 	if c, ok := e.byColumn[name]; ok && c.Prop != nil {
 		return c.Prop, true
+	}
+	if p, ok := e.byFold[strings.ToLower(name)]; ok {
+		return p, true
 	}
 	return nil, false
 }

@@ -178,11 +178,35 @@ func (p *Property) Set(structPtr unsafe.Pointer, v any) error {
 	case rv.Type().AssignableTo(p.Type):
 		f.Set(rv)
 	case rv.Type().ConvertibleTo(p.Type) && convertSafe(rv.Kind(), p.Type.Kind()):
-		f.Set(rv.Convert(p.Type))
+		c := rv.Convert(p.Type)
+		if lossy(rv, c) {
+			return fmt.Errorf("meta: %s: %v does not fit %s", p, v, p.Type)
+		}
+		f.Set(c)
 	default:
 		return fmt.Errorf("meta: %s: cannot set %T into %s", p, v, p.Type)
 	}
 	return nil
+}
+
+// lossy reports whether converting a number from to to lost its value (a
+// fraction dropped, an overflow).
+func lossy(from, to reflect.Value) bool {
+	switch {
+	case from.CanFloat() && to.CanInt():
+		return float64(to.Int()) != from.Float()
+	case from.CanFloat() && to.CanUint():
+		return float64(to.Uint()) != from.Float()
+	case from.CanInt() && to.CanInt():
+		return to.Int() != from.Int()
+	case from.CanInt() && to.CanUint():
+		return from.Int() < 0 || to.Uint() != uint64(from.Int())
+	case from.CanUint() && to.CanInt():
+		return to.Int() < 0 || uint64(to.Int()) != from.Uint()
+	case from.CanInt() && to.CanFloat():
+		return int64(to.Float()) != from.Int()
+	}
+	return false
 }
 
 // convertSafe rejects conversions Go allows but that change meaning (an

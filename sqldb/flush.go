@@ -115,7 +115,7 @@ func (x *Executor) autoIncrementStep(ctx context.Context) (int64, error) {
 		return v, nil
 	}
 	var step int64
-	if err := x.q.QueryRowxContext(ctx, "SELECT @@auto_increment_increment").Scan(&step); err != nil {
+	if err := x.QueryRowxContext(ctx, "SELECT @@auto_increment_increment").Scan(&step); err != nil {
 		return 0, fmt.Errorf("sqldb: reading auto_increment_increment: %w", err)
 	}
 	if step < 1 {

@@ -123,7 +123,16 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s: %w", d.Name(), err)
 	}
-	return newDB(sqlx.NewDb(sqlDB, sqlxDrv), d, driver), nil
+	db := newDB(sqlx.NewDb(sqlDB, sqlxDrv), d, driver)
+	if d.Has(dialect.LastInsertID) && !d.Has(dialect.InsertReturning) {
+		// Keys of a multi-row insert come from the last insert id and the
+		// server's step between generated keys: read it once, now.
+		var step int64
+		if err := sqlDB.QueryRowContext(ctx, "SELECT @@auto_increment_increment").Scan(&step); err == nil && step > 0 {
+			db.autoIncStep.Store(step)
+		}
+	}
+	return db, nil
 }
 
 func newDB(x *sqlx.DB, d dialect.Dialect, driver string) *DB {

@@ -76,10 +76,15 @@ func (u *UnitOfWork) Persist(obj any) error {
 	if err != nil {
 		return err
 	}
-	return u.persist(e, obj, ptr, map[unsafe.Pointer]bool{})
+	return u.persist(e, obj, ptr, map[unsafe.Pointer]bool{}, false)
 }
 
-func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen map[unsafe.Pointer]bool) error {
+//
+// cascaded is set for entities reached along a relation: one of those that
+// carries a database-generated key it did not get from this Unit of Work
+// (an instance from another EntityManager) is an existing row, tracked as a
+// reference, not inserted again.
+func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen map[unsafe.Pointer]bool, cascaded bool) error {
 	if seen[ptr] {
 		return nil
 	}
@@ -90,6 +95,10 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 		if k, hasKey := KeyOf(e, ptr); hasKey {
 			if other, dup := u.im.Lookup(k); dup && other.Ptr != ptr {
 				return fmt.Errorf("%w: %s is already managed by another instance", ErrDuplicateIdentity, k)
+			}
+			if cascaded && generatedKey(e) != nil {
+				u.im.add(e, obj, ptr, StateReference)
+				return nil
 			}
 		}
 		en = u.im.add(e, obj, ptr, StateNew)
@@ -120,7 +129,7 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 			if !r.Cascade.Has(meta.CascadePersist) {
 				continue
 			}
-			if err := u.persist(r.Target, objAt(r.Target, target), target, seen); err != nil {
+			if err := u.persist(r.Target, objAt(r.Target, target), target, seen, true); err != nil {
 				return err
 			}
 		case meta.OneToMany, meta.ManyToMany:
@@ -147,7 +156,7 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 					}
 				}
 				if r.Cascade.Has(meta.CascadePersist) {
-					if err := u.persist(r.Target, it, tp, seen); err != nil {
+					if err := u.persist(r.Target, it, tp, seen, true); err != nil {
 						return err
 					}
 				}

@@ -196,7 +196,8 @@ func namespaceExists(ctx context.Context, tg Target) (bool, error) {
 
 // sqliteDSN is the modernc.org/sqlite DSN of a database file.
 func sqliteDSN(path string) string {
-	return "file:" + path
+	// A path is part of a URI here: escape what would end it (# and ?).
+	return "file:" + strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F").Replace(path)
 }
 
 // postgresDSN returns base with search_path set to schema (pgx sends unknown
