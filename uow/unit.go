@@ -79,7 +79,6 @@ func (u *UnitOfWork) Persist(obj any) error {
 	return u.persist(e, obj, ptr, map[unsafe.Pointer]bool{}, false)
 }
 
-//
 // cascaded is set for entities reached along a relation: one of those that
 // carries a database-generated key it did not get from this Unit of Work
 // (an instance from another EntityManager) is an existing row, tracked as a
