@@ -200,14 +200,15 @@ func (c *Collection[T]) ResetDiff() {
 	c.added, c.removed, c.replaced = nil, nil, false
 }
 
-// SaveDiff returns a function that puts back the pending diff and the
-// initialized flag as they are now (the ORM uses it to undo a flush whose
+// SaveDiff returns a function that puts back the items, the pending diff
+// and the initialized flag as they are now (the ORM uses it to undo a flush whose
 // transaction rolled back later).
 func (c *Collection[T]) SaveDiff() func() {
+	items := append([]T(nil), c.items...)
 	added, removed := append([]T(nil), c.added...), append([]T(nil), c.removed...)
 	replaced, initialized := c.replaced, c.initialized
 	return func() {
-		c.added, c.removed, c.replaced, c.initialized = added, removed, replaced, initialized
+		c.items, c.added, c.removed, c.replaced, c.initialized = items, added, removed, replaced, initialized
 	}
 }
 

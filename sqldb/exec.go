@@ -83,7 +83,7 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 	}
 	res, err := x.ExecContext(ctx, query, args...)
 	if err != nil {
-		return 0, &qb.QueryError{SQL: query, Err: ClassifyError(err)}
+		return 0, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
 	}
 	return res.RowsAffected()
 }

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -43,7 +44,7 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	}
 	res, err := x.ExecContext(ctx, query, args...)
 	if err != nil {
-		return uow.StatementError(st, query, ClassifyError(err))
+		return uow.StatementError(st, query, classify(ctx, err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -79,7 +80,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	rows, err := x.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
-		return uow.StatementError(st, query, ClassifyError(err))
+		return uow.StatementError(st, query, classify(ctx, err))
 	}
 	defer rows.Close()
 	i := 0
@@ -100,7 +101,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	err = rows.Err()
 	x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
 	if err != nil {
-		return uow.StatementError(st, query, ClassifyError(err))
+		return uow.StatementError(st, query, classify(ctx, err))
 	}
 	if i != len(st.Entries) {
 		return uow.StatementError(st, query, fmt.Errorf("sqldb: insert returned %d keys for %d rows", i, len(st.Entries)))
@@ -161,4 +162,15 @@ func convertAssign(dst, src any) error {
 		return fmt.Errorf("%w %T into %s", errNoConvert, src, dv.Type())
 	}
 	return nil
+}
+
+// classify is ClassifyError that also wraps the context's error when the
+// context ended: drivers report a cancellation mid-statement in their own
+// words ("bad connection"), and callers check errors.Is(err, context.Canceled).
+func classify(ctx context.Context, err error) error {
+	err = ClassifyError(err)
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("%w (%w)", cerr, err)
+	}
+	return err
 }

@@ -2,6 +2,7 @@ package uow
 
 import (
 	"fmt"
+	"github.com/unitorm/unitorm/meta"
 	"strings"
 )
 
@@ -92,6 +93,7 @@ func (p *Plan) Commit() {
 			}
 		}
 	}
+	p.syncInverseCollections()
 	for _, c := range ch.Deletes {
 		p.u.im.drop(c.Entry)
 	}
@@ -123,4 +125,70 @@ func (p *Plan) UndoCommit() {
 		p.committed[i]()
 	}
 	p.committed = nil
+}
+
+// syncInverseCollections keeps loaded collections in step with what the
+// flush wrote: an entity moved to another owner leaves the old owner's
+// loaded collection and joins the new one's; a deleted entity leaves the
+// loaded collections that held it.
+func (p *Plan) syncInverseCollections() {
+	edit := func(c meta.AnyCollection, add bool, obj any) {
+		if c == nil || !c.IsInitialized() {
+			return
+		}
+		has := false
+		for _, it := range c.AnyItems() {
+			if it == obj {
+				has = true
+				break
+			}
+		}
+		if has == add {
+			return
+		}
+		p.committed = append(p.committed, c.SaveDiff())
+		if add {
+			_ = c.AddAny(obj)
+		} else {
+			_ = c.RemoveAny(obj)
+		}
+	}
+	for _, cs := range p.Changes.Updates {
+		en := cs.Entry
+		for _, prop := range cs.Changed {
+			r := prop.Relation
+			if r == nil || !r.Owning || r.InversedBy == nil || !r.InversedBy.Kind.IsToMany() || en.snap == nil {
+				continue
+			}
+			old, cur := prop.Pointer(en.snap.ptr), prop.Pointer(en.Ptr)
+			if old != nil && old != cur {
+				edit(r.InversedBy.Collection(old), false, en.Obj)
+			}
+			if cur != nil {
+				edit(r.InversedBy.Collection(cur), true, en.Obj)
+			}
+		}
+	}
+	for _, cs := range p.Changes.Deletes {
+		en := cs.Entry
+		for _, r := range en.Entity.Relations {
+			switch {
+			case !r.Prop.Kind.IsToMany() && r.Owning && r.InversedBy != nil && r.InversedBy.Kind.IsToMany():
+				if t := r.Prop.Pointer(en.Ptr); t != nil {
+					edit(r.InversedBy.Collection(t), false, en.Obj)
+				}
+			case r.Kind == meta.ManyToMany:
+				other := r.InversedBy
+				if !r.Owning {
+					other = r.MappedBy
+				}
+				if other == nil {
+					continue
+				}
+				for _, tp := range relatedPtrs(r, en.Ptr) {
+					edit(other.Collection(tp), false, en.Obj)
+				}
+			}
+		}
+	}
 }

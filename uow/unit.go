@@ -102,6 +102,10 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 		}
 		en = u.im.add(e, obj, ptr, StateNew)
 	case en.State == StateRemoved:
+		if cascaded {
+			// Still referenced by something loaded: removal wins.
+			return nil
+		}
 		en.State = en.removedFrom
 	}
 	return u.cascadePersist(en, seen)

@@ -365,3 +365,51 @@ func TestPopulateChunks70000Keys(t *testing.T) {
 		}
 	})
 }
+
+func TestLoadedCollectionsFollowMovesAndDeletes(t *testing.T) {
+	eachBackend(t, func(t *testing.T, orm *unitorm.ORM, c *counter) {
+		ctx := context.Background()
+		seed(t, orm, 2, 2, 2)
+		m := orm.Fork()
+		authors, err := em.FindAll[Author](ctx, m, em.OrderBy("name", qb.Asc), em.Populate("books.tags"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a0, a1 := authors[0], authors[1]
+		books0, _ := a0.Books.Items()
+		moved, gone := books0[0], books0[1]
+		goneTags, _ := gone.Tags.Items()
+		moved.Author = a1
+		if err := m.Remove(gone); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := a0.Books.Len(); n != 0 {
+			left, _ := a0.Books.Items()
+			t.Errorf("the old author still lists %d books: %v (moved %s, gone %s)", n, titles(left), moved.Title, gone.Title)
+		}
+		books1, _ := a1.Books.Items()
+		if len(books1) != 3 || !slices.Contains(books1, moved) {
+			t.Errorf("the new author lists %v", titles(books1))
+		}
+		for _, tg := range goneTags {
+			if tg.Books.IsInitialized() {
+				if items, _ := tg.Books.Items(); slices.Contains(items, gone) {
+					t.Errorf("tag %s still lists the deleted book", tg.Name)
+				}
+			}
+		}
+		if m.IsDirty(a0) || m.IsDirty(a1) {
+			t.Error("syncing collections left pending changes")
+		}
+		n := c.n()
+		if err := m.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.since(n); len(got) != 0 {
+			t.Errorf("a second flush wrote %v", got)
+		}
+	})
+}
