@@ -28,15 +28,27 @@ mkdir -p "$raw"
 rm -f "$raw"/*.txt
 
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+# The commit measured, and whether the Go sources built differ from it.
+unitorm_rev=$(git -C .. rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n "$(git -C .. status --porcelain -- '*.go' ':!*_test.go' 2>/dev/null)" ]]; then
+	unitorm_rev+=" + uncommitted Go changes"
+fi
 bin=$(mktemp -d)/bench.test
 trap 'rm -rf "$(dirname "$bin")"' EXIT
 go test -c -o "$bin" .
 
-bench() { # file, then go test flags
+# bench FILE FLAGS...: runs the test binary COUNT times with -count 1 (so
+# that the rounds interleave the libraries, and a burst of load on the shared
+# machine hits all of them instead of five samples of one), appending to
+# results/MODE/FILE.txt.
+bench() {
 	local file=$1
 	shift
-	echo "== $file: $*" >&2
-	"$bin" -test.run '^$' -test.count "$count" "$@" | tee "$raw/$file.txt" | grep -E '^(Benchmark|FAIL|---)' >&2 || true
+	echo "== $file: $* (× $count)" >&2
+	: >"$raw/$file.txt"
+	for ((round = 1; round <= count; round++)); do
+		"$bin" -test.run '^$' -test.count 1 "$@" | tee -a "$raw/$file.txt" | grep -E '^(Benchmark|FAIL|---)' >&2 || true
+	done
 	if grep -qE '^(FAIL|--- FAIL)' "$raw/$file.txt"; then
 		echo "run.sh: $file failed" >&2
 		exit 1
@@ -54,11 +66,11 @@ mods=$(go list -m -f '{{.Path}} {{.Version}}' github.com/jackc/pgx/v5 github.com
 	github.com/uptrace/bun modernc.org/sqlite github.com/go-sql-driver/mysql | paste -sd ';' | sed 's/;/; /g')
 {
 	echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "mode: $mode (-count $count; five ops -benchtime $opstime; UoW $uow_small × $uow_small_time and $uow_large × $uow_large_time; populate $pop_authors authors × $pop_time)"
+	echo "mode: $mode ($count rounds of -count 1; five ops -benchtime $opstime; UoW $uow_small × $uow_small_time and $uow_large × $uow_large_time; populate $pop_authors authors × $pop_time)"
 	echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
 	echo "memory: $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
 	echo "Go: $(go env GOVERSION) $(go env GOOS)/$(go env GOARCH)"
-	echo "unitorm: $(git -C .. rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C .. diff --quiet HEAD -- . ../sqldb ../uow ../em ../qb 2>/dev/null || echo ' (modified)')"
+	echo "unitorm: $unitorm_rev"
 	echo "PostgreSQL: $pg_version"
 	echo "MariaDB: $maria_version"
 	echo "SQLite: modernc.org/sqlite, in memory"
