@@ -38,6 +38,10 @@ type typeInfo struct {
 	cols   []colInfo        // scalar column properties, in field order
 	toOne  []*meta.Property // owning to-one relations (they write FK columns)
 	copyFn func(dst, src unsafe.Pointer)
+	// pair is struct{ Snap snapshot; Value T }: a snapshot and its copy of
+	// the entity in one allocation (nil if reflect could not build it).
+	pair   reflect.Type
+	valOff uintptr
 }
 
 var typeInfos sync.Map // *meta.Entity -> *typeInfo
@@ -59,8 +63,24 @@ func infoOf(e *meta.Entity) *typeInfo {
 	ti.copyFn = func(dst, src unsafe.Pointer) {
 		reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
 	}
+	ti.pair, ti.valOff = snapshotPair(typ)
 	actual, _ := typeInfos.LoadOrStore(e, ti)
 	return actual.(*typeInfo)
+}
+
+// snapshotPair builds struct{ Snap snapshot; Value typ }, so that a
+// snapshot and its copy of the entity are one allocation.
+func snapshotPair(typ reflect.Type) (pair reflect.Type, valOff uintptr) {
+	defer func() {
+		if recover() != nil {
+			pair, valOff = nil, 0
+		}
+	}()
+	pair = reflect.StructOf([]reflect.StructField{
+		{Name: "Snap", Type: reflect.TypeFor[snapshot]()},
+		{Name: "Value", Type: typ},
+	})
+	return pair, pair.Field(1).Offset
 }
 
 var (
@@ -190,7 +210,14 @@ func takeSnapshot(en *Entry) {
 	ti := infoOf(en.Entity)
 	// Always a new snapshot: a transactional fork shares entities (not
 	// entries or snapshots) with its parent, which keeps its own.
-	s := &snapshot{ptr: en.Entity.NewValue().UnsafePointer()}
+	var s *snapshot
+	if ti.pair != nil {
+		base := reflect.New(ti.pair).UnsafePointer()
+		s = (*snapshot)(base)
+		s.ptr = unsafe.Add(base, ti.valOff)
+	} else {
+		s = &snapshot{ptr: en.Entity.NewValue().UnsafePointer()}
+	}
 	ti.copyFn(s.ptr, en.Ptr)
 	for i := range ti.cols {
 		c := &ti.cols[i]
