@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
@@ -30,10 +31,20 @@ type Driver struct {
 	txReason string // why the server cannot run transactions; "" when it can
 }
 
-// Open connects to the server at uri and returns a driver for database,
-// whose entities are described by reg. opts are applied after the URI (a
-// command monitor, timeouts, ...). Close disconnects.
+// Open connects to the server at uri and returns a driver for database
+// (when "", the database named in the URI's path: mongodb://host/app), whose
+// entities are described by reg. opts are applied after the URI (a command
+// monitor, timeouts, ...). Close disconnects.
 func Open(ctx context.Context, uri, database string, reg *meta.Registry, opts ...*options.ClientOptions) (*Driver, error) {
+	if database == "" {
+		cs, err := connstring.Parse(uri)
+		if err != nil {
+			return nil, fmt.Errorf("mongo: %w", err)
+		}
+		if database = cs.Database; database == "" {
+			return nil, errors.New("mongo: no database name given, and the URI names none (mongodb://host/<database>)")
+		}
+	}
 	all := append([]*options.ClientOptions{options.Client().ApplyURI(uri)}, opts...)
 	client, err := mongodrv.Connect(all...)
 	if err != nil {

@@ -161,3 +161,12 @@ func TestMappingErrors(t *testing.T) {
 		t.Fatalf("byTable: %v", err)
 	}
 }
+
+func TestOpenNeedsADatabase(t *testing.T) {
+	reg := meta.NewRegistry()
+	for _, uri := range []string{"mongodb://127.0.0.1:1/", "not a uri"} {
+		if _, err := Open(t.Context(), uri, "", reg); err == nil {
+			t.Errorf("Open(%q) without a database succeeded", uri)
+		}
+	}
+}

@@ -1,9 +1,14 @@
 package mongotest
 
 import (
+	"context"
+	"net/url"
 	"testing"
 
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/integration/harness"
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/mongo"
 	"github.com/unitorm/unitorm/qb"
 )
 
@@ -55,5 +60,23 @@ func TestIdentity(t *testing.T) {
 	}
 	if a1.Name != "Jon" || a1.Age != 30 || a1.Version != 1 || a1.Born != nil {
 		t.Fatalf("loaded %+v", a1)
+	}
+}
+
+func TestOpenDatabaseFromURI(t *testing.T) {
+	target := harness.MongoDB(t)
+	u, err := url.Parse(target.URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + target.Database
+	uri := u.String()
+	d, err := mongo.Open(context.Background(), uri, "", meta.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close(context.Background())
+	if d.Database().Name() != target.Database {
+		t.Fatalf("database %q, want %q from %s", d.Database().Name(), target.Database, uri)
 	}
 }
