@@ -32,9 +32,13 @@
 //
 // # Flush and transactions
 //
-// Execute runs a flush plan with one round trip per step (an ordered
-// InsertMany per insert step, a BulkWrite per update, pivot or delete step)
-// after building every write, so bad input fails with nothing sent.
+// Execute runs a flush plan with one round trip per step (an ordered insert
+// command per insert step, split only past the server's batch limits; a
+// BulkWrite per update, pivot or delete step) after building every write,
+// so bad input fails with nothing sent. Deleting an entity also pulls its
+// key out of the many-to-many arrays holding it (one more round trip per
+// such relation); to-one references to it are left as they are, since
+// MongoDB has no foreign keys.
 // Versioned entities are matched on their version; a mismatch is
 // uow.ErrOptimisticLock.
 //

@@ -13,7 +13,7 @@ import (
 	"github.com/unitorm/unitorm/uow"
 )
 
-// write is one round trip of a flush: an InsertMany or a BulkWrite.
+// write is one round trip of a flush: an insert command or a BulkWrite.
 type write struct {
 	step  *uow.Step
 	stmt  *uow.Statement // for error messages (uow.StatementError)
@@ -43,7 +43,7 @@ type flush struct {
 // lack are generated (ObjectIDs, as hex strings for string keys) and
 // reported with plan.SetGeneratedKey, values are converted and ObjectID
 // strings checked — so that bad input fails before anything is sent. Then,
-// in plan order, each step is one round trip: an ordered InsertMany per
+// in plan order, each step is one round trip: an ordered insert command per
 // insert step (new owners carry their many-to-many arrays), a BulkWrite of
 // $set/$unset of the changed fields per update step (versioned entities
 // matched on their version, a mismatch being uow.ErrOptimisticLock), a
