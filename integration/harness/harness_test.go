@@ -5,11 +5,15 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/unitorm/unitorm/integration/embedmongo"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/sqldb"
 )
 
-func TestMain(m *testing.M) { harness.Main(m) }
+func TestMain(m *testing.M) {
+	harness.RegisterEmbeddedMongo(embedmongo.Start)
+	harness.Main(m)
+}
 
 // createItems creates table item in db's namespace and inserts the names.
 func createItems(t *testing.T, db *sqldb.DB, names ...string) {
