@@ -9,6 +9,7 @@ import (
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/mongo"
 	"github.com/unitorm/unitorm/rel"
 	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
@@ -50,9 +51,10 @@ var (
 
 // Config configures Open.
 type Config struct {
-	// Driver is "sqlite", "postgres", "mysql" or "mariadb".
+	// Driver is "sqlite", "postgres", "mysql", "mariadb" or "mongo".
 	Driver string
-	// DSN is the data source name in the driver's format (see sqldb.Open).
+	// DSN is the data source name in the driver's format (see sqldb.Open);
+	// for MongoDB a mongodb:// URI whose path names the database.
 	DSN string
 	// DB is an existing pool to use instead of Driver+DSN; Driver then names
 	// its dialect. Close does not close it.
@@ -85,7 +87,8 @@ type Config struct {
 // request or job.
 type ORM struct {
 	reg    *meta.Registry
-	db     *sqldb.DB
+	db     *sqldb.DB     // SQL databases
+	mdb    *mongo.Driver // MongoDB
 	root   *em.EntityManager
 	ownsDB bool
 }
@@ -100,6 +103,9 @@ func Open(ctx context.Context, cfg Config) (*ORM, error) {
 	reg := meta.NewRegistry(opts...)
 	if err := reg.Register(cfg.Entities...); err != nil {
 		return nil, err
+	}
+	if cfg.Driver == "mongo" || cfg.Driver == "mongodb" {
+		return openMongo(ctx, cfg, reg)
 	}
 	var (
 		db  *sqldb.DB
@@ -118,8 +124,7 @@ func Open(ctx context.Context, cfg Config) (*ORM, error) {
 		return nil, err
 	}
 	db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
-	root, err := em.New(em.Config{Registry: reg, Driver: SQLDriver(db), AllowGlobalContext: cfg.AllowGlobalContext,
-		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold})
+	root, err := em.New(emConfig(cfg, reg, SQLDriver(db)))
 	if err != nil {
 		if owns {
 			db.Close()
@@ -129,6 +134,45 @@ func Open(ctx context.Context, cfg Config) (*ORM, error) {
 	return &ORM{reg: reg, db: db, root: root, ownsDB: owns}, nil
 }
 
+func emConfig(cfg Config, reg *meta.Registry, d em.Driver) em.Config {
+	return em.Config{Registry: reg, Driver: d, AllowGlobalContext: cfg.AllowGlobalContext,
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold}
+}
+
+// openMongo opens the MongoDB driver: DSN is a mongodb:// URI whose path
+// names the database.
+func openMongo(ctx context.Context, cfg Config, reg *meta.Registry) (*ORM, error) {
+	d, err := mongo.Open(ctx, cfg.DSN, "", reg)
+	if err != nil {
+		return nil, err
+	}
+	root, err := em.New(emConfig(cfg, reg, MongoDriver(d)))
+	if err != nil {
+		_ = d.Close(ctx)
+		return nil, err
+	}
+	return &ORM{reg: reg, mdb: d, root: root, ownsDB: true}, nil
+}
+
+// Mongo returns the MongoDB driver (nil on SQL databases).
+func (o *ORM) Mongo() *mongo.Driver { return o.mdb }
+
+// MongoDriver adapts a mongo.Driver to the EntityManager's driver contract.
+func MongoDriver(d *mongo.Driver) em.Driver { return mongoDriver{d} }
+
+type mongoDriver struct{ d *mongo.Driver }
+
+func (a mongoDriver) Executor() em.Executor    { return a.d.Executor() }
+func (a mongoDriver) Dialect() dialect.Dialect { return nil }
+func (a mongoDriver) NoTransactions() bool     { return a.d.NoTransactions() }
+func (a mongoDriver) Begin(ctx context.Context, opts *sql.TxOptions) (em.Tx, error) {
+	tx, err := a.d.Begin(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
 // Fork returns a new EntityManager with an empty identity map.
 func (o *ORM) Fork() *em.EntityManager { return o.root.Fork() }
 
@@ -136,33 +180,64 @@ func (o *ORM) Fork() *em.EntityManager { return o.root.Fork() }
 // Config.AllowGlobalContext is set).
 func (o *ORM) EM() *em.EntityManager { return o.root }
 
-// SQL returns a runner for qb queries that are not about entities.
-func (o *ORM) SQL() *sqldb.Executor { return o.db.Executor() }
+// SQL returns a runner for qb queries that are not about entities (nil on
+// MongoDB).
+func (o *ORM) SQL() *sqldb.Executor {
+	if o.db == nil {
+		return nil
+	}
+	return o.db.Executor()
+}
 
-// DB returns the connection pool.
+// DB returns the SQL connection pool (nil on MongoDB).
 func (o *ORM) DB() *sqldb.DB { return o.db }
 
-// Dialect returns the SQL dialect.
-func (o *ORM) Dialect() dialect.Dialect { return o.db.Dialect() }
+// Dialect returns the SQL dialect (nil on MongoDB).
+func (o *ORM) Dialect() dialect.Dialect {
+	if o.db == nil {
+		return nil
+	}
+	return o.db.Dialect()
+}
 
 // Registry returns the entity metadata.
 func (o *ORM) Registry() *meta.Registry { return o.reg }
 
-// QueryCount returns the number of statements run so far.
-func (o *ORM) QueryCount() int64 { return o.db.QueryCount() }
+// QueryCount returns the number of SQL statements run so far (0 on MongoDB).
+func (o *ORM) QueryCount() int64 {
+	if o.db == nil {
+		return 0
+	}
+	return o.db.QueryCount()
+}
 
-// CreateSchema creates the tables of the registered entities.
+// CreateSchema creates the tables of the registered entities (on MongoDB:
+// their indexes).
 func (o *ORM) CreateSchema(ctx context.Context) error {
+	if o.mdb != nil {
+		return o.mdb.EnsureIndexes(ctx)
+	}
 	return schema.Create(ctx, o.db.Executor(), o.reg.Entities())
 }
 
 // DropSchema drops the tables of the registered entities.
 func (o *ORM) DropSchema(ctx context.Context) error {
+	if o.mdb != nil {
+		for _, e := range o.reg.Entities() {
+			if err := o.mdb.Collection(e).Drop(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	return schema.Drop(ctx, o.db, o.reg.Entities(), schema.IfExists())
 }
 
 // Close closes the pool (unless it was given in Config.DB).
 func (o *ORM) Close() error {
+	if o.mdb != nil {
+		return o.mdb.Close(context.Background())
+	}
 	if o.ownsDB {
 		return o.db.Close()
 	}

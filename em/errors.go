@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/unitorm/unitorm/uow"
 )
 
 var (
@@ -24,7 +25,7 @@ var (
 	ErrNoTransaction = errors.New("unitorm: no transaction is open")
 	// ErrNoTransactions is returned by drivers whose database cannot run
 	// transactions.
-	ErrNoTransactions = errors.New("unitorm: the database cannot run transactions")
+	ErrNoTransactions = uow.ErrNoTransactions
 	// ErrInvalidData is returned by Create and Assign for data that does not
 	// fit the entity.
 	ErrInvalidData = errors.New("unitorm: invalid data")

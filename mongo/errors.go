@@ -34,7 +34,7 @@ var (
 	// ErrNoTransactions is returned by Begin on a server that cannot run
 	// transactions: a standalone mongod, or FerretDB. Flushes there run
 	// without one (see Driver.NoTransactions).
-	ErrNoTransactions = errors.New("mongo: the server cannot run transactions")
+	ErrNoTransactions = uow.ErrNoTransactions
 	// ErrNoSavepoints is returned by RollbackTo: MongoDB transactions have
 	// no savepoints, so rolling back to one aborts the whole transaction.
 	ErrNoSavepoints = errors.New("mongo: MongoDB transactions have no savepoints; the whole transaction was aborted")

@@ -88,18 +88,12 @@ func (f *flush) fail(written []Written, err error) error {
 	return &PartialWriteError{Written: written, Err: err}
 }
 
-// applyVersions moves the versions of written entities on, after the last
-// write succeeded. Inside a transaction the change is undone if it does not
-// commit.
+// applyVersions hands the versions written to the plan, which sets them in
+// the entities when the flush is committed (and puts them back if an
+// enclosing transaction rolls back).
 func (f *flush) applyVersions() {
 	for en, v := range f.versions {
-		p := en.Entity.Version
-		old := p.Interface(en.Ptr)
-		_ = p.Set(en.Ptr, v)
-		if f.x.tx != nil {
-			ptr := en.Ptr
-			f.x.tx.undo = append(f.x.tx.undo, func() { _ = p.Set(ptr, old) })
-		}
+		f.plan.SetVersion(en, v)
 	}
 }
 

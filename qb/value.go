@@ -87,6 +87,11 @@ func classify(v any) (any, valueKind, error) {
 			return v, kindScalar, nil // []byte-like
 		}
 		return v, kindSlice, nil
+	case reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return v, kindScalar, nil // fixed-size bytes: UUIDs, ObjectIDs, hashes
+		}
+		return v, kindSlice, nil
 	case reflect.Map:
 		return nil, 0, invalidValue("a map (%T) is not a value; use Cond for conditions", v)
 	case reflect.Struct:

@@ -68,9 +68,15 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 		}
 		c.Prop.SetPointer(l.Ptr, ref.Ptr)
 	}
+	en, err := u.Merge(g.Entity, l.Obj, l.Ptr, overwrite)
+	if err != nil {
+		return nil, err
+	}
+	// Key arrays (document databases) fill the tracked instance's
+	// collections, unless they hold something already.
 	for p, keys := range l.Many {
-		c := p.Collection(l.Ptr)
-		if c == nil {
+		c := p.Collection(en.Ptr)
+		if c == nil || (c.IsInitialized() && !overwrite) {
 			continue
 		}
 		items := make([]any, 0, len(keys))
@@ -85,7 +91,7 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 			return nil, err
 		}
 	}
-	return u.Merge(g.Entity, l.Obj, l.Ptr, overwrite)
+	return en, nil
 }
 
 // Columns returns the columns a load selects for e: every column of its

@@ -178,6 +178,11 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 	return out, nil
 }
 
+// SetVersion records the version a driver wrote for en; Commit sets it in
+// the entity (and UndoCommit puts the old one back). Drivers that build
+// their own writes from the steps (MongoDB) call it.
+func (p *Plan) SetVersion(en *Entry, v any) { p.noteVersion(en, v, false) }
+
 func (p *Plan) noteVersion(en *Entry, v any, dry bool) {
 	if dry || v == nil {
 		return

@@ -106,10 +106,13 @@ func normalize(v reflect.Value) (any, error) {
 			return v.Bytes(), nil
 		}
 	case reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 && t.Len() == 16 { // UUID without Valuer
-			b := make([]byte, 16)
+		if t.Elem().Kind() == reflect.Uint8 {
+			b := make([]byte, t.Len())
 			reflect.Copy(reflect.ValueOf(b), v)
-			return formatUUID(b), nil
+			if t.Len() == 16 { // a UUID without a Valuer
+				return formatUUID(b), nil
+			}
+			return b, nil // ObjectIDs, hashes: bytes
 		}
 	}
 	return v.Interface(), nil
