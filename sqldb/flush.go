@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"reflect"
@@ -42,6 +43,9 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	if st.Returning {
 		return x.runReturning(ctx, plan, st, query, args)
 	}
+	if x.pg != nil && st.GeneratedKey == nil {
+		return x.runNative(ctx, st, query, args)
+	}
 	res, err := x.ExecContext(ctx, query, args...)
 	if err != nil {
 		return uow.StatementError(st, query, classify(ctx, err))
@@ -75,23 +79,59 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	return nil
 }
 
+// runNative runs a statement without RETURNING through pgx's pool: on
+// PostgreSQL outside a transaction (a flush of one statement), which saves
+// database/sql's per-call and per-argument work.
+func (x *Executor) runNative(ctx context.Context, st *uow.Statement, query string, args []any) error {
+	start := time.Now()
+	tag, err := x.pg.Exec(ctx, query, args...)
+	n := int64(-1)
+	if err == nil {
+		n = tag.RowsAffected()
+	}
+	x.db.report(ctx, query, args, start, n, err, x.inTx)
+	if err != nil {
+		return uow.StatementError(st, query, classify(ctx, err))
+	}
+	if st.Expect >= 0 && n != st.Expect {
+		return uow.StatementError(st, query, uow.AffectedMismatch(st, n))
+	}
+	return nil
+}
+
 func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Statement, query string, args []any) error {
 	start := time.Now()
-	rows, err := x.q.QueryContext(ctx, query, args...)
+	rows, err := x.queryRows(ctx, query, args) // native on PostgreSQL outside transactions
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
 		return uow.StatementError(st, query, classify(ctx, err))
 	}
 	defer rows.Close()
 	i := 0
-	var key any // reused: one allocation per statement, not per row
+	// Scan targets are reused: allocations per statement, not per row.
+	// pgx scans an integer key straight into an int64.
+	var (
+		key  any
+		ikey int64
+	)
+	dest := []any{&key}
+	intKey := x.pg != nil && st.GeneratedKey != nil && isIntKind(st.GeneratedKey.Type.Kind())
+	if intKey {
+		dest[0] = &ikey
+	}
 	for rows.Next() {
 		if i >= len(st.Entries) {
 			break
 		}
-		if err := rows.Scan(&key); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
 			return uow.StatementError(st, query, err)
+		}
+		switch {
+		case intKey:
+			key = ikey
+		case x.pg != nil:
+			key = driverKey(key)
 		}
 		if err := plan.SetGeneratedKey(st.Entries[i], key); err != nil {
 			return uow.StatementError(st, query, err)
@@ -107,6 +147,46 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 		return uow.StatementError(st, query, fmt.Errorf("sqldb: insert returned %d keys for %d rows", i, len(st.Entries)))
 	}
 	return nil
+}
+
+func isIntKind(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+// driverKey turns a key pgx decoded natively into the form database/sql's
+// pgx driver returns: integers as int64, UUIDs as their text form, other
+// pgtype values (numeric, ...) as their driver value.
+func driverKey(v any) any {
+	switch k := v.(type) {
+	case int16:
+		return int64(k)
+	case int32:
+		return int64(k)
+	case [16]byte:
+		return uuidString(k)
+	case driver.Valuer:
+		if dv, err := k.Value(); err == nil {
+			return dv
+		}
+	}
+	return v
+}
+
+func uuidString(b [16]byte) string {
+	const hex = "0123456789abcdef"
+	out := make([]byte, 0, 36)
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out = append(out, '-')
+		}
+		out = append(out, hex[c>>4], hex[c&0xf])
+	}
+	return string(out)
 }
 
 // autoIncrementStep is the gap between consecutive generated keys: MySQL's
