@@ -88,4 +88,5 @@ if go run golang.org/x/perf/cmd/benchstat@latest "$raw/all.txt" >"$raw/benchstat
 else
 	rm -f "$raw/benchstat.txt"
 fi
+rm -f "$raw/all.txt"
 echo "wrote $out" >&2
