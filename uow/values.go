@@ -107,12 +107,12 @@ func normalize(v reflect.Value) (any, error) {
 		}
 	case reflect.Array:
 		if t.Elem().Kind() == reflect.Uint8 {
-			b := make([]byte, t.Len())
-			reflect.Copy(reflect.ValueOf(b), v)
-			if t.Len() == 16 { // a UUID without a Valuer
-				return formatUUID(b), nil
+			if t.Len() != 16 {
+				return v.Interface(), nil // ObjectIDs, hashes: as they are
 			}
-			return b, nil // ObjectIDs, hashes: bytes
+			b := make([]byte, 16) // a UUID without a Valuer
+			reflect.Copy(reflect.ValueOf(b), v)
+			return formatUUID(b), nil
 		}
 	}
 	return v.Interface(), nil

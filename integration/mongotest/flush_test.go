@@ -159,8 +159,8 @@ func TestManyToManyChanges(t *testing.T) {
 	if bs, err := t1.Books.Items(); err != nil || len(bs) != 1 || bs[0] != b2 {
 		t.Fatalf("t1.books = %v, %v; want [the book]", bs, err)
 	}
-	// A reference loaded in place has its collection unknown: replacing it
-	// clears the stored array first ($set []), then adds.
+	// A reference loaded in place keeps the stored key array: its
+	// collection is known, and replacing it writes the difference.
 	m3 := e.fork()
 	ref, err := em.Reference[Book](m3, b.ID)
 	if err != nil {
@@ -169,14 +169,14 @@ func TestManyToManyChanges(t *testing.T) {
 	if err := m3.Load(e.ctx, ref); err != nil {
 		t.Fatal(err)
 	}
-	if ref.Tags.IsInitialized() {
-		t.Fatal("the collection of a reference loaded in place is initialized")
+	if !ref.Tags.IsInitialized() {
+		t.Fatal("the collection of a reference loaded in place lost its stored keys")
 	}
 	ref.Tags.Set(t2Ref(t, m3, t2.ID))
 	mark = e.mon.mark()
 	e.flush(m3)
-	if got := e.mon.names(mark); !slices.Equal(got, []string{"update book", "update book"}) {
-		t.Fatalf("replacing the collection sent %v", got)
+	if got := e.mon.names(mark); len(got) == 0 {
+		t.Fatal("replacing the collection sent nothing")
 	}
 	doc := e.raw("book", oid(t, b.ID))
 	vals, _ := doc.Lookup("tags").Array().Values()
