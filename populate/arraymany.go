@@ -40,8 +40,8 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 	}
 	if len(need) > 0 {
 		pk := "e0." + owner.PK[0].Column
-		_, err := r.load(ctx, owner, need, func(chunk []any) qb.SelectQuery {
-			return qb.Select(selectColumns(owner, "e0")...).From(owner.Table, "e0").WhereIn(pk, chunk...)
+		_, err := r.load(ctx, owner, need, func(chunk []any) (qb.SelectQuery, error) {
+			return qb.Select(selectColumns(owner, "e0")...).From(owner.Table, "e0").WhereIn(pk, chunk...), nil
 		}, 0, func(en *uow.Entry, l uow.Loaded, _ []any) error {
 			keys, ok := l.Many[prop]
 			if !ok {
@@ -90,20 +90,13 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 		}
 	}
 	pk := "e0." + target.PK[0].Column
-	var buildErr error
-	loaded, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
+	loaded, err := r.load(ctx, target, keys, func(chunk []any) (qb.SelectQuery, error) {
 		q := qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn(pk, chunk...)
-		if filtered {
-			var err error
-			if q, err = r.filtered(n, q, target); err != nil {
-				buildErr = err
-			}
+		if !filtered {
+			return q, nil
 		}
-		return q
+		return r.filtered(n, q, target)
 	}, 0, func(*uow.Entry, uow.Loaded, []any) error { return nil })
-	if buildErr != nil {
-		return nil, buildErr
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -156,34 +149,11 @@ func (r *run) arrayInverse(ctx context.Context, n *Node, owners []*uow.Entry) ([
 		return nil, err
 	}
 	if len(keys) > 0 {
-		items := map[*uow.Entry][]*uow.Entry{}
-		var buildErr error
-		_, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
+		err := r.collect(ctx, n, byKey, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
 			q := qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn("e0."+owning.Name, chunk...)
-			q, err := r.filtered(n, q, target)
-			if err != nil {
-				buildErr = err
-			}
-			return q
-		}, 0, func(en *uow.Entry, l uow.Loaded, _ []any) error {
-			for _, k := range l.Many[owning] {
-				key, err := uow.KeyFor(rel.Owner, k)
-				if err != nil {
-					return err
-				}
-				if o, ok := byKey[key]; ok {
-					items[o] = append(items[o], en)
-				}
-			}
-			return nil
-		})
-		if buildErr != nil {
-			return nil, buildErr
-		}
+			return r.filtered(n, q, target)
+		}, func(l uow.Loaded, _ []any) []any { return l.Many[owning] })
 		if err != nil {
-			return nil, err
-		}
-		if err := fill(n, byKey, items); err != nil {
 			return nil, err
 		}
 	}

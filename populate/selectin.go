@@ -131,12 +131,16 @@ func keyValue(en *uow.Entry) (any, error) {
 }
 
 // load runs one select per chunk of keys and hydrates each row.
-func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build func(chunk []any) qb.SelectQuery,
+func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build func(chunk []any) (qb.SelectQuery, error),
 	extras int, row func(en *uow.Entry, l uow.Loaded, extra []any) error) ([]*uow.Entry, error) {
 	g := uow.LoadGroup{Entity: target, Columns: target.Columns}
 	var loaded []*uow.Entry
 	for _, chunk := range chunks(keys, r.opts.MaxParams) {
-		req := &uow.Load{Query: build(chunk), Groups: []uow.LoadGroup{g}, Extras: extras,
+		q, err := build(chunk)
+		if err != nil {
+			return nil, err
+		}
+		req := &uow.Load{Query: q, Groups: []uow.LoadGroup{g}, Extras: extras,
 			Row: func(rw []uow.Loaded, extra []any) error {
 				l := rw[0]
 				en, err := r.u.Hydrate(&g, l, r.opts.Refresh)
@@ -192,8 +196,8 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 		}
 		target := rel.Target
 		pk := "e0." + target.PK[0].Column
-		_, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
-			return qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn(pk, chunk...)
+		_, err := r.load(ctx, target, keys, func(chunk []any) (qb.SelectQuery, error) {
+			return qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn(pk, chunk...), nil
 		}, 0, func(*uow.Entry, uow.Loaded, []any) error { return nil })
 		if err != nil {
 			return nil, err
@@ -281,4 +285,29 @@ func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Ent
 		}
 	}
 	return nil
+}
+
+// collect loads the target rows of n for the owners' keys and stores them in
+// their owners (fill). ownerKeys gives, for a loaded row, the raw keys of the
+// owners it belongs to.
+func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry, keys []any, extras int,
+	build func(chunk []any) (qb.SelectQuery, error), ownerKeys func(l uow.Loaded, extra []any) []any) error {
+	owner := n.Relation.Owner
+	items := map[*uow.Entry][]*uow.Entry{}
+	_, err := r.load(ctx, n.Relation.Target, keys, build, extras, func(en *uow.Entry, l uow.Loaded, extra []any) error {
+		for _, k := range ownerKeys(l, extra) {
+			key, err := uow.KeyFor(owner, k)
+			if err != nil {
+				return err
+			}
+			if o, ok := byKey[key]; ok {
+				items[o] = append(items[o], en)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return fill(n, byKey, items)
 }

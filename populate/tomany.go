@@ -68,33 +68,11 @@ func (r *run) inverse(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow
 		if fkIdx < 0 {
 			return nil, fmt.Errorf("%s has no column %s", target.Name, fkCol)
 		}
-		owner := rel.Owner
-		items := map[*uow.Entry][]*uow.Entry{}
-		var buildErr error
-		_, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
+		err := r.collect(ctx, n, byKey, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
 			q := qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn("e0."+fkCol, chunk...)
-			q, err := r.filtered(n, q, target)
-			if err != nil {
-				buildErr = err
-			}
-			return q
-		}, 0, func(en *uow.Entry, l uow.Loaded, _ []any) error {
-			k, err := uow.KeyFor(owner, l.FK[fkIdx])
-			if err != nil {
-				return err
-			}
-			if o, ok := byKey[k]; ok {
-				items[o] = append(items[o], en)
-			}
-			return nil
-		})
-		if buildErr != nil {
-			return nil, buildErr
-		}
+			return r.filtered(n, q, target)
+		}, func(l uow.Loaded, _ []any) []any { return []any{l.FK[fkIdx]} })
 		if err != nil {
-			return nil, err
-		}
-		if err := fill(n, byKey, items); err != nil {
 			return nil, err
 		}
 	}
@@ -122,36 +100,14 @@ func (r *run) manyToMany(ctx context.Context, n *Node, owners []*uow.Entry) ([]*
 		}
 		pivot := rel.Pivot.Table
 		ownerCol, targetCol := "p."+rel.JoinColumns[0], "p."+rel.InverseJoinColumns[0]
-		owner := rel.Owner
-		items := map[*uow.Entry][]*uow.Entry{}
-		var buildErr error
-		_, err := r.load(ctx, target, keys, func(chunk []any) qb.SelectQuery {
+		err := r.collect(ctx, n, byKey, keys, 1, func(chunk []any) (qb.SelectQuery, error) {
 			cols := append(selectColumns(target, "e0"), ownerCol)
 			q := qb.Select(cols...).From(target.Table, "e0").
 				InnerJoin(pivot+" AS p", qb.Cond{targetCol: qb.Col("e0." + target.PK[0].Column)}).
 				WhereIn(ownerCol, chunk...)
-			q, err := r.filtered(n, q, target)
-			if err != nil {
-				buildErr = err
-			}
-			return q
-		}, 1, func(en *uow.Entry, _ uow.Loaded, extra []any) error {
-			k, err := uow.KeyFor(owner, extra[0])
-			if err != nil {
-				return err
-			}
-			if o, ok := byKey[k]; ok {
-				items[o] = append(items[o], en)
-			}
-			return nil
-		})
-		if buildErr != nil {
-			return nil, buildErr
-		}
+			return r.filtered(n, q, target)
+		}, func(_ uow.Loaded, extra []any) []any { return extra[:1] })
 		if err != nil {
-			return nil, err
-		}
-		if err := fill(n, byKey, items); err != nil {
 			return nil, err
 		}
 	}
