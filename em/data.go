@@ -219,16 +219,12 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 			where[c] = vals[i]
 		}
 	}
-	colsSel := make([]any, len(e.Columns))
-	for i, c := range e.Columns {
-		colsSel[i] = "e0." + c.Name
-	}
 	mapped := qb.Cond{}
 	for k, v := range where {
 		mapped["e0."+k] = v
 	}
 	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
-	return m.exec().Load(ctx, &uow.Load{Query: qb.Select(colsSel...).From(e.Table, "e0").Where(mapped), Groups: []uow.LoadGroup{g},
+	return m.exec().Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(mapped), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {
 			fresh := row[0]
 			if en, ok := m.uow.EntryOf(entity); ok && en.State == uow.StateNew {

@@ -267,10 +267,6 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 	if len(e.PK) != 1 {
 		return fmt.Errorf("unitorm: %s: loading composite keys in batch is not supported yet", e.Name)
 	}
-	cols := make([]any, len(e.Columns))
-	for i, c := range e.Columns {
-		cols[i] = "e0." + c.Name
-	}
 	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
 	max := m.maxParams()
 	for len(keys) > 0 {
@@ -278,7 +274,7 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 		chunk := keys[:n]
 		keys = keys[n:]
 		var loaded []*uow.Entry
-		q := qb.Select(cols...).From(e.Table, "e0").WhereIn("e0."+e.PK[0].Column, chunk...)
+		q := uow.SelectFrom(e, "e0").WhereIn("e0."+e.PK[0].Column, chunk...)
 		err := m.exec().Load(ctx, &uow.Load{Query: q, Groups: []uow.LoadGroup{g}, Row: func(row []uow.Loaded, _ []any) error {
 			en, err := m.uow.Hydrate(&g, row[0], false)
 			if err == nil {
@@ -311,10 +307,6 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 		return fmt.Errorf("%w: a new %s has no row to refresh from", uow.ErrDetached, en.Entity.Name)
 	}
 	e := en.Entity
-	cols := make([]any, len(e.Columns))
-	for i, c := range e.Columns {
-		cols[i] = "e0." + c.Name
-	}
 	cond := qb.Cond{}
 	for _, pk := range e.PK {
 		v, err := uow.FieldValue(pk, en.Ptr)
@@ -325,7 +317,7 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	}
 	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
 	found := false
-	err := m.exec().Load(ctx, &uow.Load{Query: qb.Select(cols...).From(e.Table, "e0").Where(cond), Groups: []uow.LoadGroup{g},
+	err := m.exec().Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(cond), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {
 			found = true
 			_, err := m.uow.Hydrate(&g, row[0], true)

@@ -144,15 +144,10 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 	g := &uow.LoadGroup{Entity: e, Columns: e.Columns}
 	var sel qb.SelectQuery
 	if count {
-		sel = qb.Select()
+		sel = qb.Select().From(e.Table, "e0")
 	} else {
-		cols := make([]any, len(e.Columns))
-		for i, c := range e.Columns {
-			cols[i] = "e0." + c.Name
-		}
-		sel = qb.Select(cols...)
+		sel = uow.SelectFrom(e, "e0")
 	}
-	sel = sel.From(e.Table, "e0")
 	sel = jp.apply(sel)
 	if where != nil {
 		sel = sel.Where(where)
@@ -255,11 +250,7 @@ func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, err
 	}
 	full := root
 	if q.hasLimit || q.offset > 0 {
-		cols := make([]any, len(q.e.Columns))
-		for i, c := range q.e.Columns {
-			cols[i] = "e0." + c.Name
-		}
-		full = qb.Select(cols...).FromSub(root, "e0")
+		full = qb.NewSelect(qb.SelectStmt{Columns: uow.SelectList(q.e, "e0")}).FromSub(root, "e0")
 		for _, ord := range q.orders {
 			p, ok := q.e.Prop(ord.path)
 			if !ok || p.Kind != meta.Scalar {

@@ -41,7 +41,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 	if len(need) > 0 {
 		pk := "e0." + owner.PK[0].Column
 		_, err := r.load(ctx, owner, need, func(chunk []any) (qb.SelectQuery, error) {
-			return qb.Select(selectColumns(owner, "e0")...).From(owner.Table, "e0").WhereIn(pk, chunk...), nil
+			return uow.SelectFrom(owner, "e0").WhereIn(pk, chunk...), nil
 		}, 0, func(en *uow.Entry, l uow.Loaded, _ []any) error {
 			keys, ok := l.Many[prop]
 			if !ok {
@@ -91,7 +91,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 	}
 	pk := "e0." + target.PK[0].Column
 	loaded, err := r.load(ctx, target, keys, func(chunk []any) (qb.SelectQuery, error) {
-		q := qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn(pk, chunk...)
+		q := uow.SelectFrom(target, "e0").WhereIn(pk, chunk...)
 		if !filtered {
 			return q, nil
 		}
@@ -150,7 +150,7 @@ func (r *run) arrayInverse(ctx context.Context, n *Node, owners []*uow.Entry) ([
 	}
 	if len(keys) > 0 {
 		err := r.collect(ctx, n, byKey, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
-			q := qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn("e0."+owning.Name, chunk...)
+			q := uow.SelectFrom(target, "e0").WhereIn("e0."+owning.Name, chunk...)
 			return r.filtered(n, q, target)
 		}, func(l uow.Loaded, _ []any) []any { return l.Many[owning] })
 		if err != nil {

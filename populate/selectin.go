@@ -91,9 +91,10 @@ func (r *run) level(ctx context.Context, nodes []*Node, owners []*uow.Entry) err
 }
 
 func selectColumns(e *meta.Entity, alias string) []any {
-	cols := make([]any, len(e.Columns))
-	for i, c := range e.Columns {
-		cols[i] = alias + "." + c.Name
+	list := uow.SelectList(e, alias)
+	cols := make([]any, len(list))
+	for i, c := range list {
+		cols[i] = c
 	}
 	return cols
 }
@@ -197,7 +198,7 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 		target := rel.Target
 		pk := "e0." + target.PK[0].Column
 		_, err := r.load(ctx, target, keys, func(chunk []any) (qb.SelectQuery, error) {
-			return qb.Select(selectColumns(target, "e0")...).From(target.Table, "e0").WhereIn(pk, chunk...), nil
+			return uow.SelectFrom(target, "e0").WhereIn(pk, chunk...), nil
 		}, 0, func(*uow.Entry, uow.Loaded, []any) error { return nil })
 		if err != nil {
 			return nil, err

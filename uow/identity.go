@@ -158,6 +158,7 @@ type Entry struct {
 	snap   *snapshot
 	// removedFrom is the state to go back to if a Remove is undone.
 	removedFrom State
+	dropped     bool // no longer tracked (still in IdentityMap.order until compacted)
 }
 
 // Key returns the entry's identity key; ok is false for a new entity
@@ -174,6 +175,8 @@ type IdentityMap struct {
 	byKey map[Key]*Entry
 	byPtr map[unsafe.Pointer]*Entry
 	seq   uint64
+	order []*Entry // registration order, with dropped entries until compacted
+	dead  int      // dropped entries still in order
 }
 
 // NewIdentityMap returns an empty identity map.
@@ -201,6 +204,7 @@ func (m *IdentityMap) add(e *meta.Entity, obj any, ptr unsafe.Pointer, s State) 
 	m.seq++
 	en := &Entry{Entity: e, Obj: obj, Ptr: ptr, State: s, seq: m.seq}
 	m.byPtr[ptr] = en
+	m.order = append(m.order, en)
 	if k, ok := KeyOf(e, ptr); ok {
 		en.key, en.hasKey = k, true
 		m.byKey[k] = en
@@ -227,19 +231,36 @@ func (m *IdentityMap) unsetKey(en *Entry) {
 
 // drop forgets en entirely.
 func (m *IdentityMap) drop(en *Entry) {
+	if m.byPtr[en.Ptr] != en {
+		return
+	}
 	delete(m.byPtr, en.Ptr)
 	if en.hasKey && m.byKey[en.key] == en {
 		delete(m.byKey, en.key)
 	}
+	en.dropped = true
+	m.dead++
+	if m.dead > 64 && m.dead > len(m.order)/2 {
+		live := m.order[:0]
+		for _, e := range m.order {
+			if !e.dropped {
+				live = append(live, e)
+			}
+		}
+		clear(m.order[len(live):])
+		m.order, m.dead = live, 0
+	}
 }
 
-// Entries returns the tracked entries in registration order.
+// Entries returns the tracked entries in registration order (a new slice:
+// the caller may track more entities while going through it).
 func (m *IdentityMap) Entries() []*Entry {
-	out := make([]*Entry, 0, len(m.byPtr))
-	for _, e := range m.byPtr {
-		out = append(out, e)
+	out := make([]*Entry, 0, len(m.order)-m.dead)
+	for _, e := range m.order {
+		if !e.dropped {
+			out = append(out, e)
+		}
 	}
-	sortEntries(out)
 	return out
 }
 

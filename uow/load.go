@@ -2,6 +2,8 @@ package uow
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 
 	"unsafe"
 
@@ -97,3 +99,31 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 // Columns returns the columns a load selects for e: every column of its
 // table (scalars and owning foreign keys), in order.
 func Columns(e *meta.Entity) []*meta.Column { return e.Columns }
+
+type selectKey struct {
+	e     *meta.Entity
+	alias string
+}
+
+var selectLists sync.Map // selectKey -> []qb.ValueExpr
+
+// SelectList returns the columns of e qualified by alias as select-list
+// items. It is computed once per entity and alias and shared: do not modify.
+func SelectList(e *meta.Entity, alias string) []qb.ValueExpr {
+	k := selectKey{e, alias}
+	if v, ok := selectLists.Load(k); ok {
+		return v.([]qb.ValueExpr)
+	}
+	cols := make([]qb.ValueExpr, len(e.Columns))
+	for i, c := range e.Columns {
+		cols[i] = qb.ColRef(alias + "." + c.Name)
+	}
+	v, _ := selectLists.LoadOrStore(k, slices.Clip(cols))
+	return v.([]qb.ValueExpr)
+}
+
+// SelectFrom returns SELECT <every column of e> FROM <e's table> AS alias,
+// the start of every entity load.
+func SelectFrom(e *meta.Entity, alias string) qb.SelectQuery {
+	return qb.NewSelect(qb.SelectStmt{Columns: SelectList(e, alias), From: &qb.TableRef{Name: e.Table, Alias: alias}})
+}
