@@ -57,9 +57,21 @@ type (
 	}
 )
 
-// afterLoad runs OnLoad hooks.
+// afterLoad runs OnLoad hooks, once per entity. entries are of one type
+// and may repeat.
 func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, ok := entries[0].Obj.(OnLoadHook); !ok {
+		return nil
+	}
+	seen := make(map[*uow.Entry]bool, len(entries))
 	for _, en := range entries {
+		if seen[en] {
+			continue
+		}
+		seen[en] = true
 		if h, ok := en.Obj.(OnLoadHook); ok {
 			if err := h.OnLoad(ctx); err != nil {
 				return err

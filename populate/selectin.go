@@ -34,7 +34,7 @@ type Options struct {
 	// Refresh reloads relations that are already loaded.
 	Refresh bool
 	// OnLoad is called with the entries each query loaded.
-	OnLoad func(ctx context.Context, loaded []*uow.Entry) error
+	OnLoad func(ctx context.Context, loaded []*uow.Entry) error // may repeat entries
 	// ArrayManyToMany is set for document databases (MongoDB) that store an
 	// owning many-to-many relation as an array of the targets' keys in the
 	// owner instead of a pivot table: owners' collections are read from
@@ -156,7 +156,9 @@ func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build f
 		}
 	}
 	if r.opts.OnLoad != nil && len(loaded) > 0 {
-		if err := r.opts.OnLoad(ctx, dedupe(loaded)); err != nil {
+		// The same entity may come twice (m:n rows); OnLoad deduplicates
+		// when it has hooks to run.
+		if err := r.opts.OnLoad(ctx, loaded); err != nil {
 			return nil, err
 		}
 	}
@@ -256,7 +258,7 @@ func children(n *Node, owners []*uow.Entry, im *uow.IdentityMap) []*uow.Entry {
 			}
 		}
 	}
-	return dedupe(out)
+	return out // may repeat entries: the next level deduplicates its owners
 }
 
 // fill stores loaded items into their owners: collections are hydrated

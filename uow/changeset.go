@@ -290,3 +290,44 @@ func (u *UnitOfWork) trackedItem(r *meta.Relation, it any) (*Entry, error) {
 	}
 	return nil, fmt.Errorf("%w: %s holds an unmanaged %T; persist it or cascade persist", ErrDetached, r.Prop, it)
 }
+
+// sameAsSnapshot reports whether a freshly loaded instance of en's row holds
+// what en's snapshot holds (column by column; to-one relations by key).
+func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
+	ti := infoOf(en.Entity)
+	for i := range ti.cols {
+		c := &ti.cols[i]
+		a, b := c.prop.Ptr(fresh), c.prop.Ptr(en.snap.ptr)
+		if a == nil || b == nil {
+			if a != b {
+				return false
+			}
+			continue
+		}
+		if c.json {
+			if string(marshalJSON(c.prop, fresh)) != string(en.snap.json[i]) {
+				return false
+			}
+			continue
+		}
+		if !c.equal(a, b) {
+			return false
+		}
+	}
+	for _, p := range ti.toOne {
+		cur, old := p.Pointer(fresh), p.Pointer(en.snap.ptr)
+		if cur == old {
+			continue
+		}
+		if cur == nil || old == nil {
+			return false
+		}
+		target := p.Relation.Target
+		kc, okc := KeyOf(target, cur)
+		ko, oko := KeyOf(target, old)
+		if !okc || !oko || kc != ko {
+			return false
+		}
+	}
+	return true
+}

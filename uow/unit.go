@@ -326,6 +326,10 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 		en.State = StateManaged
 		takeSnapshot(en)
 	case StateManaged:
+		// The same row loaded again as it was: nothing to merge.
+		if !overwrite && en.snap != nil && sameAsSnapshot(en, freshPtr) {
+			return en, nil
+		}
 		if overwrite || !u.isDirty(en) {
 			copyColumns(e, en.Ptr, freshPtr)
 			takeSnapshot(en)
