@@ -10,7 +10,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
@@ -29,7 +28,7 @@ type querier interface {
 type Executor struct {
 	db   *DB
 	q    querier
-	pg   *pgxpool.Pool // PostgreSQL outside transactions: native reads
+	pg   nativeQuerier // PostgreSQL: pgx's pool, or a transaction's connection
 	inTx bool
 }
 
@@ -80,6 +79,9 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 	query, args, err := s.ToSQL(x.db.dialect)
 	if err != nil {
 		return 0, err
+	}
+	if x.pg != nil {
+		return x.execNative(ctx, query, args)
 	}
 	res, err := x.ExecContext(ctx, query, args...)
 	if err != nil {

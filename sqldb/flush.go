@@ -79,9 +79,9 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	return nil
 }
 
-// runNative runs a statement without RETURNING through pgx's pool: on
-// PostgreSQL outside a transaction (a flush of one statement), which saves
-// database/sql's per-call and per-argument work.
+// runNative runs a statement without RETURNING through pgx on PostgreSQL
+// (on the pool for a flush of one statement, else on the transaction's
+// connection), which saves database/sql's per-call and per-argument work.
 func (x *Executor) runNative(ctx context.Context, st *uow.Statement, query string, args []any) error {
 	start := time.Now()
 	tag, err := x.pg.Exec(ctx, query, args...)
@@ -101,7 +101,7 @@ func (x *Executor) runNative(ctx context.Context, st *uow.Statement, query strin
 
 func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Statement, query string, args []any) error {
 	start := time.Now()
-	rows, err := x.queryRows(ctx, query, args) // native on PostgreSQL outside transactions
+	rows, err := x.queryRows(ctx, query, args) // native on PostgreSQL
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
 		return uow.StatementError(st, query, classify(ctx, err))
