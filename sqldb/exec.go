@@ -176,6 +176,39 @@ type colScan struct {
 	prop *meta.Property
 	fk   bool // foreign key: scanned raw into FK
 	json bool
+	// direct makes the scan destination for a field of a built-in type
+	// without reflection (nil for other types).
+	direct func(field unsafe.Pointer) any
+}
+
+// directDest returns, for the built-in types drivers scan most, a function
+// turning a field's address into a typed pointer without reflection.
+func directDest(t reflect.Type) func(unsafe.Pointer) any {
+	switch t {
+	case reflect.TypeFor[int64]():
+		return func(p unsafe.Pointer) any { return (*int64)(p) }
+	case reflect.TypeFor[int]():
+		return func(p unsafe.Pointer) any { return (*int)(p) }
+	case reflect.TypeFor[int32]():
+		return func(p unsafe.Pointer) any { return (*int32)(p) }
+	case reflect.TypeFor[string]():
+		return func(p unsafe.Pointer) any { return (*string)(p) }
+	case reflect.TypeFor[bool]():
+		return func(p unsafe.Pointer) any { return (*bool)(p) }
+	case reflect.TypeFor[float64]():
+		return func(p unsafe.Pointer) any { return (*float64)(p) }
+	case reflect.TypeFor[time.Time]():
+		return func(p unsafe.Pointer) any { return (*time.Time)(p) }
+	case reflect.TypeFor[*string]():
+		return func(p unsafe.Pointer) any { return (**string)(p) }
+	case reflect.TypeFor[*int64]():
+		return func(p unsafe.Pointer) any { return (**int64)(p) }
+	case reflect.TypeFor[*time.Time]():
+		return func(p unsafe.Pointer) any { return (**time.Time)(p) }
+	case reflect.TypeFor[[]byte]():
+		return func(p unsafe.Pointer) any { return (*[]byte)(p) }
+	}
+	return nil
 }
 
 func scanPlanFor(g uow.LoadGroup) *scanPlan {
@@ -186,6 +219,8 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 			cs.fk = true
 		} else if c.Prop.Codec == meta.CodecJSON {
 			cs.json = true
+		} else {
+			cs.direct = directDest(c.Prop.Type)
 		}
 		sp.cols[i] = cs
 	}
@@ -207,6 +242,8 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 			dest[i] = &l.FK[i]
 		case c.json:
 			dest[i] = &jsonField{typ: c.prop.Type, ptr: c.prop.PtrAlloc(l.Ptr)}
+		case c.direct != nil:
+			dest[i] = c.direct(c.prop.PtrAlloc(l.Ptr))
 		default:
 			dest[i] = reflect.NewAt(c.prop.Type, c.prop.PtrAlloc(l.Ptr)).Interface()
 		}
