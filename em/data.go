@@ -51,20 +51,23 @@ func (m *EntityManager) Assign(entity any, data map[string]any) error {
 		if !ok {
 			return &PropertyError{Entity: e.Name, Property: k, Err: ErrUnknownProperty}
 		}
-		if err := m.assignProp(p, scratch.UnsafePointer(), data[k]); err != nil {
+		if err := m.assignProp(p, scratch.UnsafePointer(), data[k], true); err != nil {
 			return &PropertyError{Entity: e.Name, Property: k, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
 		}
 	}
 	for _, k := range keys {
 		p, _ := e.Prop(k)
-		if err := m.assignProp(p, ptr, data[k]); err != nil {
+		if err := m.assignProp(p, ptr, data[k], false); err != nil {
 			return &PropertyError{Entity: e.Name, Property: k, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
 		}
 	}
 	return nil
 }
 
-func (m *EntityManager) assignProp(p *meta.Property, ptr unsafe.Pointer, v any) error {
+// assignProp sets one property; with check set it only validates what a
+// collection would receive (the scratch copy shares the collection's storage
+// with the entity, so it must not be changed).
+func (m *EntityManager) assignProp(p *meta.Property, ptr unsafe.Pointer, v any, check bool) error {
 	switch p.Kind {
 	case meta.Scalar:
 		if v != nil {
@@ -112,6 +115,9 @@ func (m *EntityManager) assignProp(p *meta.Property, ptr unsafe.Pointer, v any) 
 				return fmt.Errorf("%s item %d is nil", p, i)
 			}
 			items[i] = reflect.NewAt(p.Relation.Target.Type, tp).Interface()
+		}
+		if check {
+			return nil
 		}
 		for _, old := range c.AnyItems() {
 			if !slices.Contains(items, old) {
@@ -204,8 +210,17 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 		}
 		cols = append(cols, c.Name)
 		vals = append(vals, v)
-		if !slices.Contains(conflict, c.Name) && !c.PK {
+		// The stored version is the database's: an upsert never writes an
+		// older one over it.
+		if !slices.Contains(conflict, c.Name) && !c.PK && (c.Prop == nil || !c.Prop.Version) {
 			merge = append(merge, c.Name)
+		}
+	}
+	for _, c := range conflict {
+		i := slices.Index(cols, c)
+		if i < 0 || vals[i] == nil {
+			return fmt.Errorf("%w: Upsert of %s conflicts on %s, which has no value: set it or name unique properties",
+				ErrInvalidData, e.Name, c)
 		}
 	}
 	q := qb.InsertInto(e.Table).Columns(cols...).Values(vals...).OnConflict(conflict...).Merge(merge...)
@@ -303,7 +318,7 @@ func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []s
 		if !ok || (p.Kind != meta.Scalar && len(p.Columns) != 1) {
 			return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k, Err: ErrUnknownProperty}
 		}
-		if err := m.assignProp(p, tmp, data[k]); err != nil {
+		if err := m.assignProp(p, tmp, data[k], false); err != nil {
 			return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
 		}
 		c := p.Columns[0]

@@ -21,7 +21,7 @@ func OrderBy(path string, dir qb.Direction, nulls ...qb.Nulls) FindOption {
 func Limit(n int) FindOption { return func(o *findOpts) { o.limit, o.hasLimit = n, true } }
 
 // Offset skips entities.
-func Offset(n int) FindOption { return func(o *findOpts) { o.offset = n } }
+func Offset(n int) FindOption { return func(o *findOpts) { o.offset, o.hasOffset = n, true } }
 
 // Populate loads relations by path ("author", "books.tags", "*").
 func Populate(paths ...string) FindOption {

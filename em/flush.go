@@ -38,8 +38,15 @@ func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	ch, err := m.changes(ctx)
+	var restore []func() // entities as they were before their Before* hooks
+	undoHooks := func() {
+		for i := len(restore) - 1; i >= 0; i-- {
+			restore[i]()
+		}
+	}
+	ch, err := m.changes(ctx, &restore)
 	if err != nil {
+		undoHooks()
 		return err
 	}
 	if ch.Empty() {
@@ -47,10 +54,12 @@ func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 	}
 	plan, err := m.uow.Plan(ch)
 	if err != nil {
+		undoHooks()
 		return err
 	}
 	if err := m.runPlan(ctx, plan, savepoint); err != nil {
 		plan.Rollback()
+		undoHooks()
 		return err
 	}
 	plan.Commit()
@@ -70,7 +79,7 @@ func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 
 // changes computes the change sets, running BeforeFlush subscribers,
 // Before* hooks and OnFlush subscribers, recomputing after them.
-func (m *EntityManager) changes(ctx context.Context) (*uow.Changes, error) {
+func (m *EntityManager) changes(ctx context.Context, restore *[]func()) (*uow.Changes, error) {
 	if err := m.notify(ctx, nil, func(s any, ev *FlushEvent) error {
 		if x, ok := s.(BeforeFlushSubscriber); ok {
 			return x.BeforeFlush(ctx, ev)
@@ -83,7 +92,7 @@ func (m *EntityManager) changes(ctx context.Context) (*uow.Changes, error) {
 	if err != nil {
 		return nil, err
 	}
-	ran, err := beforeHooks(ctx, ch)
+	ran, err := beforeHooks(ctx, ch, restore)
 	if err != nil {
 		return nil, err
 	}

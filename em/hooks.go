@@ -2,6 +2,7 @@ package em
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/unitorm/unitorm/uow"
 )
@@ -82,26 +83,35 @@ func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) err
 }
 
 // beforeHooks runs the Before* hooks of the change sets and reports whether
-// any ran (so the changes must be recomputed).
-func beforeHooks(ctx context.Context, ch *uow.Changes) (bool, error) {
+// any ran (so the changes must be recomputed). Each entity is copied before
+// its hook runs; restore puts the copies back (after a failed flush).
+func beforeHooks(ctx context.Context, ch *uow.Changes, restore *[]func()) (bool, error) {
 	ran := false
 	for _, c := range ch.All() {
-		var err error
+		var call func(context.Context) error
 		switch c.Kind {
 		case uow.Insert:
 			if h, ok := c.Entry.Obj.(BeforeCreateHook); ok {
-				ran, err = true, h.BeforeCreate(ctx)
+				call = h.BeforeCreate
 			}
 		case uow.Update:
 			if h, ok := c.Entry.Obj.(BeforeUpdateHook); ok {
-				ran, err = true, h.BeforeUpdate(ctx)
+				call = h.BeforeUpdate
 			}
 		case uow.Delete:
 			if h, ok := c.Entry.Obj.(BeforeDeleteHook); ok {
-				ran, err = true, h.BeforeDelete(ctx)
+				call = h.BeforeDelete
 			}
 		}
-		if err != nil {
+		if call == nil {
+			continue
+		}
+		v := reflect.ValueOf(c.Entry.Obj).Elem()
+		saved := reflect.New(v.Type()).Elem()
+		saved.Set(v)
+		*restore = append(*restore, func() { v.Set(saved) })
+		ran = true
+		if err := call(ctx); err != nil {
 			return ran, err
 		}
 	}

@@ -25,16 +25,17 @@ type Query[T any] struct {
 
 // findOpts are the parts of a query that FindOptions set.
 type findOpts struct {
-	orders   []orderBy
-	limit    int
-	hasLimit bool
-	offset   int
-	populate []string
-	popWhere map[string]qb.Condition
-	popOrder map[string][]orderBy
-	strategy Strategy
-	lock     qb.Lock
-	refresh  bool
+	orders    []orderBy
+	limit     int
+	hasLimit  bool
+	offset    int
+	hasOffset bool
+	populate  []string
+	popWhere  map[string]qb.Condition
+	popOrder  map[string][]orderBy
+	strategy  Strategy
+	lock      qb.Lock
+	refresh   bool
 }
 
 type orderBy struct {
@@ -75,7 +76,7 @@ func (q Query[T]) OrderBy(path string, dir qb.Direction, nulls ...qb.Nulls) Quer
 func (q Query[T]) Limit(n int) Query[T] { q.limit, q.hasLimit = n, true; return q }
 
 // Offset skips root entities.
-func (q Query[T]) Offset(n int) Query[T] { q.offset = n; return q }
+func (q Query[T]) Offset(n int) Query[T] { q.offset, q.hasOffset = n, true; return q }
 
 // Populate loads relations by path ("author", "books.tags", "*").
 func (q Query[T]) Populate(paths ...string) Query[T] {
@@ -161,7 +162,7 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 	if q.hasLimit {
 		sel = sel.Limit(q.limit)
 	}
-	if q.offset > 0 {
+	if q.hasOffset {
 		sel = sel.Offset(q.offset)
 	}
 	switch q.lock.Mode {

@@ -118,7 +118,9 @@ func (m *EntityManager) Begin(ctx context.Context, opts ...TxOptions) error {
 }
 
 // Commit flushes pending changes and commits the transaction opened by
-// Begin. When the flush fails the transaction stays open.
+// Begin. When the flush fails the transaction stays open. When COMMIT itself
+// fails, nothing was written: entities get their keys and versions back and
+// the identity map is cleared, as after Rollback.
 func (m *EntityManager) Commit(ctx context.Context) error {
 	if m.tx == nil || !m.ownTx {
 		return ErrNoTransaction
@@ -128,8 +130,18 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 	}
 	tx := m.tx
 	m.tx, m.ownTx = nil, false
+	committed := m.committed
 	m.committed = nil
-	return tx.Commit(ctx)
+	if err := tx.Commit(ctx); err != nil {
+		// Nothing was kept: undo what the flushes set in entities and forget
+		// the identity map, as Rollback does.
+		for i := len(committed) - 1; i >= 0; i-- {
+			committed[i].UndoCommit()
+		}
+		m.uow.Clear()
+		return err
+	}
+	return nil
 }
 
 // Rollback rolls back the transaction opened by Begin. What was flushed

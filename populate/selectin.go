@@ -54,6 +54,11 @@ func Run(ctx context.Context, ld Loader, u *uow.UnitOfWork, root *meta.Entity, e
 		opts.MaxParams = 32766
 	}
 	r := &run{ld: ld, u: u, opts: opts}
+	for _, c := range opts.Where {
+		if x, err := qb.Normalize(c); err == nil {
+			r.reserved = max(r.reserved, countParams(x))
+		}
+	}
 	return r.level(ctx, nodes, entries)
 }
 
@@ -61,6 +66,9 @@ type run struct {
 	ld   Loader
 	u    *uow.UnitOfWork
 	opts Options
+	// reserved is the number of parameters the populate filters may add to
+	// a query: IN lists are chunked to leave room for them.
+	reserved int
 }
 
 func (r *run) level(ctx context.Context, nodes []*Node, owners []*uow.Entry) error {
@@ -136,7 +144,11 @@ func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build f
 	extras int, row func(en *uow.Entry, l uow.Loaded, extra []any) error) ([]*uow.Entry, error) {
 	g := uow.LoadGroup{Entity: target, Columns: target.Columns}
 	var loaded []*uow.Entry
-	for _, chunk := range chunks(keys, r.opts.MaxParams) {
+	size := r.opts.MaxParams - r.reserved
+	if size < 1 {
+		size = 1
+	}
+	for _, chunk := range chunks(keys, size) {
 		q, err := build(chunk)
 		if err != nil {
 			return nil, err
@@ -313,4 +325,31 @@ func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry
 		return err
 	}
 	return fill(n, byKey, items)
+}
+
+// countParams counts the values a condition binds (an upper bound).
+func countParams(x qb.Expr) int {
+	switch v := x.(type) {
+	case qb.Compare:
+		switch val := v.Value.(type) {
+		case nil, qb.ColRef:
+			return 0
+		case []any:
+			return len(val)
+		case qb.RawExpr:
+			return len(val.Args)
+		}
+		return 1
+	case qb.Logical:
+		n := 0
+		for _, it := range v.Items {
+			n += countParams(it)
+		}
+		return n
+	case qb.NotExpr:
+		return countParams(v.Expr)
+	case qb.RawExpr:
+		return len(v.Args)
+	}
+	return 16 // subqueries and the like: keep a margin
 }

@@ -94,6 +94,9 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 		case StateNew:
 			ch.Inserts = append(ch.Inserts, &ChangeSet{Kind: Insert, Entry: en})
 		case StateRemoved:
+			if err := keyUnchanged(en); err != nil {
+				return nil, err
+			}
 			ch.Deletes = append(ch.Deletes, &ChangeSet{Kind: Delete, Entry: en})
 		case StateManaged:
 			if en.snap == nil {
@@ -330,4 +333,17 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 		}
 	}
 	return true
+}
+
+// keyUnchanged refuses a removed entity whose primary key was changed after
+// it was loaded: deleting by the new key would hit another row.
+func keyUnchanged(en *Entry) error {
+	if !en.hasKey {
+		return nil
+	}
+	k, ok := KeyOf(en.Entity, en.Ptr)
+	if !ok || k != en.key {
+		return fmt.Errorf("%w: the key of removed %s was changed from its loaded value", ErrInvalidKey, en.key)
+	}
+	return nil
 }

@@ -54,3 +54,37 @@ func TestCommitFailureIsAnError(t *testing.T) {
 		})
 	}
 }
+
+// A COMMIT that fails after Begin keeps nothing: the flushed entities get
+// their keys back and are not left managed as if their rows existed.
+func TestBeginCommitFailureUndoesFlushes(t *testing.T) {
+	e := open(t, harness.Postgres, nil)
+	ctx := context.Background()
+	if _, err := e.orm.DB().ExecContext(ctx,
+		`ALTER TABLE note ADD CONSTRAINT note_text_deferred UNIQUE (text) DEFERRABLE INITIALLY DEFERRED`); err != nil {
+		t.Fatal(err)
+	}
+	m := e.fork()
+	if err := m.Begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a, b := &Note{Text: "dup"}, &Note{Text: "dup"}
+	if err := persistFlush(ctx, m, a, b); err != nil {
+		t.Fatalf("flush inside the transaction: %v", err)
+	}
+	if a.ID == 0 {
+		t.Fatal("no key after the flush inside the transaction")
+	}
+	if err := m.Commit(ctx); err == nil {
+		t.Fatal("COMMIT with a deferred violation succeeded")
+	}
+	if a.ID != 0 || b.ID != 0 {
+		t.Errorf("keys %d, %d kept after the failed COMMIT", a.ID, b.ID)
+	}
+	if m.Contains(a) || m.Contains(b) {
+		t.Error("entities of the failed COMMIT are still managed")
+	}
+	if n := e.count(t, "note"); n != 0 {
+		t.Errorf("%d notes stored", n)
+	}
+}

@@ -80,7 +80,7 @@ func (e *env) count(t *testing.T, table string) int64 {
 func (e *env) returning() bool { return e.b != harness.MySQL }
 
 // allEntities is the model of most tests (see model_test.go).
-var allEntities = []any{Author{}, Publisher{}, Book{}, Tag{}, Cart{}, CartItem{},
+var allEntities = []any{Author{}, Publisher{}, Book{}, Tag{}, Cart{}, CartItem{}, Revised{},
 	Account{}, Note{}, Item{}, Gadget{}, Rogue{}, Parcel{}, Country{}, Membership{}}
 
 // forEachBackend runs fn on every SQL backend with an ORM over the default

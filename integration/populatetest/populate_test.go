@@ -413,3 +413,47 @@ func TestLoadedCollectionsFollowMovesAndDeletes(t *testing.T) {
 		}
 	})
 }
+
+// A populate filter's parameters fit beside a full IN list (SQLite's limit
+// is 32,766 parameters).
+func TestPopulateWhereChunksUnderTheLimit(t *testing.T) {
+	ctx := context.Background()
+	c := &counter{}
+	orm, err := unitorm.Open(ctx, unitorm.Config{Driver: "sqlite", DSN: harness.DSN(t, harness.SQLite),
+		Entities: []any{Author{}, Book{}, Tag{}}, OnQuery: c.on})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orm.Close()
+	if err := orm.CreateSchema(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := orm.Fork()
+	const n = 32800
+	for i := 0; i < n; i++ {
+		if err := m.Persist(&Book{Title: fmt.Sprint("t", i%2), Author: &Author{Name: fmt.Sprint(i)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m = orm.Fork()
+	authors, err := em.FindAll[Author](ctx, m, em.Populate("books"),
+		em.PopulateWhere("books", qb.Cond{"title": qb.In("t0", "x", "y", "z")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(authors) != n {
+		t.Fatalf("%d authors", len(authors))
+	}
+	withBooks := 0
+	for _, a := range authors {
+		if k, _ := a.Books.Len(); k > 0 {
+			withBooks++
+		}
+	}
+	if withBooks != n/2 {
+		t.Fatalf("%d authors with a t0 book, want %d", withBooks, n/2)
+	}
+}
