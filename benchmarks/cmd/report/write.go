@@ -29,6 +29,7 @@ func write(w io.Writer, mode string, env [][2]string, st map[string]stats) {
 	writeOps(w, st)
 	writeUoW(w, st)
 	writePopulate(w, st)
+	writeMongo(w, st)
 }
 
 func cell(s stats, ok bool) (string, string, string, string) {
@@ -209,6 +210,27 @@ func writePopulate(w io.Writer, st map[string]stats) {
 		}
 		ns, sp, b, a := cell(r.s, true)
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.name, ns, sp, b, a, ratio(r.s, p, pok))
+	}
+	fmt.Fprintln(w)
+}
+
+func writeMongo(w io.Writer, st map[string]stats) {
+	if _, ok := st["Mongo/insert+find/unitorm"]; !ok {
+		return
+	}
+	fmt.Fprintf(w, "## MongoDB, 10,000 documents (embedded FerretDB)\n\n")
+	fmt.Fprintf(w, "The official driver alone (InsertMany of structs, Find + cursor.All) against unitorm\n")
+	fmt.Fprintf(w, "(Persist + Flush, FindAll into a fresh EntityManager).\n\n")
+	fmt.Fprintf(w, "| phase | driver | unitorm | × driver |\n|---|---|---|---|\n")
+	for _, phase := range []string{"insert", "find", "insert+find"} {
+		r, rok := st["Mongo/"+phase+"/raw"]
+		u, uok := st["Mongo/"+phase+"/unitorm"]
+		if !uok {
+			continue
+		}
+		rns, _, _, _ := cell(r, rok)
+		uns, _, _, _ := cell(u, true)
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", phase, rns, uns, ratio(u, r, rok))
 	}
 	fmt.Fprintln(w)
 }
