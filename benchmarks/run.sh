@@ -59,6 +59,7 @@ bench ops -test.bench '^Benchmark(Insert|InsertMulti|Update|Read|ReadSlice)$' -t
 bench uow-small -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_small_time" -uow.sizes "$uow_small"
 bench uow-large -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_large_time" -uow.sizes "$uow_large"
 bench populate -test.bench '^BenchmarkPopulate$' -test.benchtime "$pop_time" -pop.authors "$pop_authors"
+bench flushgraph -test.bench '^BenchmarkFlushGraph$' -test.benchtime 5x
 # MongoDB: 10,000 documents on the embedded FerretDB (or UNITORM_MONGO_URI).
 bench mongo -test.bench '^BenchmarkMongo$' -test.benchtime 1x
 
@@ -80,11 +81,11 @@ mods=$(go list -m -f '{{.Path}} {{.Version}}' github.com/jackc/pgx/v5 github.com
 	echo "peers: $mods"
 } >"$raw/env.txt"
 
-go run ./cmd/report -env "$raw/env.txt" -mode "$mode" -o "$out" "$raw"/ops.txt "$raw"/uow-*.txt "$raw"/populate.txt "$raw"/mongo.txt
+go run ./cmd/report -env "$raw/env.txt" -mode "$mode" -o "$out" "$raw"/ops.txt "$raw"/uow-*.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt
 
 # benchstat's own summary (medians with confidence intervals), when the
 # module proxy serves it.
-cat "$raw"/ops.txt "$raw"/uow-small.txt "$raw"/uow-large.txt "$raw"/populate.txt "$raw"/mongo.txt >"$raw/all.txt"
+cat "$raw"/ops.txt "$raw"/uow-small.txt "$raw"/uow-large.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt >"$raw/all.txt"
 if go run golang.org/x/perf/cmd/benchstat@latest "$raw/all.txt" >"$raw/benchstat.txt" 2>/dev/null; then
 	echo "benchstat summary: benchmarks/$raw/benchstat.txt" >&2
 else

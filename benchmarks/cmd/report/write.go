@@ -29,6 +29,7 @@ func write(w io.Writer, mode string, env [][2]string, st map[string]stats) {
 	writeOps(w, st)
 	writeUoW(w, st)
 	writePopulate(w, st)
+	writeFlushGraph(w, st)
 	writeMongo(w, st)
 }
 
@@ -199,6 +200,30 @@ func writePopulate(w io.Writer, st map[string]stats) {
 	fmt.Fprintf(w, "## Populate `author.books.tags` (PostgreSQL)\n\n")
 	fmt.Fprintf(w, "All books found with author.books.tags populated (authors × 10 books × 3 tags of 50), against\n")
 	fmt.Fprintf(w, "hand-written pgx: one query per level with an array of keys, relations wired with maps.\n\n")
+	fmt.Fprintf(w, "| library | ns/op | ± | B/op | allocs/op | × pgx |\n|---|---|---|---|---|---|\n")
+	for _, r := range []struct {
+		name string
+		s    stats
+		ok   bool
+	}{{"pgx", p, pok}, {"unitorm", u, true}} {
+		if !r.ok {
+			continue
+		}
+		ns, sp, b, a := cell(r.s, true)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.name, ns, sp, b, a, ratio(r.s, p, pok))
+	}
+	fmt.Fprintln(w)
+}
+
+func writeFlushGraph(w io.Writer, st map[string]stats) {
+	u, ok := st["FlushGraph/lib=unitorm"]
+	if !ok {
+		return
+	}
+	p, pok := st["FlushGraph/lib=pgx"]
+	fmt.Fprintf(w, "## Flush of 1,000 authors × 10 books (PostgreSQL)\n\n")
+	fmt.Fprintf(w, "Persist 10,000 new books (their authors cascade) + Flush, against hand-written pgx in one\n")
+	fmt.Fprintf(w, "transaction: a multi-row INSERT of the authors RETURNING id, then one of the books.\n\n")
 	fmt.Fprintf(w, "| library | ns/op | ± | B/op | allocs/op | × pgx |\n|---|---|---|---|---|---|\n")
 	for _, r := range []struct {
 		name string
