@@ -192,38 +192,26 @@ func writeUoW(w io.Writer, st map[string]stats) {
 }
 
 func writePopulate(w io.Writer, st map[string]stats) {
-	u, ok := st["Populate/lib=unitorm"]
-	if !ok {
-		return
-	}
-	p, pok := st["Populate/lib=pgx"]
-	fmt.Fprintf(w, "## Populate `author.books.tags` (PostgreSQL)\n\n")
-	fmt.Fprintf(w, "All books found with author.books.tags populated (authors × 10 books × 3 tags of 50), against\n")
-	fmt.Fprintf(w, "hand-written pgx: one query per level with an array of keys, relations wired with maps.\n\n")
-	fmt.Fprintf(w, "| library | ns/op | ± | B/op | allocs/op | × pgx |\n|---|---|---|---|---|---|\n")
-	for _, r := range []struct {
-		name string
-		s    stats
-		ok   bool
-	}{{"pgx", p, pok}, {"unitorm", u, true}} {
-		if !r.ok {
-			continue
-		}
-		ns, sp, b, a := cell(r.s, true)
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", r.name, ns, sp, b, a, ratio(r.s, p, pok))
-	}
-	fmt.Fprintln(w)
+	writeVersusPgx(w, st, "Populate", "## Populate `author.books.tags` (PostgreSQL)\n\n"+
+		"All books found with author.books.tags populated (authors × 10 books × 3 tags of 50), against\n"+
+		"hand-written pgx: one query per level with an array of keys, relations wired with maps.\n\n")
 }
 
 func writeFlushGraph(w io.Writer, st map[string]stats) {
-	u, ok := st["FlushGraph/lib=unitorm"]
+	writeVersusPgx(w, st, "FlushGraph", "## Flush of 1,000 authors × 10 books (PostgreSQL)\n\n"+
+		"Persist 10,000 new books (their authors cascade) + Flush, against hand-written pgx in one\n"+
+		"transaction: a multi-row INSERT of the authors RETURNING id, then one of the books.\n\n")
+}
+
+// writeVersusPgx writes a two-row table, pgx then unitorm, for the
+// benchmark name/lib=pgx and name/lib=unitorm.
+func writeVersusPgx(w io.Writer, st map[string]stats, name, heading string) {
+	u, ok := st[name+"/lib=unitorm"]
 	if !ok {
 		return
 	}
-	p, pok := st["FlushGraph/lib=pgx"]
-	fmt.Fprintf(w, "## Flush of 1,000 authors × 10 books (PostgreSQL)\n\n")
-	fmt.Fprintf(w, "Persist 10,000 new books (their authors cascade) + Flush, against hand-written pgx in one\n")
-	fmt.Fprintf(w, "transaction: a multi-row INSERT of the authors RETURNING id, then one of the books.\n\n")
+	p, pok := st[name+"/lib=pgx"]
+	fmt.Fprint(w, heading)
 	fmt.Fprintf(w, "| library | ns/op | ± | B/op | allocs/op | × pgx |\n|---|---|---|---|---|---|\n")
 	for _, r := range []struct {
 		name string
