@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/unitorm/unitorm/meta"
 
 	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
@@ -54,19 +55,7 @@ func init() {
 			var dr dumpRun
 			dr.register(fs)
 			ifNotExists := fs.Bool("if-not-exists", false, "skip tables that already exist")
-			return func(ctx context.Context, r *run) error {
-				if err := dr.check(); err != nil {
-					return err
-				}
-				ents, err := r.entities()
-				if err != nil {
-					return err
-				}
-				db, err := r.open(ctx)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
+			return withEntities(&dr, func(ctx context.Context, r *run, ents []*meta.Entity, db *sqldb.DB) error {
 				opts := r.schemaOptions()
 				if *ifNotExists {
 					opts = append(opts, schema.IfNotExists())
@@ -86,7 +75,7 @@ func init() {
 					return schema.Create(ctx, db, ents, opts...)
 				}
 				return r.apply(ctx, db, dr, "schema:create", stmts)
-			}
+			})
 		},
 	})
 	register(&command{
@@ -97,19 +86,7 @@ func init() {
 			var dr dumpRun
 			dr.register(fs)
 			safe := fs.Bool("safe", false, "never drop tables or columns")
-			return func(ctx context.Context, r *run) error {
-				if err := dr.check(); err != nil {
-					return err
-				}
-				ents, err := r.entities()
-				if err != nil {
-					return err
-				}
-				db, err := r.open(ctx)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
+			return withEntities(&dr, func(ctx context.Context, r *run, ents []*meta.Entity, db *sqldb.DB) error {
 				opts := r.schemaOptions()
 				if *safe {
 					opts = append(opts, schema.Safe())
@@ -122,7 +99,7 @@ func init() {
 					r.logf("schema:update: %s", c)
 				}
 				return r.apply(ctx, db, dr, "schema:update", diff.SQL())
-			}
+			})
 		},
 	})
 	register(&command{
@@ -132,19 +109,7 @@ func init() {
 			var dr dumpRun
 			dr.register(fs)
 			dropMig := fs.Bool("drop-migrations-table", false, "drop the migrations table too")
-			return func(ctx context.Context, r *run) error {
-				if err := dr.check(); err != nil {
-					return err
-				}
-				ents, err := r.entities()
-				if err != nil {
-					return err
-				}
-				db, err := r.open(ctx)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
+			return withEntities(&dr, func(ctx context.Context, r *run, ents []*meta.Entity, db *sqldb.DB) error {
 				stmts, err := schema.DropSQL(ents, db.Dialect(), append(r.schemaOptions(), schema.IfExists())...)
 				if err != nil {
 					return err
@@ -154,7 +119,7 @@ func init() {
 					stmts = append(stmts, mt.DropSQL(db.Dialect(), schema.IfExists())...)
 				}
 				return r.apply(ctx, db, dr, "schema:drop", stmts)
-			}
+			})
 		},
 	})
 	register(&command{
@@ -163,19 +128,7 @@ func init() {
 		flags: func(fs *flag.FlagSet) func(context.Context, *run) error {
 			var dr dumpRun
 			dr.register(fs)
-			return func(ctx context.Context, r *run) error {
-				if err := dr.check(); err != nil {
-					return err
-				}
-				ents, err := r.entities()
-				if err != nil {
-					return err
-				}
-				db, err := r.open(ctx)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
+			return withEntities(&dr, func(ctx context.Context, r *run, ents []*meta.Entity, db *sqldb.DB) error {
 				drop, err := schema.DropSQL(ents, db.Dialect(), append(r.schemaOptions(), schema.IfExists())...)
 				if err != nil {
 					return err
@@ -188,7 +141,28 @@ func init() {
 					return fmt.Errorf("drop: %w", err)
 				}
 				return r.apply(ctx, db, dr, "schema:fresh (create)", create)
-			}
+			})
 		},
 	})
+}
+
+// withEntities wraps a verb that works on the registered entities: it
+// checks --dump/--run, gets the entities, opens the database and closes it
+// when fn is done.
+func withEntities(dr *dumpRun, fn func(ctx context.Context, r *run, ents []*meta.Entity, db *sqldb.DB) error) func(context.Context, *run) error {
+	return func(ctx context.Context, r *run) error {
+		if err := dr.check(); err != nil {
+			return err
+		}
+		ents, err := r.entities()
+		if err != nil {
+			return err
+		}
+		db, err := r.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return fn(ctx, r, ents, db)
+	}
 }
