@@ -281,6 +281,11 @@ func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, err
 	if err := q.m.afterLoad(ctx, entries); err != nil {
 		return nil, err
 	}
+	for _, group := range jp.Loaded() {
+		if err := q.m.afterLoad(ctx, group); err != nil {
+			return nil, err
+		}
+	}
 	return objects[T](entries), nil
 }
 

@@ -19,6 +19,7 @@ type JoinedPlan struct {
 	opts   Options
 
 	roots    []*uow.Entry
+	loaded   [][]*uow.Entry // per joined group, every entry a row hydrated (may repeat)
 	seenRoot map[*uow.Entry]bool
 	// items collects, per node, owner → children in row order.
 	items []map[*uow.Entry][]*uow.Entry
@@ -58,6 +59,7 @@ func PlanJoined(u *uow.UnitOfWork, root *meta.Entity, paths []string, opts Optio
 			return nil, fmt.Errorf("unitorm: populate %s: composite keys are not supported by the joined strategy yet", jn.node.Path)
 		}
 	}
+	jp.loaded = make([][]*uow.Entry, len(jp.nodes))
 	jp.items = make([]map[*uow.Entry][]*uow.Entry, len(jp.nodes))
 	jp.seen = make([]map[[2]*uow.Entry]bool, len(jp.nodes))
 	jp.order = make([][]*uow.Entry, len(jp.nodes))
@@ -157,6 +159,9 @@ func (jp *JoinedPlan) Row(row []uow.Loaded) error {
 			return err
 		}
 		entries[i] = en
+		if i > 0 {
+			jp.loaded[i-1] = append(jp.loaded[i-1], en)
+		}
 		if i == 0 {
 			if !jp.seenRoot[en] {
 				jp.seenRoot[en] = true
@@ -221,3 +226,7 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 	}
 	return jp.roots, nil
 }
+
+// Loaded returns, per populated path (in PlanJoined's order), the entities
+// the rows hydrated, for OnLoad hooks; entries may repeat.
+func (jp *JoinedPlan) Loaded() [][]*uow.Entry { return jp.loaded }

@@ -35,7 +35,10 @@ type Tag struct {
 	ID    int64 `orm:"pk"`
 	Name  string
 	Books unitorm.Collection[*Book] `orm:"m:n,mappedBy=Tags"`
+	Loads int                       `orm:"-"` // OnLoad calls
 }
+
+func (t *Tag) OnLoad(context.Context) error { t.Loads++; return nil }
 
 // counter counts the statements an ORM runs.
 type counter struct {
@@ -456,4 +459,31 @@ func TestPopulateWhereChunksUnderTheLimit(t *testing.T) {
 	if withBooks != n/2 {
 		t.Fatalf("%d authors with a t0 book, want %d", withBooks, n/2)
 	}
+}
+
+// OnLoad hooks run once per loaded entity on both strategies, for populated
+// entities too.
+func TestOnLoadForPopulatedEntities(t *testing.T) {
+	eachBackend(t, func(t *testing.T, orm *unitorm.ORM, c *counter) {
+		ctx := context.Background()
+		seed(t, orm, 3, 2, 2)
+		for _, s := range []em.Strategy{em.SelectIn, em.Joined} {
+			m := orm.Fork()
+			books, err := em.FindAll[Book](ctx, m, em.Populate("tags"), em.WithStrategy(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range books {
+				tags, err := b.Tags.Items()
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, tg := range tags {
+					if tg.Loads != 1 {
+						t.Fatalf("strategy %d: tag %s loaded with %d OnLoad calls, want 1", s, tg.Name, tg.Loads)
+					}
+				}
+			}
+		}
+	})
 }
