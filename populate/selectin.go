@@ -107,18 +107,6 @@ func selectColumns(e *meta.Entity, alias string) []any {
 	return cols
 }
 
-func chunks[T any](s []T, n int) [][]T {
-	var out [][]T
-	for len(s) > n {
-		out = append(out, s[:n:n])
-		s = s[n:]
-	}
-	if len(s) > 0 {
-		out = append(out, s)
-	}
-	return out
-}
-
 func dedupe(es []*uow.Entry) []*uow.Entry {
 	seen := make(map[*uow.Entry]bool, len(es))
 	out := es[:0:0]
@@ -148,7 +136,7 @@ func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build f
 	if size < 1 {
 		size = 1
 	}
-	for _, chunk := range chunks(keys, size) {
+	for _, chunk := range uow.Chunks(keys, size) {
 		q, err := build(chunk)
 		if err != nil {
 			return nil, err

@@ -83,13 +83,7 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 // (on the pool for a flush of one statement, else on the transaction's
 // connection), which saves database/sql's per-call and per-argument work.
 func (x *Executor) runNative(ctx context.Context, st *uow.Statement, query string, args []any) error {
-	start := time.Now()
-	tag, err := x.pg.Exec(ctx, query, args...)
-	n := int64(-1)
-	if err == nil {
-		n = tag.RowsAffected()
-	}
-	x.db.report(ctx, query, args, start, n, err, x.inTx)
+	n, err := x.execPg(ctx, query, args)
 	if err != nil {
 		return uow.StatementError(st, query, classify(ctx, err))
 	}
@@ -115,7 +109,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 		ikey int64
 	)
 	dest := []any{&key}
-	intKey := x.pg != nil && st.GeneratedKey != nil && isIntKind(st.GeneratedKey.Type.Kind())
+	intKey := x.pg != nil && st.GeneratedKey != nil && uow.IsIntKind(st.GeneratedKey.Type.Kind())
 	if intKey {
 		dest[0] = &ikey
 	}
@@ -149,15 +143,6 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	return nil
 }
 
-func isIntKind(k reflect.Kind) bool {
-	switch k {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return true
-	}
-	return false
-}
-
 // driverKey turns a key pgx decoded natively into the form database/sql's
 // pgx driver returns: integers as int64, UUIDs as their text form, other
 // pgtype values (numeric, ...) as their driver value.
@@ -168,25 +153,13 @@ func driverKey(v any) any {
 	case int32:
 		return int64(k)
 	case [16]byte:
-		return uuidString(k)
+		return uow.FormatUUID(k[:])
 	case driver.Valuer:
 		if dv, err := k.Value(); err == nil {
 			return dv
 		}
 	}
 	return v
-}
-
-func uuidString(b [16]byte) string {
-	const hex = "0123456789abcdef"
-	out := make([]byte, 0, 36)
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
-		}
-		out = append(out, hex[c>>4], hex[c&0xf])
-	}
-	return string(out)
 }
 
 // autoIncrementStep is the gap between consecutive generated keys: MySQL's

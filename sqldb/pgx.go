@@ -122,6 +122,15 @@ func (x *Executor) queryMapsNative(ctx context.Context, s qb.Statement) ([]map[s
 
 // execNative is Exec through pgx.
 func (x *Executor) execNative(ctx context.Context, query string, args []any) (int64, error) {
+	n, err := x.execPg(ctx, query, args)
+	if err != nil {
+		return 0, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+	}
+	return n, nil
+}
+
+// execPg runs a statement through pgx and reports it; the error is pgx's.
+func (x *Executor) execPg(ctx context.Context, query string, args []any) (int64, error) {
 	start := time.Now()
 	tag, err := x.pg.Exec(ctx, query, args...)
 	n := int64(-1)
@@ -129,8 +138,5 @@ func (x *Executor) execNative(ctx context.Context, query string, args []any) (in
 		n = tag.RowsAffected()
 	}
 	x.db.report(ctx, query, args, start, n, err, x.inTx)
-	if err != nil {
-		return 0, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
-	}
-	return n, nil
+	return n, err
 }

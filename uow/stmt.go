@@ -81,7 +81,8 @@ func chunkSize(d dialect.Dialect, perRow int) int {
 	return n
 }
 
-func chunks[T any](s []T, n int) [][]T {
+// Chunks splits s into slices of at most n elements (n ≥ 1).
+func Chunks[T any](s []T, n int) [][]T {
 	var out [][]T
 	for len(s) > n {
 		out = append(out, s[:n:n])
@@ -131,7 +132,7 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		size = 1
 	}
 	var out []*Statement
-	for _, ens := range chunks(step.Entries, size) {
+	for _, ens := range Chunks(step.Entries, size) {
 		rows := make([][]any, len(ens))
 		// One backing array for the chunk's values: one allocation per
 		// statement instead of one per row.
@@ -308,7 +309,7 @@ func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		size = 1
 	}
 	var out []*Statement
-	for _, ens := range chunks(step.Entries, size) {
+	for _, ens := range Chunks(step.Entries, size) {
 		st := qb.UpdateStmt{Table: e.Table}
 		if len(ens) == 1 {
 			for _, prop := range step.Props {
@@ -377,7 +378,7 @@ func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 func (p *Plan) unlinkStatements(step *Step, d dialect.Dialect) ([]*Statement, error) {
 	e := step.Entity
 	var out []*Statement
-	for _, ens := range chunks(step.Entries, chunkSize(d, len(e.PK))) {
+	for _, ens := range Chunks(step.Entries, chunkSize(d, len(e.PK))) {
 		st := qb.UpdateStmt{Table: e.Table}
 		for _, prop := range step.Props {
 			for _, c := range prop.Columns {
@@ -402,7 +403,7 @@ func (p *Plan) deleteStatements(step *Step, d dialect.Dialect) ([]*Statement, er
 		perRow++
 	}
 	var out []*Statement
-	for _, ens := range chunks(step.Entries, chunkSize(d, perRow)) {
+	for _, ens := range Chunks(step.Entries, chunkSize(d, perRow)) {
 		where, err := rowsCond(ens, versioned)
 		if err != nil {
 			return nil, err
@@ -459,7 +460,7 @@ func (p *Plan) pivotInsertStatements(step *Step, d dialect.Dialect, dry bool) ([
 		size = 1
 	}
 	var out []*Statement
-	for _, pairs := range chunks(step.Pairs, size) {
+	for _, pairs := range Chunks(step.Pairs, size) {
 		rows := make([][]any, len(pairs))
 		for i, pr := range pairs {
 			vals, err := p.pivotKeys(step.Relation, pr[0], pr[1], dry)
@@ -478,7 +479,7 @@ func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([
 	var out []*Statement
 	if len(step.ClearOwners) > 0 && len(pv.JoinColumns) == 1 {
 		c := pv.JoinColumns[0]
-		for _, owners := range chunks(step.ClearOwners, chunkSize(d, 1)) {
+		for _, owners := range Chunks(step.ClearOwners, chunkSize(d, 1)) {
 			vals := make([]any, len(owners))
 			for i, o := range owners {
 				v, err := p.keyOf(c, o, dry)
@@ -495,7 +496,7 @@ func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([
 		}
 	}
 	cols := pv.Columns()
-	for _, pairs := range chunks(step.Pairs, chunkSize(d, len(cols))) {
+	for _, pairs := range Chunks(step.Pairs, chunkSize(d, len(cols))) {
 		conds := make([]qb.Condition, len(pairs))
 		for i, pr := range pairs {
 			vals, err := p.pivotKeys(step.Relation, pr[0], pr[1], dry)

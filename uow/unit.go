@@ -265,7 +265,7 @@ func relatedPtrs(r *meta.Relation, ptr unsafe.Pointer) []unsafe.Pointer {
 // tracked. Values are converted to the key's types; a value that does not fit
 // is ErrInvalidKey.
 func (u *UnitOfWork) Reference(e *meta.Entity, vals ...any) (*Entry, error) {
-	if len(vals) == 1 && len(e.PK) == 1 && isIntKind(e.PK[0].Type.Kind()) {
+	if len(vals) == 1 && len(e.PK) == 1 && IsIntKind(e.PK[0].Type.Kind()) {
 		// Fast path for the common integer key: no temporary instance.
 		if n, ok := vals[0].(int64); ok && n != 0 {
 			if en, ok := u.im.Lookup(Key{Entity: e, N: n}); ok {
@@ -294,7 +294,9 @@ func (u *UnitOfWork) Reference(e *meta.Entity, vals ...any) (*Entry, error) {
 	return u.im.add(e, v.Interface(), ptr, StateReference), nil
 }
 
-func isIntKind(k reflect.Kind) bool {
+// IsIntKind reports whether k is a signed or unsigned integer kind (a key
+// drivers return as int64).
+func IsIntKind(k reflect.Kind) bool {
 	switch k {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:

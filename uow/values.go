@@ -112,13 +112,14 @@ func normalize(v reflect.Value) (any, error) {
 			}
 			b := make([]byte, 16) // a UUID without a Valuer
 			reflect.Copy(reflect.ValueOf(b), v)
-			return formatUUID(b), nil
+			return FormatUUID(b), nil
 		}
 	}
 	return v.Interface(), nil
 }
 
-func formatUUID(b []byte) string {
+// FormatUUID writes 16 bytes in the canonical 8-4-4-4-12 hex form.
+func FormatUUID(b []byte) string {
 	const hex = "0123456789abcdef"
 	out := make([]byte, 0, 36)
 	for i, c := range b {

@@ -2,7 +2,7 @@ package mongotest
 
 import (
 	"context"
-	"database/sql"
+	"github.com/unitorm/unitorm"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/integration/embedmongo"
 	"github.com/unitorm/unitorm/integration/harness"
@@ -23,21 +22,6 @@ import (
 func TestMain(m *testing.M) {
 	harness.RegisterEmbeddedMongo(embedmongo.Start)
 	harness.Main(m)
-}
-
-// emDriver adapts a *mongo.Driver to em.Driver, as the root package does
-// for sqldb, forwarding NoTransactions.
-type emDriver struct{ d *mongo.Driver }
-
-func (a emDriver) Executor() em.Executor    { return a.d.Executor() }
-func (a emDriver) Dialect() dialect.Dialect { return nil }
-func (a emDriver) NoTransactions() bool     { return a.d.NoTransactions() }
-func (a emDriver) Begin(ctx context.Context, opts *sql.TxOptions) (em.Tx, error) {
-	tx, err := a.d.Begin(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return tx, nil
 }
 
 // command is one command the client sent.
@@ -118,7 +102,7 @@ func newEnv(t *testing.T, entities ...any) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = drv.Close(context.Background()) })
-	root, err := em.New(em.Config{Registry: reg, Driver: emDriver{drv}})
+	root, err := em.New(em.Config{Registry: reg, Driver: unitorm.MongoDriver(drv)})
 	if err != nil {
 		t.Fatal(err)
 	}
