@@ -246,6 +246,11 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 	if spec.skip {
 		return nil
 	}
+	if spec.hidden && sf.Tag.Get("json") != "-" {
+		// encoding/json must not write it either: json.Marshal(entity) is
+		// what most code does with an entity first.
+		b.problemf(e, sf.Name, `a hidden property needs json:"-" as well, so that encoding/json never writes it`)
+	}
 	p := &Property{
 		Entity: e,
 		Name:   b.naming.PropertyName(sf.Name),

@@ -171,6 +171,16 @@ type Other struct {
 	ID int64 `orm:"pk"`
 }
 
+type LeakyUser struct {
+	ID       int64  `orm:"pk"`
+	Password string `orm:"hidden"`
+}
+
+type LeakyNamed struct {
+	ID       int64  `orm:"pk"`
+	Password string `orm:"hidden" json:"-,"` // a key named "-": still written
+}
+
 type DoubleInverse struct {
 	ID    int64                    `orm:"pk"`
 	Kids  rel.Collection[*DIChild] `orm:"1:m,mappedBy=Owner"`
@@ -193,6 +203,8 @@ func TestMoreDefinitionErrors(t *testing.T) {
 		{"two versions", []any{TwoVersions{}}, "meta: TwoVersions.V2: only one version property per entity"},
 		{"ambiguous embedded field", []any{Ambiguous{}}, "meta: Ambiguous.ID: field is ambiguous"},
 		{"two inverse sides", []any{DoubleInverse{}, DIChild{}}, "meta: DoubleInverse.Kids2: mappedBy=Owner: DIChild.Owner is already mapped by DoubleInverse.Kids"},
+		{"hidden without json:\"-\"", []any{LeakyUser{}}, `meta: LeakyUser.Password: a hidden property needs json:"-"`},
+		{"hidden with json name", []any{LeakyNamed{}}, `meta: LeakyNamed.Password: a hidden property needs json:"-"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

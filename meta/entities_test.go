@@ -138,7 +138,7 @@ type Kitchen struct {
 	ignored   int
 	Skipped   chan int `orm:"-"`
 	Seen      int      `orm:"default=0,index=ix_seen"`
-	Secret    string   `orm:"hidden"`
+	Secret    string   `orm:"hidden" json:"-"`
 	ExplicitN string   `orm:"nullable"`
 }
 

@@ -27,6 +27,24 @@ type Collection[T any] struct {
 	removed     []T
 	initialized bool
 	replaced    bool
+	// owner and inv are set by the ORM (Bind) once the entity holding the
+	// collection is managed: every Add and Remove then updates the other
+	// side of the relation at once.
+	owner any
+	inv   Inverse
+}
+
+// Inverse keeps the other side of a bidirectional relation in step with a
+// collection. The ORM implements it (one value per relation) and binds it
+// to the collections of the entities it manages; application code does not
+// call it.
+type Inverse interface {
+	// Added is called once item has joined owner's collection: a
+	// one-to-many item gets its owning pointer set to owner; the other side
+	// of a many-to-many relation gets owner.
+	Added(owner, item any)
+	// Removed is called once item has left owner's collection.
+	Removed(owner, item any)
 }
 
 // AnyCollection is implemented by *Collection[T] for every T. It lets code
@@ -57,6 +75,19 @@ type AnyCollection interface {
 	RemoveAny(item any) error
 	// SaveDiff returns a function restoring the current diff and state.
 	SaveDiff() func()
+	// Bind is as on Collection.
+	Bind(owner any, inv Inverse)
+	// SyncAdd and SyncRemove change the content for the ORM while it keeps
+	// the two sides of a relation in step. They never call the Inverse
+	// back. With record set they behave like Add and Remove (the change is
+	// part of the diff, even on a collection that is not initialized).
+	// Without it they only keep an initialized collection's items in step
+	// with a change recorded elsewhere: SyncAdd adds item if the collection
+	// is initialized; SyncRemove takes item out and cancels a pending
+	// addition of it, recording no removal. They fail, changing nothing,
+	// when item is not a T.
+	SyncAdd(item any, record bool) error
+	SyncRemove(item any, record bool) error
 }
 
 var _ AnyCollection = (*Collection[int])(nil)
@@ -101,39 +132,70 @@ func (c *Collection[T]) Contains(item T) bool {
 // Add appends items that are not already present and records them as added.
 // It works on a collection that is not initialized: the items are kept as
 // pending additions and the collection stays not initialized.
+//
+// Once the ORM manages the entity holding the collection, Add also updates
+// the other side of the relation (see [Inverse]): an item of a one-to-many
+// collection gets its owning pointer set to the owner (and leaves its
+// previous owner's initialized collection); the other side of a
+// many-to-many relation gets the owner.
 func (c *Collection[T]) Add(items ...T) {
 	for _, it := range items {
-		if indexOf(c.items, it) >= 0 {
-			continue
-		}
-		c.items = append(c.items, it)
-		if i := indexOf(c.removed, it); i >= 0 {
-			c.removed = deleteAt(c.removed, i)
-		} else {
-			c.added = append(c.added, it)
+		if c.add(it) && c.inv != nil {
+			c.inv.Added(c.owner, it)
 		}
 	}
+}
+
+// add adds one item and records it; false when it was already present.
+func (c *Collection[T]) add(it T) bool {
+	if indexOf(c.items, it) >= 0 {
+		return false
+	}
+	c.items = append(c.items, it)
+	if i := indexOf(c.removed, it); i >= 0 {
+		c.removed = deleteAt(c.removed, i)
+	} else {
+		c.added = append(c.added, it)
+	}
+	return true
 }
 
 // Remove takes items out and records them as removed. Removing an item that
 // was added since the last load only cancels the addition. On a collection
 // that is not initialized the removal is recorded even though the item is
 // not known to be present.
+//
+// Once the ORM manages the entity holding the collection, Remove also
+// updates the other side (see [Inverse]): an item of a one-to-many
+// collection that pointed at the owner gets a nil owning pointer (unless the
+// relation removes orphans: the item is then deleted at the next flush); the
+// other side of a many-to-many relation loses the owner.
 func (c *Collection[T]) Remove(items ...T) {
 	for _, it := range items {
-		present := false
-		if i := indexOf(c.items, it); i >= 0 {
-			c.items = deleteAt(c.items, i)
-			present = true
-		}
-		if i := indexOf(c.added, it); i >= 0 {
-			c.added = deleteAt(c.added, i)
-			continue
-		}
-		if (present || !c.initialized) && indexOf(c.removed, it) < 0 {
-			c.removed = append(c.removed, it)
+		if c.remove(it) && c.inv != nil {
+			c.inv.Removed(c.owner, it)
 		}
 	}
+}
+
+// remove takes one item out and records it; false when nothing changed.
+func (c *Collection[T]) remove(it T) bool {
+	present := false
+	if i := indexOf(c.items, it); i >= 0 {
+		c.items = deleteAt(c.items, i)
+		present = true
+	}
+	if i := indexOf(c.added, it); i >= 0 {
+		c.added = deleteAt(c.added, i)
+		return true
+	}
+	if !present && (c.initialized || indexOf(c.removed, it) >= 0) {
+		return false
+	}
+	if indexOf(c.removed, it) < 0 {
+		c.removed = append(c.removed, it)
+	}
+	return true
 }
 
 // Set replaces the whole content with items and marks the collection
@@ -164,15 +226,82 @@ func (c *Collection[T]) Set(items ...T) {
 // Hydrate replaces the content with items as loaded from the database,
 // marks the collection initialized and clears the diff. Duplicates in items
 // are kept out.
+//
+// A collection that was not initialized but has pending changes (items
+// added or removed before it was loaded) keeps them: its content becomes
+// the loaded items plus the pending additions minus the pending removals,
+// and the diff stays to be flushed.
 func (c *Collection[T]) Hydrate(items []T) {
-	c.items = make([]T, 0, len(items))
+	pending := !c.initialized && (len(c.added) > 0 || len(c.removed) > 0)
+	c.items = make([]T, 0, len(items)+len(c.added))
 	for _, it := range items {
-		if indexOf(c.items, it) < 0 {
+		if indexOf(c.items, it) < 0 && (!pending || indexOf(c.removed, it) < 0) {
 			c.items = append(c.items, it)
 		}
 	}
 	c.initialized = true
+	if pending {
+		for _, it := range c.added {
+			if indexOf(c.items, it) < 0 {
+				c.items = append(c.items, it)
+			}
+		}
+		return
+	}
 	c.ResetDiff()
+}
+
+// Bind ties the collection to the entity holding it and to the relation's
+// [Inverse], so that Add and Remove keep the other side in step. The ORM
+// calls it when it starts managing owner. On the first Bind the changes
+// made before (on a new entity not yet persisted) are passed on to the
+// other side, as if they were made now.
+func (c *Collection[T]) Bind(owner any, inv Inverse) {
+	first := c.inv == nil
+	c.owner, c.inv = owner, inv
+	if !first || inv == nil {
+		return
+	}
+	for _, it := range c.added {
+		inv.Added(owner, it)
+	}
+	for _, it := range c.removed {
+		inv.Removed(owner, it)
+	}
+}
+
+// SyncAdd implements [AnyCollection.SyncAdd].
+func (c *Collection[T]) SyncAdd(item any, record bool) error {
+	v, ok := item.(T)
+	if !ok {
+		return fmt.Errorf("rel: collection item is %T, want %s", item, reflect.TypeFor[T]())
+	}
+	switch {
+	case record:
+		c.add(v)
+	case c.initialized && indexOf(c.items, v) < 0:
+		c.items = append(c.items, v)
+	}
+	return nil
+}
+
+// SyncRemove implements [AnyCollection.SyncRemove].
+func (c *Collection[T]) SyncRemove(item any, record bool) error {
+	v, ok := item.(T)
+	if !ok {
+		return fmt.Errorf("rel: collection item is %T, want %s", item, reflect.TypeFor[T]())
+	}
+	if record {
+		c.remove(v)
+		return nil
+	}
+	if i := indexOf(c.items, v); i >= 0 {
+		c.items = deleteAt(c.items, i)
+	}
+	if i := indexOf(c.added, v); i >= 0 {
+		c.added = deleteAt(c.added, i)
+	}
+	return nil
 }
 
 // MarkInitialized declares the current content complete without touching

@@ -42,9 +42,21 @@ func TestDiffTracking(t *testing.T) {
 		initialized bool
 	}{
 		{
-			name:        "hydrate clears diff",
-			run:         func(col *rel.Collection[*book]) { col.Add(d); col.Hydrate([]*book{a, b, a}) },
+			name:        "hydrate of a loaded collection clears diff",
+			run:         func(col *rel.Collection[*book]) { col.Hydrate(nil); col.Add(d); col.Hydrate([]*book{a, b, a}) },
 			items:       []*book{a, b},
+			initialized: true,
+		},
+		{
+			name: "hydrate keeps changes made before the load",
+			run: func(col *rel.Collection[*book]) {
+				col.Add(d)
+				col.Remove(b)
+				col.Hydrate([]*book{a, b, a})
+			},
+			items:       []*book{a, d},
+			added:       []*book{d},
+			removed:     []*book{b},
 			initialized: true,
 		},
 		{

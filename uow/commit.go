@@ -2,8 +2,10 @@ package uow
 
 import (
 	"fmt"
-	"github.com/unitorm/unitorm/meta"
 	"strings"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
 )
 
 // FlushError says which statement of a flush failed, for which entities. It
@@ -147,10 +149,12 @@ func (p *Plan) syncInverseCollections() {
 			return
 		}
 		p.committed = append(p.committed, c.SaveDiff())
+		// Only the items: the other side is edited by its own sync, and
+		// the diffs are cleared below.
 		if add {
-			_ = c.AddAny(obj)
+			_ = c.SyncAdd(obj, false)
 		} else {
-			_ = c.RemoveAny(obj)
+			_ = c.SyncRemove(obj, false)
 		}
 	}
 	for _, cs := range p.Changes.Updates {
@@ -169,26 +173,16 @@ func (p *Plan) syncInverseCollections() {
 			}
 		}
 	}
-	for _, cs := range p.Changes.Deletes {
-		en := cs.Entry
-		for _, r := range en.Entity.Relations {
-			switch {
-			case !r.Prop.Kind.IsToMany() && r.Owning && r.InversedBy != nil && r.InversedBy.Kind.IsToMany():
-				if t := r.Prop.Pointer(en.Ptr); t != nil {
-					edit(r.InversedBy.Collection(t), false, en.Obj)
-				}
-			case r.Kind == meta.ManyToMany:
-				other := r.InversedBy
-				if !r.Owning {
-					other = r.MappedBy
-				}
-				if other == nil {
-					continue
-				}
-				for _, tp := range relatedPtrs(r, en.Ptr) {
-					edit(other.Collection(tp), false, en.Obj)
-				}
-			}
+	if len(p.Changes.Deletes) > 0 {
+		gone := make(map[unsafe.Pointer]bool, len(p.Changes.Deletes))
+		for _, cs := range p.Changes.Deletes {
+			gone[cs.Entry.Ptr] = true
+		}
+		p.forgetGone(gone, edit)
+	}
+	for _, pc := range p.Changes.Pivots {
+		if pc.Clear {
+			p.forgetReplaced(pc, edit)
 		}
 	}
 }

@@ -159,6 +159,10 @@ type Entry struct {
 	// removedFrom is the state to go back to if a Remove is undone.
 	removedFrom State
 	dropped     bool // no longer tracked (still in IdentityMap.order until compacted)
+	// links records, per relation (index in Entity.Relations), the to-one
+	// target the other side was last brought in step with (see syncToOne);
+	// nil until a sync changed something.
+	links []link
 }
 
 // Key returns the entry's identity key; ok is false for a new entity
@@ -209,6 +213,7 @@ func (m *IdentityMap) add(e *meta.Entity, obj any, ptr unsafe.Pointer, s State) 
 		en.key, en.hasKey = k, true
 		m.byKey[k] = en
 	}
+	bindCollections(en)
 	return en
 }
 

@@ -101,6 +101,9 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 			}
 		}
 		en = u.im.add(e, obj, ptr, StateNew)
+		// A new entity has no rows elsewhere yet: what its collections
+		// hold is their whole content.
+		initCollections(en)
 	case en.State == StateRemoved:
 		if cascaded {
 			// Still referenced by something loaded: removal wins.
@@ -112,56 +115,41 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 }
 
 // cascadePersist persists what en references along cascading relations and
-// keeps both sides of bidirectional relations in step.
+// keeps both sides of bidirectional relations in step (see graph.go).
 func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) error {
-	for _, r := range en.Entity.Relations {
+	for i, r := range en.Entity.Relations {
 		p := r.Prop
 		switch p.Kind {
 		case meta.ManyToOne, meta.OneToOne:
 			target := p.Pointer(en.Ptr)
-			if target == nil {
-				continue
-			}
-			if r.Owning && r.InversedBy != nil && r.InversedBy.Kind.IsToMany() {
-				// An item the user took out of the collection stays out: the
-				// removal is pending (orphan removal), not to be undone here.
-				if c := r.InversedBy.Collection(target); c != nil && c.IsInitialized() && !holds(c.RemovedAny(), en.Obj) {
-					addToCollection(c, en.Obj)
+			if target != nil && r.Cascade.Has(meta.CascadePersist) {
+				if err := u.persist(r.Target, objAt(r.Target, target), target, seen, true); err != nil {
+					return err
 				}
 			}
-			if !r.Cascade.Has(meta.CascadePersist) {
-				continue
-			}
-			if err := u.persist(r.Target, objAt(r.Target, target), target, seen, true); err != nil {
-				return err
-			}
+			syncToOne(en, i, r)
 		case meta.OneToMany, meta.ManyToMany:
 			c := p.Collection(en.Ptr)
 			if c == nil {
 				continue
 			}
-			added := c.AddedAny()
+			// A collection replaced by assignment is bound here; its
+			// pending changes reach the other side now.
+			c.Bind(en.Obj, r)
+			if !r.Cascade.Has(meta.CascadePersist) {
+				continue
+			}
 			items := c.AnyItems()
 			if !c.IsInitialized() {
-				items = added
+				items = c.AddedAny()
 			}
 			for _, it := range items {
 				tp := reflect.ValueOf(it).UnsafePointer()
 				if tp == nil {
 					continue
 				}
-				if p.Kind == meta.OneToMany && r.MappedBy != nil && holds(added, it) {
-					// An item added to the collection gets its owning side
-					// pointed at en. A loaded item keeps its own: the owning
-					// side is what the user changes to move it elsewhere.
-					if cur := r.MappedBy.Pointer(tp); cur != en.Ptr {
-						r.MappedBy.SetPointer(tp, en.Ptr)
-					}
-				}
-				if r.Cascade.Has(meta.CascadePersist) {
-					if err := u.persist(r.Target, it, tp, seen, true); err != nil {
-						return err
-					}
+				if err := u.persist(r.Target, it, tp, seen, true); err != nil {
+					return err
 				}
 			}
 		}
@@ -177,16 +165,6 @@ func holds(items []any, obj any) bool {
 		}
 	}
 	return false
-}
-
-// addToCollection adds obj to c unless it is there (through the untyped API).
-func addToCollection(c meta.AnyCollection, obj any) {
-	for _, it := range c.AnyItems() {
-		if it == obj {
-			return
-		}
-	}
-	_ = c.AddAny(obj) // obj's type is the collection's element type by metadata
 }
 
 // objAt returns the *T at ptr as an interface value.
@@ -333,8 +311,10 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 			return en, nil
 		}
 		if overwrite || !u.isDirty(en) {
+			holdLinks(en)
 			copyColumns(e, en.Ptr, freshPtr)
 			takeSnapshot(en)
+			syncLoaded(en)
 		}
 	case StateRemoved:
 		if overwrite {

@@ -17,7 +17,7 @@ import (
 type Member struct {
 	ID       int64  `orm:"pk" json:"id"`
 	Name     string `json:"name"`
-	Password string `orm:"hidden"`
+	Password string `orm:"hidden" json:"-"`
 	Team     *Team  `orm:"m:1,nullable"`
 }
 
