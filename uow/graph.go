@@ -177,6 +177,21 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 					p.committed = append(p.committed, func() { prop.SetPointer(ptr, t) })
 					prop.SetPointer(ptr, nil)
 				}
+			case r.Owning && r.OnDelete == meta.ActionSetNull:
+				// The database set the foreign key to NULL: so does memory,
+				// snapshot included (nothing to write).
+				t := r.Prop.Pointer(en.Ptr)
+				if t == nil || !gone[t] {
+					continue
+				}
+				ptr, prop := en.Ptr, r.Prop
+				p.committed = append(p.committed, func() { prop.SetPointer(ptr, t) })
+				prop.SetPointer(ptr, nil)
+				if en.snap != nil && prop.Pointer(en.snap.ptr) == t {
+					sp := en.snap.ptr
+					p.committed = append(p.committed, func() { prop.SetPointer(sp, t) })
+					prop.SetPointer(sp, nil)
+				}
 			}
 		}
 	}
