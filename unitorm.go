@@ -47,6 +47,9 @@ var (
 	ErrNotEntity         = uow.ErrNotEntity
 	ErrDetached          = uow.ErrDetached
 	ErrDuplicateIdentity = uow.ErrDuplicateIdentity
+	ErrConcurrentUse     = em.ErrConcurrentUse
+	ErrUnknownPath       = em.ErrUnknownPath
+	ErrNotVersioned      = em.ErrNotVersioned
 )
 
 // Config configures Open.

@@ -18,14 +18,16 @@ import (
 // unknown key or a value that does not fit is an error and nothing is
 // persisted.
 func Create[T any](m *EntityManager, data map[string]any) (*T, error) {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return nil, err
 	}
+	defer m.leave(entered)
 	obj := new(T)
-	if err := m.Assign(obj, data); err != nil {
+	if err := m.assign(obj, data); err != nil {
 		return nil, err
 	}
-	if err := m.Persist(obj); err != nil {
+	if err := m.persist([]any{obj}); err != nil {
 		return nil, err
 	}
 	return obj, nil
@@ -34,6 +36,15 @@ func Create[T any](m *EntityManager, data map[string]any) (*T, error) {
 // Assign sets properties of entity from data (property names to values),
 // checking every key and value before changing anything.
 func (m *EntityManager) Assign(entity any, data map[string]any) error {
+	entered, err := m.enter()
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
+	return m.assign(entity, data)
+}
+
+func (m *EntityManager) assign(entity any, data map[string]any) error {
 	e, ptr, err := m.uow.Resolve(entity)
 	if err != nil {
 		return err
@@ -174,9 +185,11 @@ func (m *EntityManager) relTarget(target *meta.Entity, v any) (unsafe.Pointer, e
 // on conflictProps (default: the primary key), in one statement, and manages
 // it. The entity's generated key is read back where the database returns it.
 func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ...string) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
 	e, ptr, err := m.uow.Resolve(entity)
 	if err != nil {
 		return err
@@ -256,6 +269,11 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 // NativeInsert inserts one row of T from data (property names) without the
 // identity map, returning the rows affected.
 func NativeInsert[T any](ctx context.Context, m *EntityManager, data map[string]any) (int64, error) {
+	entered, err := m.guarded()
+	if err != nil {
+		return 0, err
+	}
+	defer m.leave(entered)
 	e, cols, vals, err := nativeData[T](m, data)
 	if err != nil {
 		return 0, err
@@ -266,6 +284,11 @@ func NativeInsert[T any](ctx context.Context, m *EntityManager, data map[string]
 // NativeUpdate updates the rows of T matching where with data (property
 // names) without the identity map; managed entities are not refreshed.
 func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Condition, data map[string]any) (int64, error) {
+	entered, err := m.guarded()
+	if err != nil {
+		return 0, err
+	}
+	defer m.leave(entered)
 	e, cols, vals, err := nativeData[T](m, data)
 	if err != nil {
 		return 0, err
@@ -283,9 +306,11 @@ func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 
 // NativeDelete deletes the rows of T matching where without the identity map.
 func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Condition) (int64, error) {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return 0, err
 	}
+	defer m.leave(entered)
 	e, err := entityOf[T](m)
 	if err != nil {
 		return 0, err
@@ -298,9 +323,6 @@ func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 }
 
 func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []string, []any, error) {
-	if err := m.check(); err != nil {
-		return nil, nil, nil, err
-	}
 	e, err := entityOf[T](m)
 	if err != nil {
 		return nil, nil, nil, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/uow"
@@ -34,8 +35,11 @@ type shared struct {
 }
 
 // EntityManager finds, tracks and flushes entities. It is one unit of work:
-// not safe for concurrent use; Fork gives each request its own.
+// not safe for concurrent use; Fork gives each request its own. A call made
+// while another goroutine's call runs is refused with ErrConcurrentUse (see
+// guard.go for what the guard covers).
 type EntityManager struct {
+	state  atomic.Int32 // the concurrent-use guard (stateIdle, ...)
 	s      *shared
 	uow    *uow.UnitOfWork
 	global bool
@@ -110,9 +114,15 @@ func (m *EntityManager) InTransaction() bool { return m.tx != nil }
 // the next flush, along with what they reference through relations that
 // cascade persist. Already managed entities are left as they are.
 func (m *EntityManager) Persist(entities ...any) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
+	return m.persist(entities)
+}
+
+func (m *EntityManager) persist(entities []any) error {
 	for _, e := range entities {
 		if err := m.uow.Persist(e); err != nil {
 			return err
@@ -125,9 +135,11 @@ func (m *EntityManager) Persist(entities ...any) error {
 // relations declared cascade=remove). Removing a new entity cancels its
 // insert.
 func (m *EntityManager) Remove(entities ...any) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
 	for _, e := range entities {
 		if err := m.uow.Remove(e); err != nil {
 			return err
@@ -136,7 +148,9 @@ func (m *EntityManager) Remove(entities ...any) error {
 	return nil
 }
 
-// Contains reports whether entity is tracked by this EntityManager.
+// Contains reports whether entity is tracked by this EntityManager. Like
+// IsDirty and IsLoaded it returns no error and is not guarded against
+// concurrent use: call it from the goroutine that uses m.
 func (m *EntityManager) Contains(entity any) bool {
 	en, ok := m.uow.EntryOf(entity)
 	return ok && en.State != uow.StateRemoved
@@ -145,19 +159,39 @@ func (m *EntityManager) Contains(entity any) bool {
 // IsDirty reports whether a tracked entity has changes to flush.
 func (m *EntityManager) IsDirty(entity any) bool { return m.uow.IsDirty(entity) }
 
-// Detach stops tracking entity: later changes to it are not flushed.
-func (m *EntityManager) Detach(entity any) { m.uow.Detach(entity) }
+// Detach stops tracking entity: later changes to it are not flushed. The
+// error is ErrConcurrentUse when another goroutine's call is running.
+func (m *EntityManager) Detach(entity any) error {
+	entered, err := m.enter()
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
+	m.uow.Detach(entity)
+	return nil
+}
 
 // Clear forgets every tracked entity: new and changed ones are not flushed.
-func (m *EntityManager) Clear() { m.uow.Clear() }
+// The error is ErrConcurrentUse when another goroutine's call is running.
+func (m *EntityManager) Clear() error {
+	entered, err := m.enter()
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
+	m.uow.Clear()
+	return nil
+}
 
 // Reference returns the managed instance of T for primary key pk without a
 // query: the loaded entity when tracked, else an unloaded reference (only its
 // key set) that a later load fills in place.
 func Reference[T any](m *EntityManager, pk ...any) (*T, error) {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return nil, err
 	}
+	defer m.leave(entered)
 	e, err := entityOf[T](m)
 	if err != nil {
 		return nil, err

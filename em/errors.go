@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+
+	"github.com/unitorm/unitorm/populate"
 	"github.com/unitorm/unitorm/uow"
 )
 
@@ -29,9 +31,31 @@ var (
 	// ErrInvalidData is returned by Create and Assign for data that does not
 	// fit the entity.
 	ErrInvalidData = errors.New("unitorm: invalid data")
+	// ErrConcurrentUse is returned by a call on an EntityManager while
+	// another call on it is running: an EntityManager is one unit of work
+	// and serves one goroutine at a time. The second call is refused before
+	// it touches anything; the first one goes on.
+	ErrConcurrentUse = errors.New("unitorm: EntityManager used by two goroutines at once: Fork() one per goroutine")
+	// ErrUnknownPath is returned for a populate path (Populate,
+	// PopulateWhere, PopulateOrderBy) that names no relation, or that a
+	// PopulateWhere or PopulateOrderBy names without populating it. The
+	// error is a *PathError naming the entity and the path.
+	ErrUnknownPath = populate.ErrUnknownPath
+	// ErrNotVersioned is returned by Lock with LockOptimistic for an entity
+	// without a version property; the error is a *PropertyError naming it.
+	ErrNotVersioned = errors.New("unitorm: optimistic lock on an entity without a version property")
+	// ErrOptimisticLock is returned when a versioned entity was changed by
+	// someone else: by Flush, and by Lock with LockOptimistic when the
+	// entity's version is not the one expected.
+	ErrOptimisticLock = uow.ErrOptimisticLock
 )
 
-// PropertyError says which entity and property a problem concerns.
+// PathError is a populate path that cannot be followed, naming the entity
+// and the path. It unwraps to ErrUnknownPath.
+type PathError = populate.PathError
+
+// PropertyError says which entity and property a problem concerns
+// (Property is empty when the problem is about the entity as a whole).
 type PropertyError struct {
 	Entity   string
 	Property string
@@ -39,6 +63,9 @@ type PropertyError struct {
 }
 
 func (e *PropertyError) Error() string {
+	if e.Property == "" {
+		return fmt.Sprintf("%v: %s", e.Err, e.Entity)
+	}
 	return fmt.Sprintf("%v: %s.%s", e.Err, e.Entity, e.Property)
 }
 

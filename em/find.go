@@ -53,7 +53,8 @@ func PopulateOrderBy(path, prop string, dir qb.Direction) FindOption {
 // WithStrategy chooses how populate loads relations (SelectIn by default).
 func WithStrategy(s Strategy) FindOption { return func(o *findOpts) { o.strategy = s } }
 
-// LockMode is a pessimistic lock for Find.
+// LockMode is a row lock: a pessimistic one for Find (the Lock option) and
+// EntityManager.Lock, or LockOptimistic for EntityManager.Lock.
 type LockMode int
 
 const (
@@ -65,19 +66,57 @@ const (
 	LockPessimisticWriteOrFail
 	// LockPessimisticPartialWrite adds SKIP LOCKED.
 	LockPessimisticPartialWrite
+	// LockOptimistic checks a version the caller expects (one a client
+	// sent) against a loaded entity's version: EntityManager.Lock.
+	LockOptimistic
 )
 
-// Lock takes row locks on what Find reads; it needs a transaction.
+func (l LockMode) String() string {
+	switch l {
+	case LockPessimisticWrite:
+		return "LockPessimisticWrite"
+	case LockPessimisticRead:
+		return "LockPessimisticRead"
+	case LockPessimisticWriteOrFail:
+		return "LockPessimisticWriteOrFail"
+	case LockPessimisticPartialWrite:
+		return "LockPessimisticPartialWrite"
+	case LockOptimistic:
+		return "LockOptimistic"
+	}
+	return fmt.Sprintf("LockMode(%d)", int(l))
+}
+
+// rowLock is the row lock of a pessimistic mode.
+func (l LockMode) rowLock() (qb.Lock, error) {
+	var lk qb.Lock
+	switch l {
+	case LockPessimisticWrite, LockPessimisticWriteOrFail, LockPessimisticPartialWrite:
+		lk.Mode = qb.LockUpdate
+	case LockPessimisticRead:
+		lk.Mode = qb.LockShare
+	case LockOptimistic:
+		return lk, fmt.Errorf("%w: LockOptimistic takes the version to check: call m.Lock(ctx, entity, em.LockOptimistic, version) on the loaded entity", ErrInvalidData)
+	default:
+		return lk, fmt.Errorf("%w: unknown lock mode %v", ErrInvalidData, l)
+	}
+	lk.NoWait = l == LockPessimisticWriteOrFail
+	lk.SkipLocked = l == LockPessimisticPartialWrite
+	return lk, nil
+}
+
+// Lock takes row locks on what Find reads; it needs a transaction. It takes
+// the pessimistic modes (LockOptimistic is for EntityManager.Lock).
 func Lock(mode LockMode) FindOption {
 	return func(o *findOpts) {
-		switch mode {
-		case LockPessimisticRead:
-			o.lock.Mode = qb.LockShare
-		default:
-			o.lock.Mode = qb.LockUpdate
+		lk, err := mode.rowLock()
+		if err != nil {
+			if o.optErr == nil {
+				o.optErr = err
+			}
+			return
 		}
-		o.lock.NoWait = mode == LockPessimisticWriteOrFail
-		o.lock.SkipLocked = mode == LockPessimisticPartialWrite
+		o.lock = lk
 	}
 }
 
@@ -111,12 +150,20 @@ func FindAll[T any](ctx context.Context, m *EntityManager, opts ...FindOption) (
 // is then returned without a query.
 func FindOne[T any](ctx context.Context, m *EntityManager, where any, opts ...FindOption) (*T, error) {
 	q := QB[T](m).with(opts)
-	if q.err != nil {
-		return nil, q.err
-	}
-	if err := m.check(); err != nil {
+	entered, err := q.enter()
+	if err != nil {
 		return nil, err
 	}
+	defer m.leave(entered)
+	return findOne(ctx, q, where)
+}
+
+// findOne is FindOne. On an identity-map hit with populate paths, the
+// select-in strategy loads what is missing of the paths; the joined one
+// runs its one query (re-reading the root row, which does not overwrite
+// unflushed changes), unless every populated relation is loaded already.
+func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
+	m := q.m
 	pk, isPK, err := primaryKeyArg(q.e, where)
 	if err != nil {
 		return nil, err
@@ -126,14 +173,28 @@ func FindOne[T any](ctx context.Context, m *EntityManager, where any, opts ...Fi
 		if _, err := uow.KeyFor(q.e, pk...); err != nil {
 			return nil, err
 		}
-		if !q.refresh && q.lock.Mode == qb.LockNone {
+		if q.optErr == nil && !q.refresh && q.lock.Mode == qb.LockNone {
 			if en, ok := lookupLoaded(m, q.e, pk); ok {
-				if len(q.populate) > 0 {
+				// No query runs, but what a query would check is checked.
+				if err := q.checkOrders(); err != nil {
+					return nil, err
+				}
+				nodes, err := q.populateTree()
+				if err != nil {
+					return nil, err
+				}
+				switch {
+				case len(nodes) == 0:
+					return en.Obj.(*T), nil
+				case q.strategy != Joined:
 					if err := m.populate(ctx, q.e, []*uow.Entry{en}, q.populate, q.popOpts()); err != nil {
 						return nil, err
 					}
+					return en.Obj.(*T), nil
+				case treeLoaded(m.uow.IdentityMap(), nodes, []*uow.Entry{en}):
+					return en.Obj.(*T), nil
 				}
-				return en.Obj.(*T), nil
+				// Joined and something to load: the query below.
 			}
 		}
 		where = pkCond(q.e, pk)
@@ -141,15 +202,20 @@ func FindOne[T any](ctx context.Context, m *EntityManager, where any, opts ...Fi
 	if where != nil {
 		q = q.Where(where)
 	}
-	return q.One(ctx)
+	return q.one(ctx)
 }
 
 // FindOneOrFail is FindOne that returns ErrNotFound when nothing matches.
 func FindOneOrFail[T any](ctx context.Context, m *EntityManager, where any, opts ...FindOption) (*T, error) {
-	one, err := FindOne[T](ctx, m, where, opts...)
+	q := QB[T](m).with(opts)
+	entered, err := q.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer m.leave(entered)
+	one, err := findOne(ctx, q, where)
 	if err == nil && one == nil {
-		e, _ := entityOf[T](m)
-		err = fmt.Errorf("%w: %s matching %v", ErrNotFound, e.Name, where)
+		err = fmt.Errorf("%w: %s matching %v", ErrNotFound, q.e.Name, where)
 	}
 	return one, err
 }

@@ -22,14 +22,18 @@ import (
 // entities failed and wraps the cause (*uow.ConstraintError,
 // uow.ErrOptimisticLock, context.Canceled, ...). The EntityManager stays
 // usable: fix the cause and flush again.
-func (m *EntityManager) Flush(ctx context.Context) error { return m.flush(ctx, true) }
+func (m *EntityManager) Flush(ctx context.Context) error {
+	entered, err := m.guarded()
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
+	return m.flush(ctx, true)
+}
 
 // flush is Flush; inside a transaction, savepoint wraps it in a savepoint so
 // that a failure leaves the transaction usable.
 func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
-	if err := m.check(); err != nil {
-		return err
-	}
 	if m.flushing {
 		return ErrFlushInProgress
 	}
@@ -66,7 +70,7 @@ func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 	if m.tx != nil {
 		m.committed = append(m.committed, plan)
 	}
-	if err := afterHooks(ctx, ch); err != nil {
+	if err := m.afterHooks(ctx, ch); err != nil {
 		return err
 	}
 	return m.notify(ctx, ch, func(s any, ev *FlushEvent) error {
@@ -92,7 +96,7 @@ func (m *EntityManager) changes(ctx context.Context, restore *[]func()) (*uow.Ch
 	if err != nil {
 		return nil, err
 	}
-	ran, err := beforeHooks(ctx, ch, restore)
+	ran, err := m.beforeHooks(ctx, ch, restore)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +123,14 @@ func (m *EntityManager) notify(ctx context.Context, ch *uow.Changes, fn func(s a
 		return nil
 	}
 	ev := &FlushEvent{EM: m, Changes: ch}
-	for _, s := range m.s.Subscribers {
-		if err := fn(s, ev); err != nil {
-			return err
+	return m.callout(func() error {
+		for _, s := range m.s.Subscribers {
+			if err := fn(s, ev); err != nil {
+				return err
+			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // runPlan executes the plan in a new transaction, or in a savepoint of the
@@ -187,9 +193,11 @@ type PlannedStatement struct {
 // run (they may change entities). It does persist what cascades reach and
 // schedule orphan removals, as a flush would.
 func (m *EntityManager) PreviewFlush() ([]PlannedStatement, error) {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return nil, err
 	}
+	defer m.leave(entered)
 	d := m.s.Driver.Dialect()
 	if d == nil {
 		return nil, fmt.Errorf("unitorm: PreviewFlush renders SQL and needs a SQL driver")
@@ -304,9 +312,11 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 // Refresh reloads entity from the database, discarding its unflushed
 // changes. It returns ErrNotFound when the row is gone.
 func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
 	en, ok := m.uow.EntryOf(entity)
 	if !ok {
 		return fmt.Errorf("%w: %T", uow.ErrDetached, entity)
@@ -326,7 +336,7 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	}
 	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
 	found := false
-	err := m.exec().Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(cond), Groups: []uow.LoadGroup{g},
+	err = m.exec().Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(cond), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {
 			found = true
 			_, err := m.uow.Hydrate(&g, row[0], true)

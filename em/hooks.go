@@ -67,25 +67,27 @@ func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) err
 	if _, ok := entries[0].Obj.(OnLoadHook); !ok {
 		return nil
 	}
-	seen := make(map[*uow.Entry]bool, len(entries))
-	for _, en := range entries {
-		if seen[en] {
-			continue
-		}
-		seen[en] = true
-		if h, ok := en.Obj.(OnLoadHook); ok {
-			if err := h.OnLoad(ctx); err != nil {
-				return err
+	return m.callout(func() error {
+		seen := make(map[*uow.Entry]bool, len(entries))
+		for _, en := range entries {
+			if seen[en] {
+				continue
+			}
+			seen[en] = true
+			if h, ok := en.Obj.(OnLoadHook); ok {
+				if err := h.OnLoad(ctx); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // beforeHooks runs the Before* hooks of the change sets and reports whether
 // any ran (so the changes must be recomputed). Each entity is copied before
 // its hook runs; restore puts the copies back (after a failed flush).
-func beforeHooks(ctx context.Context, ch *uow.Changes, restore *[]func()) (bool, error) {
+func (m *EntityManager) beforeHooks(ctx context.Context, ch *uow.Changes, restore *[]func()) (bool, error) {
 	ran := false
 	for _, c := range ch.All() {
 		var call func(context.Context) error
@@ -111,31 +113,34 @@ func beforeHooks(ctx context.Context, ch *uow.Changes, restore *[]func()) (bool,
 		saved.Set(v)
 		*restore = append(*restore, func() { v.Set(saved) })
 		ran = true
-		if err := call(ctx); err != nil {
+		if err := m.callout(func() error { return call(ctx) }); err != nil {
 			return ran, err
 		}
 	}
 	return ran, nil
 }
 
-func afterHooks(ctx context.Context, ch *uow.Changes) error {
+func (m *EntityManager) afterHooks(ctx context.Context, ch *uow.Changes) error {
 	for _, c := range ch.All() {
-		var err error
+		var call func(context.Context) error
 		switch c.Kind {
 		case uow.Insert:
 			if h, ok := c.Entry.Obj.(AfterCreateHook); ok {
-				err = h.AfterCreate(ctx)
+				call = h.AfterCreate
 			}
 		case uow.Update:
 			if h, ok := c.Entry.Obj.(AfterUpdateHook); ok {
-				err = h.AfterUpdate(ctx)
+				call = h.AfterUpdate
 			}
 		case uow.Delete:
 			if h, ok := c.Entry.Obj.(AfterDeleteHook); ok {
-				err = h.AfterDelete(ctx)
+				call = h.AfterDelete
 			}
 		}
-		if err != nil {
+		if call == nil {
+			continue
+		}
+		if err := m.callout(func() error { return call(ctx) }); err != nil {
 			return err
 		}
 	}

@@ -54,9 +54,11 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []
 // Populate loads relations by path for entities already loaded (all of one
 // type, as []*T or individual *T values).
 func (m *EntityManager) Populate(ctx context.Context, entities any, paths ...string) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
 	entries, e, err := m.entriesOf(entities)
 	if err != nil || len(entries) == 0 {
 		return err
@@ -71,9 +73,15 @@ func (m *EntityManager) Load(ctx context.Context, entity any) error {
 
 // LoadAll loads unloaded references of one type in place with one query.
 func (m *EntityManager) LoadAll(ctx context.Context, entities ...any) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
+	return m.loadAll(ctx, entities)
+}
+
+func (m *EntityManager) loadAll(ctx context.Context, entities []any) error {
 	if len(entities) == 0 {
 		return nil
 	}
@@ -101,9 +109,11 @@ func (m *EntityManager) LoadAll(ctx context.Context, entities ...any) error {
 // rel.Collection field of a tracked entity, e.g. &author.Books). It is
 // Populate of that one relation; a loaded collection costs no query.
 func (m *EntityManager) Init(ctx context.Context, coll any) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
 	target := reflect.ValueOf(coll)
 	if target.Kind() != reflect.Pointer || target.IsNil() {
 		return fmt.Errorf("unitorm: Init takes a pointer to a collection field, not %T", coll)

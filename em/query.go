@@ -36,6 +36,7 @@ type findOpts struct {
 	strategy  Strategy
 	lock      qb.Lock
 	refresh   bool
+	optErr    error // the first invalid option
 }
 
 type orderBy struct {
@@ -108,6 +109,9 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 	}
 	if err := q.m.check(); err != nil {
 		return qb.SelectQuery{}, nil, err
+	}
+	if q.optErr != nil {
+		return qb.SelectQuery{}, nil, q.optErr
 	}
 	if q.lock.Mode != qb.LockNone && q.m.tx == nil {
 		return qb.SelectQuery{}, nil, fmt.Errorf("%w: row locks need a transaction (Transactional or Begin)", ErrNoTransaction)
@@ -183,25 +187,46 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 // SQL returns the root statement the query would run (populate queries not
 // included), for inspection.
 func (q Query[T]) SQL() (qb.SelectQuery, error) {
+	entered, err := q.enter()
+	if err != nil {
+		return qb.SelectQuery{}, err
+	}
+	defer q.m.leave(entered)
 	sel, _, err := q.build(false)
 	return sel, err
+}
+
+// enter checks the query and takes its EntityManager's guard.
+func (q Query[T]) enter() (bool, error) {
+	if q.err != nil {
+		return false, q.err
+	}
+	return q.m.guarded()
 }
 
 // All runs the query and returns the entities, in row order, each one the
 // EntityManager's single instance of its row.
 func (q Query[T]) All(ctx context.Context) ([]*T, error) {
+	entered, err := q.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer q.m.leave(entered)
+	return q.all(ctx)
+}
+
+// all is All. Every property path, populate path and populate option is
+// checked before the first statement runs.
+func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 	sel, g, err := q.build(false)
 	if err != nil {
 		return nil, err
 	}
-	if len(q.populate) > 0 {
-		// An unknown path fails before any query runs.
-		if _, err := populate.Parse(q.e, q.populate); err != nil {
-			return nil, err
-		}
-		if q.strategy == Joined {
-			return q.allJoined(ctx, sel)
-		}
+	if err := q.checkPopulate(); err != nil {
+		return nil, err
+	}
+	if len(q.populate) > 0 && q.strategy == Joined {
+		return q.allJoined(ctx, sel)
 	}
 	var entries []*uow.Entry
 	seen := map[*uow.Entry]bool{}
@@ -291,7 +316,16 @@ func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, err
 
 // One returns the first entity, or nil when none matches.
 func (q Query[T]) One(ctx context.Context) (*T, error) {
-	all, err := q.Limit(1).All(ctx)
+	entered, err := q.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer q.m.leave(entered)
+	return q.one(ctx)
+}
+
+func (q Query[T]) one(ctx context.Context) (*T, error) {
+	all, err := q.Limit(1).all(ctx)
 	if err != nil || len(all) == 0 {
 		return nil, err
 	}
@@ -300,7 +334,12 @@ func (q Query[T]) One(ctx context.Context) (*T, error) {
 
 // OneOrFail returns the first entity, or ErrNotFound.
 func (q Query[T]) OneOrFail(ctx context.Context) (*T, error) {
-	one, err := q.One(ctx)
+	entered, err := q.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer q.m.leave(entered)
+	one, err := q.one(ctx)
 	if err == nil && one == nil {
 		err = fmt.Errorf("%w: %s", ErrNotFound, q.e.Name)
 	}
@@ -309,6 +348,15 @@ func (q Query[T]) OneOrFail(ctx context.Context) (*T, error) {
 
 // Count counts the matching rows, ignoring order, limit and offset.
 func (q Query[T]) Count(ctx context.Context) (int64, error) {
+	entered, err := q.enter()
+	if err != nil {
+		return 0, err
+	}
+	defer q.m.leave(entered)
+	return q.count(ctx)
+}
+
+func (q Query[T]) count(ctx context.Context) (int64, error) {
 	sel, _, err := q.build(true)
 	if err != nil {
 		return 0, err
@@ -318,17 +366,27 @@ func (q Query[T]) Count(ctx context.Context) (int64, error) {
 
 // AllAndCount returns a page of entities and the count of all matches.
 func (q Query[T]) AllAndCount(ctx context.Context) ([]*T, int64, error) {
-	all, err := q.All(ctx)
+	entered, err := q.enter()
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := q.Count(ctx)
+	defer q.m.leave(entered)
+	all, err := q.all(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := q.count(ctx)
 	return all, n, err
 }
 
 // Maps runs the query and returns raw rows (column name → value) without
 // hydrating entities.
 func (q Query[T]) Maps(ctx context.Context) ([]map[string]any, error) {
+	entered, err := q.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer q.m.leave(entered)
 	sel, _, err := q.build(false)
 	if err != nil {
 		return nil, err

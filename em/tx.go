@@ -16,10 +16,15 @@ import (
 // collection diffs) is put back, so m still sees fn's changes as pending.
 // Called on an EntityManager that is already in a transaction, it uses a
 // savepoint instead.
+//
+// While fn runs, m is busy: a call on m (from fn or from anywhere else) is
+// ErrConcurrentUse. fn works through tm.
 func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tm *EntityManager) error, opts ...TxOptions) (err error) {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
 	if m.flushing {
 		return ErrFlushInProgress
 	}
@@ -66,14 +71,14 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 			panic(p)
 		}
 	}()
-	if err := fn(ctx, tm); err != nil {
+	if err := m.runTxFunc(ctx, fn, tm); err != nil {
 		if rbErr := undo(); rbErr != nil {
 			return errors.Join(err, rbErr)
 		}
 		return err
 	}
 	// The last flush needs no savepoint: if it fails, everything rolls back.
-	if err := tm.flush(ctx, false); err != nil {
+	if err := tm.finalFlush(ctx); err != nil {
 		if rbErr := undo(); rbErr != nil {
 			return errors.Join(err, rbErr)
 		}
@@ -96,12 +101,32 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	return nil
 }
 
+// runTxFunc runs Transactional's fn with m marked busy for it.
+func (m *EntityManager) runTxFunc(ctx context.Context, fn func(ctx context.Context, tm *EntityManager) error, tm *EntityManager) error {
+	prev := m.state.Swap(stateInTxFunc)
+	defer m.state.Store(prev)
+	return fn(ctx, tm)
+}
+
+// finalFlush is Transactional's last flush of the fork, under the fork's
+// guard: fn may have handed tm to a goroutine that still uses it.
+func (m *EntityManager) finalFlush(ctx context.Context) error {
+	entered, err := m.enter()
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
+	return m.flush(ctx, false)
+}
+
 // Begin opens a transaction on m: finds and flushes use it until Commit or
 // Rollback. Prefer Transactional, which cannot leak an open transaction.
 func (m *EntityManager) Begin(ctx context.Context, opts ...TxOptions) error {
-	if err := m.check(); err != nil {
+	entered, err := m.guarded()
+	if err != nil {
 		return err
 	}
+	defer m.leave(entered)
 	if m.tx != nil {
 		return fmt.Errorf("unitorm: a transaction is already open on this EntityManager")
 	}
@@ -122,10 +147,18 @@ func (m *EntityManager) Begin(ctx context.Context, opts ...TxOptions) error {
 // fails, nothing was written: entities get their keys and versions back and
 // the identity map is cleared, as after Rollback.
 func (m *EntityManager) Commit(ctx context.Context) error {
+	entered, err := m.enter()
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
 	if m.tx == nil || !m.ownTx {
 		return ErrNoTransaction
 	}
-	if err := m.Flush(ctx); err != nil {
+	if err := m.check(); err != nil {
+		return err
+	}
+	if err := m.flush(ctx, true); err != nil {
 		return err
 	}
 	tx := m.tx
@@ -148,6 +181,11 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 // inside it is undone in the database but not in memory, so the identity
 // map is cleared: load again what you need.
 func (m *EntityManager) Rollback(ctx context.Context) error {
+	entered, err := m.enter()
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
 	if m.tx == nil || !m.ownTx {
 		return ErrNoTransaction
 	}

@@ -11,6 +11,20 @@ import (
 // ErrUnknownPath is returned for a populate path that names no relation.
 var ErrUnknownPath = errors.New("unitorm: unknown populate path")
 
+// PathError is a populate path that cannot be followed. It unwraps to
+// ErrUnknownPath.
+type PathError struct {
+	Entity string // the entity the failing segment was looked up on
+	Path   string // the path as given
+	Reason string // what is wrong, said of Entity (`has no relation "x"`)
+}
+
+func (e *PathError) Error() string {
+	return fmt.Sprintf("%v: %s %s (path %q)", ErrUnknownPath, e.Entity, e.Reason, e.Path)
+}
+
+func (e *PathError) Unwrap() error { return ErrUnknownPath }
+
 // Node is one relation of a populate tree.
 type Node struct {
 	Relation *meta.Relation
@@ -19,22 +33,22 @@ type Node struct {
 }
 
 // Parse turns paths into a tree of relations of root. "*" stands for every
-// relation of its level. An unknown segment is ErrUnknownPath naming the
-// path and the entity.
+// relation of its level. An unknown segment is a *PathError (ErrUnknownPath)
+// naming the path and the entity.
 func Parse(root *meta.Entity, paths []string) ([]*Node, error) {
 	var roots []*Node
 	for _, path := range paths {
 		if strings.TrimSpace(path) == "" {
-			return nil, fmt.Errorf("%w: empty path on %s", ErrUnknownPath, root.Name)
+			return nil, &PathError{Entity: root.Name, Path: path, Reason: "has no relation at an empty path"}
 		}
-		if err := addPath(&roots, root, strings.Split(path, "."), ""); err != nil {
-			return nil, fmt.Errorf("%w (path %q)", err, path)
+		if err := addPath(&roots, root, strings.Split(path, "."), "", path); err != nil {
+			return nil, err
 		}
 	}
 	return roots, nil
 }
 
-func addPath(level *[]*Node, e *meta.Entity, parts []string, prefix string) error {
+func addPath(level *[]*Node, e *meta.Entity, parts []string, prefix, full string) error {
 	part := parts[0]
 	var rels []*meta.Relation
 	if part == "*" {
@@ -42,7 +56,7 @@ func addPath(level *[]*Node, e *meta.Entity, parts []string, prefix string) erro
 	} else {
 		p, ok := e.Prop(part)
 		if !ok || p.Relation == nil {
-			return fmt.Errorf("%w: %s has no relation %q", ErrUnknownPath, e.Name, part)
+			return &PathError{Entity: e.Name, Path: full, Reason: fmt.Sprintf("has no relation %q", part)}
 		}
 		rels = []*meta.Relation{p.Relation}
 	}
@@ -63,7 +77,7 @@ func addPath(level *[]*Node, e *meta.Entity, parts []string, prefix string) erro
 			*level = append(*level, n)
 		}
 		if len(parts) > 1 {
-			if err := addPath(&n.Children, r.Target, parts[1:], n.Path); err != nil {
+			if err := addPath(&n.Children, r.Target, parts[1:], n.Path, full); err != nil {
 				return err
 			}
 		}
