@@ -109,26 +109,71 @@ func classify(err error, table string) error {
 	if err == nil {
 		return nil
 	}
-	var we *WriteError
-	if mongodrv.IsDuplicateKeyError(err) || (errors.As(err, &we) && duplicateKey(we.Code)) {
-		ce := &uow.ConstraintError{Kind: uow.UniqueConstraint, Table: table, Err: err}
-		ce.Constraint = duplicateIndex(err)
-		return ce
+	msg, ok := duplicateKeyMessage(err)
+	if !ok {
+		return err
 	}
-	return err
+	return &uow.ConstraintError{Kind: uow.UniqueConstraint, Constraint: duplicateIndex(msg), Table: table, Err: err}
 }
 
-// duplicateIndex reads the index name from a duplicate-key message
-// ("... index: book_title_unique dup key: ...").
-func duplicateIndex(err error) string {
-	msg := err.Error()
-	i := strings.Index(msg, "index: ")
-	if i < 0 {
+// duplicateKeyMessage returns the server's message of the duplicate-key
+// error in err, read from the error's fields: the text of err as a whole
+// may carry more (details, other write errors). ok is false when err is
+// no duplicate-key error.
+func duplicateKeyMessage(err error) (msg string, ok bool) {
+	var we *WriteError
+	if errors.As(err, &we) && duplicateKey(we.Code) {
+		return we.Message, true
+	}
+	var wex mongodrv.WriteException
+	if errors.As(err, &wex) {
+		for _, e := range wex.WriteErrors {
+			if duplicateKey(e.Code) {
+				return e.Message, true
+			}
+		}
+	}
+	var bwe mongodrv.BulkWriteException
+	if errors.As(err, &bwe) {
+		for _, e := range bwe.WriteErrors {
+			if duplicateKey(e.Code) {
+				return e.Message, true
+			}
+		}
+	}
+	var ce mongodrv.CommandError
+	if errors.As(err, &ce) && duplicateKey(int(ce.Code)) {
+		return ce.Message, true
+	}
+	// Another form the driver recognizes (e.g. mongos wrapping the error):
+	// a duplicate key, but no message to read a name from.
+	return "", mongodrv.IsDuplicateKeyError(err)
+}
+
+// duplicateIndex reads the index name from a duplicate-key message:
+//
+//	E11000 duplicate key error collection: db.author index: author_email_unique dup key: { email: "..." }
+//
+// with " collation: { ... }" before "dup key" when the index has one. The
+// duplicate value comes after the first " dup key: ", so only the text
+// before it is read: a value can never name the index. FerretDB writes
+// "E11000 duplicate key error collection: db.author" (no index, no value),
+// which names none.
+func duplicateIndex(msg string) string {
+	head, _, ok := strings.Cut(msg, " dup key: ")
+	if !ok {
 		return ""
 	}
-	rest := msg[i+len("index: "):]
-	if j := strings.IndexByte(rest, ' '); j >= 0 {
-		rest = rest[:j]
+	code, head, _ := strings.Cut(head, " ") // E11000, E11001, ...
+	if head, ok = strings.CutPrefix(head, "duplicate key error "); !ok || !strings.HasPrefix(code, "E") {
+		return ""
 	}
-	return rest
+	var name string
+	if name, ok = strings.CutPrefix(head, "index: "); !ok { // before MongoDB 3.0
+		if _, name, ok = strings.Cut(head, " index: "); !ok {
+			return ""
+		}
+	}
+	name, _, _ = strings.Cut(name, " collation: ")
+	return name
 }

@@ -2,8 +2,9 @@ package sqldb
 
 import (
 	"errors"
-	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -13,6 +14,12 @@ import (
 
 // ClassifyError turns a driver's constraint violation into a
 // *uow.ConstraintError that wraps it; any other error is returned as it is.
+//
+// The kind always comes from the error's code, and the constraint, table
+// and columns from the server's structured fields (PostgreSQL) or from a
+// parse of the message anchored on its fixed text (MySQL, MariaDB,
+// SQLite), so that a value quoted in the message can never change them.
+// Where a message cannot be read unambiguously, those fields stay empty.
 func ClassifyError(err error) error {
 	if err == nil {
 		return nil
@@ -36,6 +43,9 @@ func ClassifyError(err error) error {
 	return err
 }
 
+// classifyPostgres reads only the fields of the error response (code,
+// constraint, table, column), never its message or detail, which quote
+// the values.
 func classifyPostgres(err error, e *pgconn.PgError) error {
 	var kind uow.ConstraintKind
 	switch e.Code {
@@ -59,47 +69,208 @@ func classifyPostgres(err error, e *pgconn.PgError) error {
 	return ce
 }
 
-var (
-	myDupKey     = regexp.MustCompile("for key '([^']+)'")
-	myConstraint = regexp.MustCompile("CONSTRAINT `([^`]+)`")
-	myFKTable    = regexp.MustCompile("fails \\(`[^`]+`\\.`([^`]+)`")
-	myColumn     = regexp.MustCompile("(?:Column|Field) '([^']+)'")
-)
-
+// MySQL and MariaDB send no structured fields with an error, only its
+// number and message, so the message is parsed, anchored on its fixed text.
+// Only the duplicate-entry message quotes a value; the others name schema
+// objects only.
 func classifyMySQL(err error, e *mysql.MySQLError) error {
 	ce := &uow.ConstraintError{Err: err}
+	msg := e.Message
 	switch e.Number {
 	case 1062, 1586: // duplicate entry
 		ce.Kind = uow.UniqueConstraint
-		if m := myDupKey.FindStringSubmatch(e.Message); m != nil {
-			name := m[1]
-			if i := strings.LastIndexByte(name, '.'); i >= 0 { // MySQL 8: table.key
-				ce.Table, name = name[:i], name[i+1:]
+		if key, ok := myDuplicateKey(msg); ok {
+			if i := strings.LastIndexByte(key, '.'); i >= 0 { // MySQL 8: table.key
+				ce.Table, key = key[:i], key[i+1:]
 			}
-			ce.Constraint = name
+			ce.Constraint = key
 		}
 	case 1451, 1452, 1216, 1217: // child row / parent row
 		ce.Kind = uow.ForeignKeyConstraint
-		if m := myConstraint.FindStringSubmatch(e.Message); m != nil {
-			ce.Constraint = m[1]
-		}
-		if m := myFKTable.FindStringSubmatch(e.Message); m != nil {
-			ce.Table = m[1]
-		}
-	case 1048, 1364: // column cannot be null / field has no default
+		ce.Table, ce.Constraint, ce.Columns = myForeignKey(msg)
+	case 1048: // column cannot be null
 		ce.Kind = uow.NotNullConstraint
-		if m := myColumn.FindStringSubmatch(e.Message); m != nil {
-			ce.Columns = []string{m[1]}
+		if col, ok := between(msg, "Column '", "' cannot be null"); ok {
+			ce.Columns = []string{col}
 		}
-	case 3819, 4025: // check constraint (MySQL, MariaDB)
+	case 1364: // field has no default value
+		ce.Kind = uow.NotNullConstraint
+		if col, ok := between(msg, "Field '", "' doesn't have a default value"); ok {
+			ce.Columns = []string{col}
+		}
+	case 3819: // check constraint (MySQL): "Check constraint 'name' is violated."
 		ce.Kind = uow.CheckConstraint
-		if m := myConstraint.FindStringSubmatch(e.Message); m != nil {
-			ce.Constraint = m[1]
+		if name, ok := between(msg, "Check constraint '", "' is violated."); ok {
+			ce.Constraint = name
 		}
+	case 4025: // check constraint (MariaDB): "CONSTRAINT `name` failed for `db`.`table`"
+		ce.Kind = uow.CheckConstraint
+		ce.Constraint, ce.Table = myCheck(msg)
 	default:
 		return err
 	}
 	return ce
+}
+
+// myErrMsgSize is MYSQL_ERRMSG_SIZE: the server cuts a formatted message to
+// one byte less than this. A message that long may have lost its end.
+const myErrMsgSize = 512
+
+// myDuplicateKey returns the key of "Duplicate entry '<value>' for key
+// '<key>'". The value is any text, "' for key '" included (the server
+// does not escape it), but it comes before the key, which ends the
+// message: the key is what follows the last "' for key '". When the
+// message may have been cut short by the server, its end may be part of
+// the value, and no key is returned. (That test counts the bytes the server
+// formatted, which the client sees as they are in utf8mb4, the driver's
+// default; a connection in another character set may see fewer.)
+func myDuplicateKey(msg string) (string, bool) {
+	const head, sep = "Duplicate entry '", "' for key '"
+	if len(msg) >= myErrMsgSize-utf8.UTFMax || !strings.HasPrefix(msg, head) || !strings.HasSuffix(msg, "'") {
+		return "", false
+	}
+	i := strings.LastIndex(msg, sep)
+	if i < len(head) { // the value's opening quote is not the separator's
+		return "", false
+	}
+	key := msg[i+len(sep) : len(msg)-1]
+	if !myKeyName(key) {
+		return "", false
+	}
+	return key, true
+}
+
+// myKeyName reports whether key can be a key name as the duplicate-entry
+// message prints it: at most 64 characters, or two such names joined by a
+// dot (MySQL 8 prefixes the table), valid UTF-8 without NUL.
+func myKeyName(key string) bool {
+	if key == "" || !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
+		return false
+	}
+	const nameLen = 64 // NAME_CHAR_LEN
+	if utf8.RuneCountInString(key) <= nameLen {
+		return true
+	}
+	i := strings.LastIndexByte(key, '.')
+	return i >= 0 && utf8.RuneCountInString(key[:i]) <= nameLen && utf8.RuneCountInString(key[i+1:]) <= nameLen
+}
+
+// myForeignKey reads a foreign-key message: "Cannot add or update a child
+// row: a foreign key constraint fails (`db`.`table`, CONSTRAINT `name`
+// FOREIGN KEY (`col`, ...) REFERENCES `parent` (`id`) ...)", or its "Cannot
+// delete or update a parent row" twin. It walks the quoted identifiers from
+// the start; the server cuts the part in parentheses at 192 bytes, so what
+// is cut off is left empty.
+func myForeignKey(msg string) (table, constraint string, cols []string) {
+	var rest string
+	var ok bool
+	for _, head := range []string{
+		"Cannot add or update a child row: a foreign key constraint fails (",
+		"Cannot delete or update a parent row: a foreign key constraint fails (",
+	} {
+		if rest, ok = strings.CutPrefix(msg, head); ok {
+			break
+		}
+	}
+	if !ok {
+		return "", "", nil
+	}
+	if _, rest, ok = cutIdent(rest); !ok { // database
+		return "", "", nil
+	}
+	if rest, ok = strings.CutPrefix(rest, "."); !ok {
+		return "", "", nil
+	}
+	t, rest, ok := cutIdent(rest)
+	if !ok {
+		return "", "", nil
+	}
+	if rest, ok = strings.CutPrefix(rest, ", CONSTRAINT "); !ok {
+		return "", "", nil
+	}
+	name, rest, ok := cutIdent(rest)
+	if !ok {
+		return "", "", nil
+	}
+	const fk = " FOREIGN KEY ("
+	// Followed by FOREIGN KEY, or cut within it; not cut right after the
+	// name, where its last backquote could be the first of an escaped pair.
+	if rest == "" || !strings.HasPrefix(rest, fk) && !strings.HasPrefix(fk, rest) {
+		return "", "", nil
+	}
+	rest = strings.TrimPrefix(rest, fk)
+	for {
+		var c string
+		if c, rest, ok = cutIdent(rest); !ok {
+			cols = nil // cut short, or not a column list
+			break
+		}
+		cols = append(cols, c)
+		if strings.HasPrefix(rest, ")") {
+			break
+		}
+		if rest, ok = strings.CutPrefix(rest, ", "); !ok {
+			cols = nil
+			break
+		}
+	}
+	return t, name, cols
+}
+
+// myCheck reads MariaDB's "CONSTRAINT `name` failed for `db`.`table`".
+func myCheck(msg string) (constraint, table string) {
+	rest, ok := strings.CutPrefix(msg, "CONSTRAINT ")
+	if !ok {
+		return "", ""
+	}
+	name, rest, ok := cutIdent(rest)
+	if !ok {
+		return "", ""
+	}
+	if rest, ok = strings.CutPrefix(rest, " failed for "); !ok {
+		return "", ""
+	}
+	if _, rest, ok = cutIdent(rest); !ok {
+		return name, ""
+	}
+	if rest, ok = strings.CutPrefix(rest, "."); !ok {
+		return name, ""
+	}
+	if t, rest, ok := cutIdent(rest); ok && rest == "" {
+		return name, t
+	}
+	return name, ""
+}
+
+// cutIdent cuts a backquoted identifier, in which a backquote is written
+// twice, off the start of s.
+func cutIdent(s string) (ident, rest string, ok bool) {
+	if !strings.HasPrefix(s, "`") {
+		return "", s, false
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		if s[i] != '`' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '`' {
+			b.WriteByte('`')
+			i++
+			continue
+		}
+		return b.String(), s[i+1:], true
+	}
+	return "", s, false // no closing backquote
+}
+
+// between returns what msg has between a fixed head and a fixed tail,
+// when msg is exactly head + something + tail.
+func between(msg, head, tail string) (string, bool) {
+	if len(msg) < len(head)+len(tail)+1 || !strings.HasPrefix(msg, head) || !strings.HasSuffix(msg, tail) {
+		return "", false
+	}
+	return msg[len(head) : len(msg)-len(tail)], true
 }
 
 const (
@@ -109,42 +280,71 @@ const (
 	sqliteConstraintNotNull    = 1299
 	sqliteConstraintPrimaryKey = 1555
 	sqliteConstraintUnique     = 2067
+	sqliteConstraintRowID      = 2579
 )
 
+// classifySQLite takes the kind from the extended result code. SQLite's
+// messages quote no values; they name the table and columns
+// ("UNIQUE constraint failed: author.email, author.name"), a unique index
+// on expressions ("... failed: index 'name'"), or a CHECK constraint by
+// name or expression.
 func classifySQLite(err error, e *sqlite.Error) error {
 	code := e.Code()
 	if code&0xff != sqliteConstraint {
 		return err
 	}
 	ce := &uow.ConstraintError{Err: err}
-	msg := e.Error()
-	// Messages look like "constraint failed: UNIQUE constraint failed: author.email (2067)".
-	_, detail, _ := strings.Cut(msg, " constraint failed: ")
-	if i := strings.LastIndex(detail, " ("); i >= 0 {
-		detail = detail[:i]
+	// modernc writes "constraint failed: <sqlite3_errmsg> (<code>)".
+	detail, ok := between(e.Error(), "constraint failed: ", " ("+strconv.Itoa(code)+")")
+	if !ok {
+		detail = ""
 	}
 	switch code {
-	case sqliteConstraintUnique, sqliteConstraintPrimaryKey:
+	case sqliteConstraintUnique, sqliteConstraintPrimaryKey, sqliteConstraintRowID:
 		ce.Kind = uow.UniqueConstraint
-		ce.Table, ce.Columns = sqliteColumns(detail)
+		if d, ok := strings.CutPrefix(detail, "UNIQUE constraint failed: "); ok {
+			if name, ok := sqliteIndex(d); ok {
+				ce.Constraint = name
+			} else {
+				ce.Table, ce.Columns = sqliteColumns(d)
+			}
+		}
 	case sqliteConstraintNotNull:
 		ce.Kind = uow.NotNullConstraint
-		ce.Table, ce.Columns = sqliteColumns(detail)
+		if d, ok := strings.CutPrefix(detail, "NOT NULL constraint failed: "); ok {
+			ce.Table, ce.Columns = sqliteColumns(d)
+		}
 	case sqliteConstraintForeignKey:
 		ce.Kind = uow.ForeignKeyConstraint
 	case sqliteConstraintCheck:
 		ce.Kind = uow.CheckConstraint
-		ce.Constraint = detail
+		if d, ok := strings.CutPrefix(detail, "CHECK constraint failed: "); ok {
+			ce.Constraint = d
+		}
 	}
 	return ce
 }
 
-// sqliteColumns parses "author.email, author.name" into the table and columns.
+// sqliteIndex reads "index 'name'" (the name %q-quoted: ' written twice).
+func sqliteIndex(detail string) (string, bool) {
+	q, ok := between(detail, "index '", "'")
+	if !ok {
+		return "", false
+	}
+	name := strings.ReplaceAll(q, "''", "'")
+	if strings.Count(name, "'")*2 != strings.Count(q, "'") { // a lone quote
+		return "", false
+	}
+	return name, true
+}
+
+// sqliteColumns parses "author.email, author.name" into the table and
+// columns; anything else gives neither.
 func sqliteColumns(detail string) (table string, cols []string) {
-	for _, part := range strings.Split(detail, ",") {
-		t, c, ok := strings.Cut(strings.TrimSpace(part), ".")
-		if !ok {
-			continue
+	for part := range strings.SplitSeq(detail, ", ") {
+		t, c, ok := strings.Cut(part, ".")
+		if !ok || t == "" || c == "" || (table != "" && t != table) {
+			return "", nil
 		}
 		table = t
 		cols = append(cols, c)
