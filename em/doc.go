@@ -3,7 +3,10 @@
 // Flush in one transaction, in foreign-key order, batched.
 //
 // An EntityManager is one unit of work and is not safe for concurrent use:
-// Fork gives each request or job its own. The root EntityManager refuses
+// Fork gives each request or job its own. A call made while another
+// goroutine's call on the same EntityManager runs is refused with
+// ErrConcurrentUse before it touches anything (one atomic compare-and-swap
+// per call; see guard.go for what it covers). The root EntityManager refuses
 // work unless the configuration allows it, so that state cannot leak
 // between requests (MikroORM's global-context guard).
 //

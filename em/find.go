@@ -162,8 +162,11 @@ func FindOne[T any](ctx context.Context, m *EntityManager, where any, opts ...Fi
 // select-in strategy loads what is missing of the paths; the joined one
 // runs its one query (re-reading the root row, which does not overwrite
 // unflushed changes), unless every populated relation is loaded already.
+// Either way the identity map's instance is returned, also when its row is
+// gone by now.
 func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 	m := q.m
+	var hit *uow.Entry
 	pk, isPK, err := primaryKeyArg(q.e, where)
 	if err != nil {
 		return nil, err
@@ -195,6 +198,7 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 					return en.Obj.(*T), nil
 				}
 				// Joined and something to load: the query below.
+				hit = en
 			}
 		}
 		where = pkCond(q.e, pk)
@@ -202,7 +206,11 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 	if where != nil {
 		q = q.Where(where)
 	}
-	return q.one(ctx)
+	one, err := q.one(ctx)
+	if err == nil && one == nil && hit != nil {
+		return hit.Obj.(*T), nil
+	}
+	return one, err
 }
 
 // FindOneOrFail is FindOne that returns ErrNotFound when nothing matches.

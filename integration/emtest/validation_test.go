@@ -273,6 +273,24 @@ func TestFindOneJoinedOnIdentityMapHit(t *testing.T) {
 			}
 		}
 
+		// The identity map's answer stands when the row is gone by now.
+		ids := seedAuthors(t, e, "gone")
+		m = e.fork()
+		g, err := em.FindOneOrFail[Author](ctx, m, ids["gone"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := em.NativeDelete[Author](ctx, e.fork(), qb.Cond{"id": ids["gone"]}); err != nil {
+			t.Fatal(err)
+		}
+		mark = e.rec.mark()
+		if got, err := em.FindOne[Author](ctx, m, ids["gone"], em.Populate("books"), em.WithStrategy(em.Joined)); err != nil || got != g {
+			t.Errorf("joined FindOne on a hit whose row is gone: %v, %v; want the identity map's instance", got, err)
+		}
+		if ran := e.rec.since(mark); len(ran) != 1 {
+			t.Errorf("joined FindOne on a hit whose row is gone ran %q", ran)
+		}
+
 		// Select-in on a hit: one query per missing level, no join.
 		m = e.fork()
 		if _, err := em.FindOneOrFail[Author](ctx, m, id); err != nil {
