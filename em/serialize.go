@@ -19,6 +19,11 @@ import (
 // on its own path (a cycle) appears as its primary key. Keys are the json
 // tag's name when the field has one, else the property name.
 func (m *EntityManager) ToJSON(v any) ([]byte, error) {
+	entered, err := m.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer m.leave(entered)
 	s := &serializer{m: m, path: map[unsafe.Pointer]bool{}}
 	var b bytes.Buffer
 	if err := s.value(&b, reflect.ValueOf(v)); err != nil {
