@@ -29,6 +29,25 @@ const (
 	EnvRequire = "UNITORM_REQUIRE"
 	// EnvDocker set to "0" (or "false", "no", "off") disables the Docker attempt.
 	EnvDocker = "UNITORM_DOCKER"
+	// EnvDockerExpire is how long a container may outlive a test binary that
+	// was killed before removing it: a Go duration ("20m") or seconds. The
+	// default is the binary's -test.timeout plus five minutes.
+	EnvDockerExpire = "UNITORM_DOCKER_EXPIRE"
+
+	// EnvPostgresImage is the Docker image for PostgreSQL, repository[:tag]
+	// (default postgres:15). It must take the official image's environment
+	// (POSTGRES_HOST_AUTH_METHOD, POSTGRES_DB).
+	EnvPostgresImage = "UNITORM_PG_IMAGE"
+	// EnvMySQLImage is the Docker image for MySQL (default mysql:8); it must
+	// take MYSQL_ALLOW_EMPTY_PASSWORD and MYSQL_DATABASE.
+	EnvMySQLImage = "UNITORM_MYSQL_IMAGE"
+	// EnvMariaDBImage is the Docker image for MariaDB (default mariadb:10.11);
+	// it must take MARIADB_ALLOW_EMPTY_ROOT_PASSWORD and MARIADB_DATABASE.
+	EnvMariaDBImage = "UNITORM_MARIADB_IMAGE"
+	// EnvMongoImage is the Docker image for MongoDB (default mongo:7, run as
+	// the single-member replica set rs0); it must take mongod's arguments
+	// --replSet rs0 --bind_ip_all.
+	EnvMongoImage = "UNITORM_MONGO_IMAGE"
 )
 
 var allBackends = []Backend{SQLite, Postgres, MySQL, MariaDB, Mongo}
@@ -73,6 +92,22 @@ func (b Backend) EnvVar() string {
 		return EnvMariaDBDSN
 	case Mongo:
 		return EnvMongoURI
+	}
+	return ""
+}
+
+// ImageEnvVar is the environment variable that names b's Docker image (""
+// for SQLite).
+func (b Backend) ImageEnvVar() string {
+	switch b {
+	case Postgres:
+		return EnvPostgresImage
+	case MySQL:
+		return EnvMySQLImage
+	case MariaDB:
+		return EnvMariaDBImage
+	case Mongo:
+		return EnvMongoImage
 	}
 	return ""
 }

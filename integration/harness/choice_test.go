@@ -5,7 +5,11 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
+
+// errBadEnv stands for any error from ParseConfig (no sentinel).
+var errBadEnv = errors.New("bad environment")
 
 func TestParseConfig(t *testing.T) {
 	tests := []struct {
@@ -14,7 +18,10 @@ func TestParseConfig(t *testing.T) {
 		dsn      map[Backend]string
 		require  []Backend
 		noDocker bool
+		image    map[Backend]string
+		expire   time.Duration
 		wantErr  error
+		errHas   string
 	}{
 		{name: "empty", env: nil},
 		{
@@ -31,21 +38,31 @@ func TestParseConfig(t *testing.T) {
 			require: []Backend{SQLite, Postgres, MariaDB},
 		},
 		{name: "require none", env: map[string]string{EnvRequire: "none"}},
-		{name: "require typo", env: map[string]string{EnvRequire: "sqlite,postgress"}, wantErr: ErrUnknownBackend},
+		{name: "require typo", env: map[string]string{EnvRequire: "sqlite,postgress"}, wantErr: ErrUnknownBackend, errHas: "postgress"},
 		{name: "docker 0", env: map[string]string{EnvDocker: "0"}, noDocker: true},
 		{name: "docker off", env: map[string]string{EnvDocker: "Off"}, noDocker: true},
 		{name: "docker false", env: map[string]string{EnvDocker: "false"}, noDocker: true},
 		{name: "docker 1", env: map[string]string{EnvDocker: "1"}},
+		{
+			name: "images",
+			env:  map[string]string{EnvPostgresImage: " unitorm-ci/postgres:15 ", EnvMongoImage: "ferretdb", EnvMySQLImage: " "},
+			image: map[Backend]string{Postgres: "unitorm-ci/postgres:15", Mongo: "ferretdb"},
+		},
+		{name: "bad image", env: map[string]string{EnvMariaDBImage: "mariadb@sha256:00"}, wantErr: errBadEnv, errHas: EnvMariaDBImage},
+		{name: "expire duration", env: map[string]string{EnvDockerExpire: "20m"}, expire: 20 * time.Minute},
+		{name: "expire seconds", env: map[string]string{EnvDockerExpire: "45"}, expire: 45 * time.Second},
+		{name: "expire bad", env: map[string]string{EnvDockerExpire: "soon"}, wantErr: errBadEnv, errHas: EnvDockerExpire},
+		{name: "expire too short", env: map[string]string{EnvDockerExpire: "10ms"}, wantErr: errBadEnv, errHas: EnvDockerExpire},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := ParseConfig(func(k string) string { return tt.env[k] })
 			if tt.wantErr != nil {
-				if !errors.Is(err, tt.wantErr) {
+				if err == nil || (tt.wantErr != errBadEnv && !errors.Is(err, tt.wantErr)) {
 					t.Fatalf("err = %v, want %v", err, tt.wantErr)
 				}
-				if !strings.Contains(err.Error(), "postgress") {
-					t.Errorf("error %q does not name the bad backend", err)
+				if !strings.Contains(err.Error(), tt.errHas) {
+					t.Errorf("error %q does not name %q", err, tt.errHas)
 				}
 				return
 			}
@@ -69,6 +86,16 @@ func TestParseConfig(t *testing.T) {
 			if cfg.NoDocker != tt.noDocker {
 				t.Errorf("NoDocker = %v, want %v", cfg.NoDocker, tt.noDocker)
 			}
+			wantImage := tt.image
+			if wantImage == nil {
+				wantImage = map[Backend]string{}
+			}
+			if !reflect.DeepEqual(cfg.Image, wantImage) {
+				t.Errorf("Image = %v, want %v", cfg.Image, wantImage)
+			}
+			if cfg.Expire != tt.expire {
+				t.Errorf("Expire = %v, want %v", cfg.Expire, tt.expire)
+			}
 		})
 	}
 }
@@ -81,11 +108,13 @@ func TestChoose(t *testing.T) {
 		cfg      Config
 		docker   bool // what the Docker probe answers
 		embedded bool // what the embedded probe answers (SQLite: always true in production)
+		imageErr error // what the image probe answers
 
 		want         Source
 		wantRequired bool
 		wantDSN      string
-		wantProbes   string   // "d" docker probed, "e" embedded probed, in order
+		wantProbes   string   // "d" docker, "i" image, "e" embedded probed, in order
+		wantImage    string
 		reasonHas    []string // substrings of Reason
 	}{
 		{
@@ -100,11 +129,37 @@ func TestChoose(t *testing.T) {
 		},
 		{
 			name: "docker when no env", backend: MySQL, docker: true,
-			want: SourceDocker, wantProbes: "d",
+			want: SourceDocker, wantProbes: "di", wantImage: "mysql:8", reasonHas: []string{"mysql:8"},
 		},
 		{
 			name: "mongo docker beats embedded", backend: Mongo, docker: true, embedded: true,
-			want: SourceDocker, wantProbes: "d",
+			want: SourceDocker, wantProbes: "di", wantImage: "mongo:7",
+		},
+		{
+			name: "image from the variable", backend: Postgres, docker: true,
+			cfg:  Config{Image: map[Backend]string{Postgres: "unitorm-ci/postgres:15"}},
+			want: SourceDocker, wantProbes: "di", wantImage: "unitorm-ci/postgres:15",
+			reasonHas: []string{"unitorm-ci/postgres:15"},
+		},
+		{
+			name: "image missing: postgres skips naming image and variables", backend: Postgres, docker: true,
+			imageErr: errors.New("API error (500): lookup registry-1.docker.io: no such host"),
+			want:     SourceNone, wantProbes: "die", wantImage: "postgres:15",
+			reasonHas: []string{"postgres:15", "cannot be had", "no such host",
+				"set " + EnvPostgresImage + " to an image", "set " + EnvPostgresDSN + "="},
+		},
+		{
+			name: "image missing: required mariadb fails", backend: MariaDB, docker: true,
+			cfg:      Config{Require: map[Backend]bool{MariaDB: true}, Image: map[Backend]string{MariaDB: "unitorm-ci/mariadb:10.11"}},
+			imageErr: errors.New("no such host"),
+			want:     SourceNone, wantProbes: "die", wantRequired: true, wantImage: "unitorm-ci/mariadb:10.11",
+			reasonHas: []string{"unitorm-ci/mariadb:10.11", EnvMariaDBImage, EnvMariaDBDSN, "required by " + EnvRequire},
+		},
+		{
+			name: "image missing: mongo falls back to embedded", backend: Mongo, docker: true, embedded: true,
+			imageErr: errors.New("no such host"),
+			want:     SourceEmbedded, wantProbes: "die", wantImage: "mongo:7",
+			reasonHas: []string{"embedded", "mongo:7 cannot be had"},
 		},
 		{
 			name: "mongo env", backend: Mongo, docker: true, embedded: true,
@@ -170,6 +225,13 @@ func TestChoose(t *testing.T) {
 			var probes strings.Builder
 			p := Probes{
 				DockerUp: func() bool { probes.WriteString("d"); return tt.docker },
+				Image: func(b Backend) error {
+					if b != tt.backend {
+						t.Errorf("image probe asked about %s, want %s", b, tt.backend)
+					}
+					probes.WriteString("i")
+					return tt.imageErr
+				},
 				Embedded: func(b Backend) bool {
 					if b != tt.backend {
 						t.Errorf("embedded probe asked about %s, want %s", b, tt.backend)
@@ -182,6 +244,9 @@ func TestChoose(t *testing.T) {
 			if c.Backend != tt.backend || c.Source != tt.want || c.Required != tt.wantRequired || c.DSN != tt.wantDSN {
 				t.Errorf("Choose = %+v, want backend %s source %s required %v dsn %q",
 					c, tt.backend, tt.want, tt.wantRequired, tt.wantDSN)
+			}
+			if c.Image != tt.wantImage {
+				t.Errorf("Image = %q, want %q", c.Image, tt.wantImage)
 			}
 			if probes.String() != tt.wantProbes {
 				t.Errorf("probes called %q, want %q", probes.String(), tt.wantProbes)

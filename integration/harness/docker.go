@@ -3,10 +3,13 @@ package harness
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -23,16 +26,34 @@ import (
 // costs the test binary no more than this once.
 const dockerProbeTimeout = 3 * time.Second
 
+// dockerPullTimeout bounds pulling one image that the daemon does not have.
+const dockerPullTimeout = 10 * time.Minute
+
 // dockerReadyTimeout bounds the wait for a started container to accept
-// connections (image pulls happen before it and are not counted).
-const dockerReadyTimeout = 3 * time.Minute
+// connections (image pulls happen before it and are not counted). A
+// variable so that the harness's own tests can shorten it.
+var dockerReadyTimeout = 3 * time.Minute
 
-// containerLabel marks every container the harness starts, so that leftovers
-// of a killed test binary can be found with
+// defaultExpire is how long a container may outlive its test binary when the
+// binary runs without -test.timeout (go test passes 10m by default) and
+// UNITORM_DOCKER_EXPIRE is unset.
+const defaultExpire = 2 * time.Hour
+
+// expireMargin is added to the binary's -test.timeout to make the expiry.
+const expireMargin = 5 * time.Minute
+
+// Labels on every container the harness starts, so that containers of a
+// killed test binary can be found with
 // docker ps -a --filter label=org.unitorm.harness.
-const containerLabel = "org.unitorm.harness"
+const (
+	containerLabel       = "org.unitorm.harness"         // the backend
+	containerLabelPID    = "org.unitorm.harness.pid"     // the test binary's process ID
+	containerLabelExpire = "org.unitorm.harness.expires" // when the daemon kills it (RFC 3339)
+)
 
-// image is the Docker image and start-up configuration of one backend.
+// image is the Docker image and start-up configuration of one backend. The
+// environment and command are those of the official images; the images that
+// integration/images/build.sh builds take the same.
 type image struct {
 	repo, tag string
 	env       []string
@@ -40,7 +61,10 @@ type image struct {
 	port      string // container port, e.g. "5432/tcp"
 }
 
-var images = map[Backend]image{
+// ref is the image reference, repo:tag.
+func (img image) ref() string { return img.repo + ":" + img.tag }
+
+var defaultImages = map[Backend]image{
 	Postgres: {repo: "postgres", tag: "15", port: "5432/tcp",
 		env: []string{"POSTGRES_HOST_AUTH_METHOD=trust", "POSTGRES_DB=test"}},
 	MySQL: {repo: "mysql", tag: "8", port: "3306/tcp",
@@ -49,6 +73,44 @@ var images = map[Backend]image{
 		env: []string{"MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1", "MARIADB_DATABASE=test"}},
 	Mongo: {repo: "mongo", tag: "7", port: "27017/tcp",
 		cmd: []string{"--replSet", "rs0", "--bind_ip_all"}},
+}
+
+// imageFor is b's image: the default with the repository and tag replaced by
+// the one in the backend's image variable, if set. ok is false for a backend
+// without containers (SQLite).
+func imageFor(b Backend, cfg Config) (img image, ok bool) {
+	img, ok = defaultImages[b]
+	if !ok {
+		return image{}, false
+	}
+	if ref := cfg.Image[b]; ref != "" {
+		// ParseConfig validated it.
+		img.repo, img.tag, _ = parseImageRef(ref)
+	}
+	return img, true
+}
+
+// parseImageRef splits "repo[:tag]" ("latest" when no tag); the repository may
+// name a registry with a port (localhost:5000/pg:15). Digests are not
+// supported: dockertest runs images by repository and tag.
+func parseImageRef(ref string) (repo, tag string, err error) {
+	ref = strings.TrimSpace(ref)
+	switch {
+	case ref == "":
+		return "", "", errors.New("empty image reference")
+	case strings.Contains(ref, "@"):
+		return "", "", fmt.Errorf("image %q: digests are not supported, give repository:tag", ref)
+	case strings.ContainsAny(ref, " \t\n"):
+		return "", "", fmt.Errorf("image %q contains white space", ref)
+	}
+	repo, tag = ref, "latest"
+	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
+		repo, tag = ref[:i], ref[i+1:]
+	}
+	if repo == "" || tag == "" || strings.HasSuffix(repo, "/") {
+		return "", "", fmt.Errorf("image %q is not repository[:tag]", ref)
+	}
+	return repo, tag, nil
 }
 
 // newDockerPool connects to the Docker daemon named by DOCKER_HOST (or the
@@ -68,56 +130,171 @@ func newDockerPool() (*dockertest.Pool, error) {
 	return pool, nil
 }
 
-// startContainer runs b's image, waits until the server accepts connections
-// and returns the DSN (or URI) that reaches it and a function removing the
-// container.
-func startContainer(pool *dockertest.Pool, b Backend) (dsn string, stop func() error, err error) {
-	img, ok := images[b]
-	if !ok {
-		return "", nil, fmt.Errorf("harness: no Docker image for %s", b)
+// ensureImage makes sure the daemon has img: it is there already, or it is
+// pulled now. The error says which image could not be had and why (on a
+// machine without a registry: the daemon's "no such host").
+func ensureImage(pool *dockertest.Pool, img image) error {
+	if _, err := pool.Client.InspectImage(img.ref()); err == nil {
+		return nil
+	} else if !errors.Is(err, dc.ErrNoSuchImage) {
+		return fmt.Errorf("inspect %s: %w", img.ref(), err)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), dockerPullTimeout)
+	defer cancel()
+	err := pool.Client.PullImage(dc.PullImageOptions{
+		Repository: img.repo, Tag: img.tag, Context: ctx, InactivityTimeout: time.Minute,
+	}, dc.AuthConfiguration{})
+	if err != nil {
+		return fmt.Errorf("%s is not on the Docker daemon and cannot be pulled: %w", img.ref(), err)
+	}
+	return nil
+}
+
+// container is one running container of the harness.
+type container struct {
+	id    string
+	image string        // repo:tag
+	dsn   string        // reaches the server (for Mongo, a URI)
+	addr  string        // host:port where its port is published
+	ready time.Duration // from start to the first successful connection
+	// remove deletes the container; it is not an error when the daemon
+	// already did (AutoRemove after the expiry).
+	remove func() error
+}
+
+// startContainer runs img for backend b, published on the loopback address
+// only, waits until the server accepts connections and returns it. The
+// daemon kills the container after expire even if the test binary dies
+// first (dockertest's Expire: a stop whose signal the servers ignore,
+// followed by SIGKILL), and removes it once it stops (AutoRemove).
+func startContainer(pool *dockertest.Pool, b Backend, img image, expire time.Duration) (*container, error) {
+	if _, ok := defaultImages[b]; !ok || pool == nil {
+		return nil, fmt.Errorf("harness: no Docker image for %s", b)
+	}
+	dockerHost := os.Getenv("DOCKER_HOST")
+	bindIP := "127.0.0.1"
+	if remoteDaemon(dockerHost) {
+		// A remote daemon's loopback address is out of reach.
+		bindIP = ""
+	}
+	deadline := time.Now().Add(expire)
+	started := time.Now()
 	res, err := pool.RunWithOptions(&dockertest.RunOptions{
-		Repository: img.repo,
-		Tag:        img.tag,
-		Env:        img.env,
-		Cmd:        img.cmd,
-		Labels:     map[string]string{containerLabel: string(b)},
+		Repository:   img.repo,
+		Tag:          img.tag,
+		Env:          img.env,
+		Cmd:          img.cmd,
+		ExposedPorts: []string{img.port},
+		PortBindings: map[dc.Port][]dc.PortBinding{dc.Port(img.port): {{HostIP: bindIP, HostPort: ""}}},
+		Labels: map[string]string{
+			containerLabel:       string(b),
+			containerLabelPID:    strconv.Itoa(os.Getpid()),
+			containerLabelExpire: deadline.UTC().Format(time.RFC3339),
+		},
 	}, func(hc *dc.HostConfig) {
+		// Only the server's port, and only where bindIP says; other
+		// ports an image exposes stay unpublished.
+		hc.PublishAllPorts = false
 		// Removed by the daemon once stopped, even if Main never runs.
 		hc.AutoRemove = true
 		hc.RestartPolicy = dc.NeverRestart()
 	})
 	if err != nil {
-		return "", nil, fmt.Errorf("harness: start %s:%s: %w", img.repo, img.tag, err)
+		return nil, fmt.Errorf("harness: start %s: %w", img.ref(), err)
 	}
-	stop = func() error { return pool.Purge(res) }
-	hostPort := publishedAddr(res, img.port, os.Getenv("DOCKER_HOST"))
-	if hostPort == "" {
-		_ = stop()
-		return "", nil, fmt.Errorf("harness: %s:%s publishes no port %s", img.repo, img.tag, img.port)
+	c := &container{id: res.Container.ID, image: img.ref()}
+	c.remove = func() error { return removeContainer(pool, c.id) }
+	if err := res.Expire(uint(expire / time.Second)); err != nil {
+		_ = c.remove()
+		return nil, fmt.Errorf("harness: expire %s: %w", shortID(c.id), err)
+	}
+	c.addr = publishedAddr(res, img.port, dockerHost)
+	if c.addr == "" {
+		_ = c.remove()
+		return nil, fmt.Errorf("harness: %s (container %s) publishes no port %s", img.ref(), shortID(c.id), img.port)
 	}
 	switch b {
 	case Postgres:
-		u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: hostPort, Path: "/test",
+		u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: c.addr, Path: "/test",
 			RawQuery: "sslmode=disable"}
-		dsn = u.String()
-		err = pool.Retry(func() error { return pingSQL(b, dsn) })
+		c.dsn = u.String()
+		err = retry(pool, func() error { return pingSQL(b, c.dsn) })
 	case MySQL, MariaDB:
 		cfg := mysql.NewConfig()
-		cfg.User, cfg.Net, cfg.Addr, cfg.DBName = "root", "tcp", hostPort, "test"
-		dsn = cfg.FormatDSN()
-		err = pool.Retry(func() error { return pingSQL(b, dsn) })
+		cfg.User, cfg.Net, cfg.Addr, cfg.DBName = "root", "tcp", c.addr, "test"
+		c.dsn = cfg.FormatDSN()
+		err = retry(pool, func() error { return pingSQL(b, c.dsn) })
 	case Mongo:
 		// The replica set's only member names itself by its address inside
 		// the container; clients outside reach it with directConnection.
-		dsn = "mongodb://" + hostPort + "/?directConnection=true"
-		err = pool.Retry(func() error { return initiateReplicaSet(dsn) })
+		c.dsn = "mongodb://" + c.addr + "/?directConnection=true"
+		err = retry(pool, func() error { return initiateReplicaSet(c.dsn) })
 	}
 	if err != nil {
-		_ = stop()
-		return "", nil, fmt.Errorf("harness: %s:%s did not become ready: %w", img.repo, img.tag, err)
+		_ = c.remove()
+		return nil, fmt.Errorf("harness: %s (container %s) did not become ready within %v: %w",
+			img.ref(), shortID(c.id), dockerReadyTimeout, err)
 	}
-	return dsn, stop, nil
+	c.ready = time.Since(started)
+	return c, nil
+}
+
+// retry runs op with dockertest's exponential back-off until it succeeds or
+// dockerReadyTimeout has passed.
+func retry(pool *dockertest.Pool, op func() error) error {
+	pool.MaxWait = dockerReadyTimeout
+	return pool.Retry(op)
+}
+
+// removeContainer force-removes the container id with its volumes; a
+// container the daemon already removed, or is removing, is not an error.
+func removeContainer(pool *dockertest.Pool, id string) error {
+	err := pool.Client.RemoveContainer(dc.RemoveContainerOptions{ID: id, Force: true, RemoveVolumes: true})
+	var gone *dc.NoSuchContainer
+	if err == nil || errors.As(err, &gone) || strings.Contains(err.Error(), "already in progress") {
+		return nil
+	}
+	return fmt.Errorf("harness: remove container %s: %w", shortID(id), err)
+}
+
+// containerExpiry is how long a container may outlive the test binary:
+// UNITORM_DOCKER_EXPIRE if set, else the binary's -test.timeout plus
+// expireMargin, else defaultExpire.
+func containerExpiry(cfg Config) time.Duration {
+	if cfg.Expire > 0 {
+		return cfg.Expire
+	}
+	if f := flag.Lookup("test.timeout"); f != nil {
+		if g, ok := f.Value.(flag.Getter); ok {
+			if d, ok := g.Get().(time.Duration); ok && d > 0 {
+				return d + expireMargin
+			}
+		}
+	}
+	return defaultExpire
+}
+
+// shortID is the 12-digit form docker ps shows.
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// remoteDaemon reports whether DOCKER_HOST names a TCP daemon on another host.
+func remoteDaemon(dockerHost string) bool {
+	u, err := url.Parse(dockerHost)
+	if err != nil || u.Scheme != "tcp" {
+		return false
+	}
+	switch h := u.Hostname(); h {
+	case "", "localhost":
+		return false
+	default:
+		ip := net.ParseIP(h)
+		return ip == nil || !ip.IsLoopback()
+	}
 }
 
 // pingSQL opens dsn (sqldb.Open pings) and closes it again.
@@ -131,9 +308,15 @@ func pingSQL(b Backend, dsn string) error {
 	return db.Close()
 }
 
+// Server error codes meaning "no replica sets here": CommandNotFound,
+// NoReplicationEnabled, CommandNotSupported, NotImplemented.
+var standaloneCodes = map[int32]bool{59: true, 76: true, 115: true, 238: true}
+
 // initiateReplicaSet turns a mongod started with --replSet rs0 into a
 // one-member replica set (ignoring "already initialized") and succeeds once
-// that member is a writable primary, so that transactions work.
+// that member is a writable primary, so that transactions work. A server
+// without replica sets (FerretDB, or mongod without --replSet) is used as it
+// is once it answers.
 func initiateReplicaSet(uri string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -150,7 +333,7 @@ func initiateReplicaSet(uri string) error {
 	if err := admin.RunCommand(ctx, initiate).Err(); err != nil {
 		var ce mongodrv.CommandError
 		// 23 AlreadyInitialized: a previous attempt got through.
-		if !errors.As(err, &ce) || ce.Code != 23 {
+		if !errors.As(err, &ce) || (ce.Code != 23 && !standaloneCodes[ce.Code]) {
 			return err
 		}
 	}
@@ -180,7 +363,7 @@ func publishedAddr(res *dockertest.Resource, port, dockerHost string) string {
 // publishedHost picks the address to dial for a port bound to ip
 // ("localhost" is what dockertest reports for a wildcard binding).
 func publishedHost(ip, dockerHost string) string {
-	if ip != "localhost" && ip != "" {
+	if ip != "localhost" && ip != "" && ip != "0.0.0.0" && ip != "::" {
 		return ip
 	}
 	if u, err := url.Parse(dockerHost); err == nil && u.Scheme == "tcp" && u.Hostname() != "" {

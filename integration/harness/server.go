@@ -19,8 +19,9 @@ import (
 type server struct {
 	once   sync.Once
 	choice Choice
-	dsn    string // base DSN or URI (the environment's, the container's or the embedded one's)
-	err    error  // starting or reaching the server failed
+	dsn    string     // base DSN or URI (the environment's, the container's or the embedded one's)
+	ctr    *container // the container, for SourceDocker
+	err    error      // starting or reaching the server failed
 
 	adminOnce sync.Once
 	admin     *sqldb.DB        // SQL: creates and drops namespaces
@@ -108,6 +109,14 @@ func lookup(b Backend) (*server, error) {
 func (s *server) start(b Backend, cfg Config) {
 	s.choice = Choose(b, cfg, Probes{
 		DockerUp: func() bool { _, err := dockerPool(); return err == nil },
+		Image: func(b Backend) error {
+			pool, err := dockerPool()
+			if err != nil {
+				return err
+			}
+			img, _ := imageFor(b, cfg)
+			return ensureImage(pool, img)
+		},
 		Embedded: embeddedAvailable,
 	})
 	switch s.choice.Source {
@@ -115,18 +124,38 @@ func (s *server) start(b Backend, cfg Config) {
 		s.dsn = s.choice.DSN
 	case SourceDocker:
 		pool, _ := dockerPool()
-		dsn, stop, err := startContainer(pool, b)
+		img, _ := imageFor(b, cfg)
+		expire := containerExpiry(cfg)
+		c, err := startContainer(pool, b, img, expire)
 		if err != nil {
-			s.err = fmt.Errorf("%w (set %s=0 to skip Docker)", err, EnvDocker)
+			s.err = fmt.Errorf("%w (set %s to a server, or %s=0 to skip Docker)", err, b.EnvVar(), EnvDocker)
+			logf("%s: %v", b, s.err)
 			return
 		}
-		addStop(stop)
-		s.dsn = dsn
+		logf("%s: container %s (%s) on %s, ready in %.1fs, expires in %v",
+			b, shortID(c.id), c.image, c.addr, c.ready.Seconds(), expire)
+		addStop(func() error {
+			err := c.remove()
+			if err == nil {
+				logf("%s: removed container %s (%s)", b, shortID(c.id), c.image)
+			}
+			return err
+		})
+		s.ctr, s.dsn = c, c.dsn
 	case SourceEmbedded:
+		if s.choice.Image != "" {
+			logf("%s: %s", b, s.choice.Reason)
+		}
 		if b == Mongo {
 			s.startEmbeddedMongo()
 		}
 	}
+}
+
+// logf writes one line about the harness's servers to standard error,
+// where go test shows it for a failing package or with -v (-json too).
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "harness: "+format+"\n", args...)
 }
 
 func (s *server) startEmbeddedMongo() {
@@ -181,6 +210,20 @@ func ChoiceFor(b Backend) (Choice, error) {
 		return Choice{}, err
 	}
 	return s.choice, s.err
+}
+
+// ContainerID is the ID of the Docker container serving b in this test
+// binary, "" when b is not served by a container. Like ChoiceFor, it chooses
+// (and starts) b's server if no test has asked for it yet.
+func ContainerID(b Backend) string {
+	if !b.Valid() {
+		return ""
+	}
+	s, err := lookup(b)
+	if err != nil || s.ctr == nil {
+		return ""
+	}
+	return s.ctr.id
 }
 
 // Main runs the tests and then closes the harness's connections, removes the

@@ -53,8 +53,9 @@ func main() {
 	}
 	// SIGTERM and SIGINT end the server (the process is PID 1: without a
 	// handler the kernel would drop them). Other signals keep their Go
-	// defaults; the harness's stop signal (SIGRTMIN+6) is one of those Go
-	// ignores, so that only the daemon's SIGKILL after the expiry ends it.
+	// defaults; dockertest's stop signal, SIGWINCH, is one that Go ignores,
+	// so that a container's expiry (a stop with a timeout) ends it only
+	// with the daemon's SIGKILL when the timeout is up.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	go func() { fmt.Fprintln(os.Stderr, "ferretdb: listening on", f.MongoDBURI()) }()
