@@ -44,8 +44,8 @@ func TestParseConfig(t *testing.T) {
 		{name: "docker false", env: map[string]string{EnvDocker: "false"}, noDocker: true},
 		{name: "docker 1", env: map[string]string{EnvDocker: "1"}},
 		{
-			name: "images",
-			env:  map[string]string{EnvPostgresImage: " unitorm-ci/postgres:15 ", EnvMongoImage: "ferretdb", EnvMySQLImage: " "},
+			name:  "images",
+			env:   map[string]string{EnvPostgresImage: " unitorm-ci/postgres:15 ", EnvMongoImage: "ferretdb", EnvMySQLImage: " "},
 			image: map[Backend]string{Postgres: "unitorm-ci/postgres:15", Mongo: "ferretdb"},
 		},
 		{name: "bad image", env: map[string]string{EnvMariaDBImage: "mariadb@sha256:00"}, wantErr: errBadEnv, errHas: EnvMariaDBImage},
@@ -106,14 +106,14 @@ func TestChoose(t *testing.T) {
 		name     string
 		backend  Backend
 		cfg      Config
-		docker   bool // what the Docker probe answers
-		embedded bool // what the embedded probe answers (SQLite: always true in production)
+		docker   bool  // what the Docker probe answers
+		embedded bool  // what the embedded probe answers (SQLite: always true in production)
 		imageErr error // what the image probe answers
 
 		want         Source
 		wantRequired bool
 		wantDSN      string
-		wantProbes   string   // "d" docker, "i" image, "e" embedded probed, in order
+		wantProbes   string // "d" docker, "i" image, "e" embedded probed, in order
 		wantImage    string
 		reasonHas    []string // substrings of Reason
 	}{
