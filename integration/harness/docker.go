@@ -227,8 +227,15 @@ func startContainer(pool *dockertest.Pool, b Backend, img image, expire time.Dur
 	case Mongo:
 		// The replica set's only member names itself by its address inside
 		// the container; clients outside reach it with directConnection.
-		c.dsn = "mongodb://" + c.addr + "/?directConnection=true"
-		err = retry(pool, func() error { return initiateReplicaSet(c.dsn) })
+		uri := "mongodb://" + c.addr + "/?directConnection=true"
+		standalone := false
+		err = retry(pool, func() (err error) { standalone, err = initiateReplicaSet(uri); return err })
+		c.dsn = uri
+		if standalone {
+			// No replica set to discover: the plain form, to which a
+			// database name can be appended.
+			c.dsn = "mongodb://" + c.addr + "/"
+		}
 	}
 	if err != nil {
 		_ = c.remove()
@@ -316,13 +323,13 @@ var standaloneCodes = map[int32]bool{59: true, 76: true, 115: true, 238: true}
 // one-member replica set (ignoring "already initialized") and succeeds once
 // that member is a writable primary, so that transactions work. A server
 // without replica sets (FerretDB, or mongod without --replSet) is used as it
-// is once it answers.
-func initiateReplicaSet(uri string) error {
+// is once it answers; standalone reports that.
+func initiateReplicaSet(uri string) (standalone bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	client, err := mongodrv.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second))
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer func() { _ = client.Disconnect(context.Background()) }()
 	admin := client.Database("admin")
@@ -334,19 +341,20 @@ func initiateReplicaSet(uri string) error {
 		var ce mongodrv.CommandError
 		// 23 AlreadyInitialized: a previous attempt got through.
 		if !errors.As(err, &ce) || (ce.Code != 23 && !standaloneCodes[ce.Code]) {
-			return err
+			return false, err
 		}
+		standalone = standaloneCodes[ce.Code]
 	}
 	var hello struct {
 		IsWritablePrimary bool `bson:"isWritablePrimary"`
 	}
 	if err := admin.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&hello); err != nil {
-		return err
+		return false, err
 	}
 	if !hello.IsWritablePrimary {
-		return errors.New("harness: mongo replica set has no primary yet")
+		return false, errors.New("harness: mongo replica set has no primary yet")
 	}
-	return nil
+	return standalone, nil
 }
 
 // publishedAddr is the host:port where the container's port is published:

@@ -80,3 +80,18 @@ func TestNewName(t *testing.T) {
 		seen[n] = true
 	}
 }
+
+func TestMongoDSN(t *testing.T) {
+	tests := []struct{ base, want string }{
+		{"mongodb://127.0.0.1:27017/", "mongodb://127.0.0.1:27017/ut_x"},
+		{"mongodb://127.0.0.1:32768/?directConnection=true", "mongodb://127.0.0.1:32768/ut_x?directConnection=true"},
+		{"mongodb://h1:1,h2:2/admin?replicaSet=rs0", "mongodb://h1:1,h2:2/ut_x?replicaSet=rs0"},
+		{"mongodb://u:p%40ss@h", "mongodb://u:p%40ss@h/ut_x"},
+	}
+	for _, tt := range tests {
+		got, err := mongoDSN(tt.base, "ut_x")
+		if err != nil || got != tt.want {
+			t.Errorf("mongoDSN(%q) = %q, %v; want %q", tt.base, got, err, tt.want)
+		}
+	}
+}

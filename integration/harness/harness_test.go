@@ -3,6 +3,7 @@ package harness_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/unitorm/unitorm/integration/embedmongo"
@@ -137,5 +138,8 @@ func TestMongoDatabase(t *testing.T) {
 	b := harness.MongoDB(t)
 	if a.URI == "" || a.Database == "" || a.Database == b.Database {
 		t.Fatalf("targets %+v and %+v are not two fresh databases", a, b)
+	}
+	if !strings.Contains(a.DSN, "/"+a.Database) {
+		t.Errorf("DSN %q does not name database %s", a.DSN, a.Database)
 	}
 }

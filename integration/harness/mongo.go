@@ -2,6 +2,8 @@ package harness
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"testing"
 
 	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
@@ -11,10 +13,15 @@ import (
 // MongoTarget is a fresh database on the Mongo backend, created for one test.
 type MongoTarget struct {
 	Source Source
-	// URI reaches the server (it names no database).
+	// URI reaches the server (it names no database). It may carry options
+	// (?directConnection=true for a container's replica set): to name the
+	// database in a URI, use DSN rather than appending to URI.
 	URI string
 	// Database is the test's own database name.
 	Database string
+	// DSN is URI with Database as its path: the DSN to give unitorm.Open
+	// with driver "mongo".
+	DSN string
 }
 
 // MongoDB returns a fresh database name on the Mongo server for tb and drops
@@ -38,7 +45,22 @@ func MongoDB(tb testing.TB) MongoTarget {
 			tb.Errorf("harness: mongo: drop %s: %v", name, err)
 		}
 	})
-	return MongoTarget{Source: s.choice.Source, URI: s.dsn, Database: name}
+	dsn, err := mongoDSN(s.dsn, name)
+	if err != nil {
+		tb.Fatalf("harness: mongo: %v", err)
+	}
+	return MongoTarget{Source: s.choice.Source, URI: s.dsn, Database: name, DSN: dsn}
+}
+
+// mongoDSN returns the MongoDB URI base with its path (the default
+// database) set to db, keeping its options.
+func mongoDSN(base, db string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", fmt.Errorf("parse %s: %w", EnvMongoURI, err)
+	}
+	u.Path, u.RawPath = "/"+db, ""
+	return u.String(), nil
 }
 
 // mongoAdmin returns the client that drops test databases on s.
