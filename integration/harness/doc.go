@@ -7,14 +7,21 @@
 //
 //  1. a server named by an environment variable (UNITORM_PG_DSN,
 //     UNITORM_MYSQL_DSN, UNITORM_MARIADB_DSN, UNITORM_MONGO_URI);
-//  2. a Docker container started with dockertest (postgres:15, mysql:8,
-//     mariadb:10.11, mongo:7 as a single-node replica set) when a Docker
-//     daemon answers and UNITORM_DOCKER is not "0"; containers start once per
-//     test binary and are removed by [Main];
+//  2. a Docker container started with dockertest when a Docker daemon
+//     answers, UNITORM_DOCKER is not "0" and the daemon has the backend's
+//     image or can pull it: postgres:15, mysql:8, mariadb:10.11, mongo:7 (as
+//     a single-node replica set), or the image named by UNITORM_PG_IMAGE,
+//     UNITORM_MYSQL_IMAGE, UNITORM_MARIADB_IMAGE, UNITORM_MONGO_IMAGE.
+//     Containers start once per test binary and backend, publish their port
+//     on 127.0.0.1 only, are removed by [Main], and are killed and removed by
+//     the daemon after UNITORM_DOCKER_EXPIRE (default: -test.timeout plus
+//     five minutes) if the binary dies first;
 //  3. an embedded server: SQLite always (a file in the test's temporary
 //     directory); MongoDB when a starter was registered with
 //     [RegisterEmbeddedMongo];
-//  4. none: the test is skipped with a message naming the variable to set.
+//  4. none: the test is skipped with a message naming the variables to set
+//     (and, when the daemon answered but the image could not be had, the
+//     image and the pull error).
 //
 // UNITORM_REQUIRE ("all" or a comma-separated list such as
 // "sqlite,postgres,mariadb") turns step 4 into a test failure for the named
