@@ -131,7 +131,13 @@ import() {
 	for c in "$@"; do
 		args+=(-c "$c")
 	done
+	local old
+	old=$("$DOCKER" image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
 	tar -C "$dir" --numeric-owner -c . | "$DOCKER" import "${args[@]}" -m "integration/images/build.sh" - "$image" >/dev/null
+	if [ -n "$old" ] && [ "$old" != "$("$DOCKER" image inspect -f '{{.Id}}' "$image")" ]; then
+		# The image this one replaces, now untagged (kept if a container uses it).
+		"$DOCKER" rmi "$old" >/dev/null 2>&1 && say "removed the previous $image (${old#sha256:})" || true
+	fi
 }
 
 scratch() { # scratch NAME: dir=<a fresh directory's root/>, all removed on exit
