@@ -54,6 +54,7 @@ func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 		return err
 	}
 	if ch.Empty() {
+		m.uow.SettleDiffs()
 		return nil
 	}
 	plan, err := m.uow.Plan(ch)

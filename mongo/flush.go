@@ -140,6 +140,11 @@ func (f *flush) build() error {
 			err = f.pivot(st)
 		case uow.StepDelete:
 			err = f.delete(st)
+		case uow.StepRelink:
+			err = f.relink(st)
+		case uow.StepUnlink:
+			// Unlinks break foreign-key cycles before deletes; MongoDB
+			// checks no foreign keys, and the documents go anyway.
 		default:
 			err = fmt.Errorf("mongo: unknown flush step %v", st.Kind)
 		}
@@ -439,6 +444,24 @@ func (f *flush) pivot(st *uow.Step) error {
 		owners  []*uow.Entry
 	)
 	w := f.newWrite(st, dm.coll, nil, -1)
+	for _, t := range st.ClearTargets {
+		// An inverse collection replaced while unloaded: the target leaves
+		// every owner's array but those of its new content (which new owners
+		// wrote with their insert, and the rest get with $addToSet).
+		k, err := entryKey(t)
+		if err != nil {
+			return err
+		}
+		filter := bson.D{{Key: arr.name, Value: k}}
+		if keep, err := inverseItemKeys(r, t); err != nil {
+			return err
+		} else if len(keep) > 0 {
+			filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: keep}}})
+		}
+		w.ops = append(w.ops, mongodrv.NewUpdateManyModel().SetFilter(filter).
+			SetUpdate(bson.D{{Key: "$pull", Value: bson.D{{Key: arr.name, Value: k}}}}))
+		w.ids = append(w.ids, goKey(t))
+	}
 	for _, o := range st.ClearOwners {
 		if f.inserted[o] {
 			continue
@@ -547,6 +570,116 @@ func (f *flush) delete(st *uow.Step) error {
 			pw.ids = nil
 			f.writes = append(f.writes, pw)
 		}
+	}
+	return nil
+}
+
+// inverseItemKeys returns the stored keys of the items of target's inverse
+// collection of the owning many-to-many relation r.
+func inverseItemKeys(r *meta.Relation, target *uow.Entry) (bson.A, error) {
+	c := r.InversedBy.Collection(target.Ptr)
+	if c == nil {
+		return nil, nil
+	}
+	var keys bson.A
+	for _, it := range c.AnyItems() {
+		k, err := objectKey(r.Owner, it)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}
+
+// objectKey returns the stored key of the entity obj (a *T of e).
+func objectKey(e *meta.Entity, obj any) (any, error) {
+	ptr, err := e.PtrOf(obj)
+	if err != nil {
+		return nil, err
+	}
+	pk := e.PK[0]
+	v, err := uow.FieldValue(pk, ptr)
+	if err != nil {
+		return nil, err
+	}
+	k, err := idValue(v, keyKind(pk))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", pk, err)
+	}
+	return k, nil
+}
+
+// relink writes the foreign keys of one-to-many items no loaded item
+// carries (uow.Relink): $set for added references, $unset for removed ones
+// still pointing at the owner, and for a collection replaced while unloaded
+// $unset (deleteMany, with orphan removal) of every other stored item.
+func (f *flush) relink(st *uow.Step) error {
+	r := st.Relation
+	dm, err := f.x.d.docMap(r.Target)
+	if err != nil {
+		return err
+	}
+	i, ok := dm.byColumn[r.MappedBy.Columns[0].Name]
+	if !ok || i >= len(dm.fields) {
+		return fmt.Errorf("mongo: %s has no field", r.MappedBy)
+	}
+	field := dm.fields[i].name
+	keysOf := func(ens []*uow.Entry) (bson.A, error) {
+		out := make(bson.A, 0, len(ens))
+		for _, en := range ens {
+			k, err := entryKey(en)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, k)
+		}
+		return out, nil
+	}
+	w := f.newWrite(st, dm.coll, nil, -1)
+	unset := bson.D{{Key: "$unset", Value: bson.D{{Key: field, Value: ""}}}}
+	for _, rl := range st.Relinks {
+		owner, err := entryKey(rl.Owner)
+		if err != nil {
+			return err
+		}
+		if len(rl.Set) > 0 {
+			ks, err := keysOf(rl.Set)
+			if err != nil {
+				return err
+			}
+			w.ops = append(w.ops, mongodrv.NewUpdateManyModel().
+				SetFilter(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ks}}}}).
+				SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: owner}}}}))
+		}
+		if len(rl.Unset) > 0 {
+			ks, err := keysOf(rl.Unset)
+			if err != nil {
+				return err
+			}
+			w.ops = append(w.ops, mongodrv.NewUpdateManyModel().
+				SetFilter(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ks}}}, {Key: field, Value: owner}}).
+				SetUpdate(unset))
+		}
+		if !rl.Clear {
+			continue
+		}
+		filter := bson.D{{Key: field, Value: owner}}
+		if len(rl.Keep) > 0 {
+			ks, err := keysOf(rl.Keep)
+			if err != nil {
+				return err
+			}
+			filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$nin", Value: ks}}})
+		}
+		if r.OrphanRemoval {
+			w.ops = append(w.ops, mongodrv.NewDeleteManyModel().SetFilter(filter))
+		} else {
+			w.ops = append(w.ops, mongodrv.NewUpdateManyModel().SetFilter(filter).SetUpdate(unset))
+		}
+	}
+	if len(w.ops) > 0 {
+		f.writes = append(f.writes, w)
 	}
 	return nil
 }

@@ -312,7 +312,53 @@ func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry
 	if err != nil {
 		return err
 	}
+	_, filtered := r.opts.Where[n.Path]
+	list := make([]*uow.Entry, 0, len(byKey))
+	for _, o := range byKey {
+		list = append(list, o)
+	}
+	inMemory(n, list, items, r.u.IdentityMap(), !filtered)
 	return fill(n, byKey, items)
+}
+
+// inMemory corrects what a load of an inverse relation (one-to-many, inverse
+// one-to-one) groups by the stored foreign keys with what memory says, as
+// memory is the truth until the flush: an item whose owning pointer was
+// moved (and not flushed yet) belongs to the owner it points at now.
+// With moveIn set, managed items pointing at an owner that the load did not
+// return (moved there in memory) are added to it.
+func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, im *uow.IdentityMap, moveIn bool) {
+	r := n.Relation
+	if r.Owning || r.MappedBy == nil || r.Kind == meta.ManyToMany {
+		return
+	}
+	fk := r.MappedBy
+	owners := make(map[unsafe.Pointer]*uow.Entry, len(loaded))
+	for _, o := range loaded {
+		owners[o.Ptr] = o
+	}
+	placed := map[*uow.Entry]bool{}
+	for o, its := range items {
+		kept := its[:0]
+		for _, it := range its {
+			if fk.Pointer(it.Ptr) == o.Ptr {
+				kept = append(kept, it)
+				placed[it] = true
+			}
+		}
+		items[o] = kept
+	}
+	if !moveIn {
+		return
+	}
+	for _, en := range im.Entries() {
+		if en.Entity != r.Target || placed[en] || (en.State != uow.StateManaged && en.State != uow.StateNew) {
+			continue
+		}
+		if o, ok := owners[fk.Pointer(en.Ptr)]; ok {
+			items[o] = append(items[o], en)
+		}
+	}
 }
 
 // countParams counts the values a condition binds (an upper bound).

@@ -81,10 +81,10 @@ type AnyCollection interface {
 	// the two sides of a relation in step. They never call the Inverse
 	// back. With record set they behave like Add and Remove (the change is
 	// part of the diff, even on a collection that is not initialized).
-	// Without it they only keep an initialized collection's items in step
-	// with a change recorded elsewhere: SyncAdd adds item if the collection
-	// is initialized; SyncRemove takes item out and cancels a pending
-	// addition of it, recording no removal. They fail, changing nothing,
+	// Without it they only keep the collection in step with a change
+	// recorded elsewhere: SyncAdd cancels a pending removal of item and adds
+	// it if the collection is initialized; SyncRemove takes item out and
+	// cancels a pending addition of it, recording no removal. They fail, changing nothing,
 	// when item is not a T.
 	SyncAdd(item any, record bool) error
 	SyncRemove(item any, record bool) error
@@ -205,6 +205,15 @@ func (c *Collection[T]) remove(it T) bool {
 // the ORM to clear what the database holds before writing the new content.
 func (c *Collection[T]) Set(items ...T) {
 	if !c.initialized {
+		// Pending additions not in the new content are dropped: the other
+		// side that got them loses them.
+		if c.inv != nil {
+			for _, it := range c.added {
+				if indexOf(items, it) < 0 {
+					c.inv.Removed(c.owner, it)
+				}
+			}
+		}
 		c.items, c.added, c.removed = nil, nil, nil
 		c.initialized = true
 		c.replaced = true
@@ -233,6 +242,20 @@ func (c *Collection[T]) Set(items ...T) {
 // and the diff stays to be flushed.
 func (c *Collection[T]) Hydrate(items []T) {
 	pending := !c.initialized && (len(c.added) > 0 || len(c.removed) > 0)
+	if c.initialized && c.inv != nil {
+		// Loading again (a refresh) drops the pending changes: the other
+		// side that got them takes them back.
+		for _, it := range c.added {
+			if indexOf(items, it) < 0 {
+				c.inv.Removed(c.owner, it)
+			}
+		}
+		for _, it := range c.removed {
+			if indexOf(items, it) >= 0 {
+				c.inv.Added(c.owner, it)
+			}
+		}
+	}
 	c.items = make([]T, 0, len(items)+len(c.added))
 	for _, it := range items {
 		if indexOf(c.items, it) < 0 && (!pending || indexOf(c.removed, it) < 0) {
@@ -276,10 +299,14 @@ func (c *Collection[T]) SyncAdd(item any, record bool) error {
 	if !ok {
 		return fmt.Errorf("rel: collection item is %T, want %s", item, reflect.TypeFor[T]())
 	}
-	switch {
-	case record:
+	if record {
 		c.add(v)
-	case c.initialized && indexOf(c.items, v) < 0:
+		return nil
+	}
+	if i := indexOf(c.removed, v); i >= 0 {
+		c.removed = deleteAt(c.removed, i)
+	}
+	if c.initialized && indexOf(c.items, v) < 0 {
 		c.items = append(c.items, v)
 	}
 	return nil

@@ -34,9 +34,9 @@ func TestBoundCollectionPassesChangesOn(t *testing.T) {
 	c.Remove(a)     // cancels the pending addition
 	c.Remove(a)     // not initialized: a may be stored, the removal is recorded
 	c.Remove(a)     // recorded already: nothing
-	c.Set(a)        // not initialized: replaces the content, adds a
+	c.Set(a)        // not initialized: drops the pending b, adds a
 	c.Set(b)        // initialized now: drops a, adds b
-	want := []string{"+o>a", "+o>b", "-o>a", "-o>a", "+o>a", "-o>a", "+o>b"}
+	want := []string{"+o>a", "+o>b", "-o>a", "-o>a", "-o>b", "+o>a", "-o>a", "+o>b"}
 	if !slices.Equal(inv.calls, want) {
 		t.Fatalf("calls = %v, want %v", inv.calls, want)
 	}

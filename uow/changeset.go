@@ -46,8 +46,27 @@ type PivotChange struct {
 	Relation *meta.Relation // the owning m:n relation
 	Owner    *Entry
 	Clear    bool // delete every pivot row of Owner first (collection replaced while unloaded)
-	Add      []*Entry
-	Remove   []*Entry
+	// ClearTarget, when set, is an entity of the inverse side whose
+	// collection was replaced while unloaded: every pivot row pointing at
+	// it goes first (Owner is nil then).
+	ClearTarget *Entry
+	Add         []*Entry
+	Remove      []*Entry
+}
+
+// Relink is a write to the foreign keys of a one-to-many collection's stored
+// items that no loaded item's pointer carries: unloaded references added or
+// removed, or the whole stored content replaced while unloaded (Set on a
+// collection that was not initialized).
+type Relink struct {
+	Relation *meta.Relation // the one-to-many relation (Owner's side)
+	Owner    *Entry
+	Set      []*Entry // unloaded references now pointing at Owner
+	Unset    []*Entry // unloaded references no longer pointing at Owner
+	// Clear unlinks (or deletes, when the relation removes orphans) every
+	// stored item of Owner but those in Keep.
+	Clear bool
+	Keep  []*Entry
 }
 
 // Changes is everything the next flush would write.
@@ -56,11 +75,12 @@ type Changes struct {
 	Updates []*ChangeSet
 	Deletes []*ChangeSet
 	Pivots  []*PivotChange
+	Relinks []*Relink
 }
 
 // Empty reports whether there is nothing to write.
 func (c *Changes) Empty() bool {
-	return len(c.Inserts) == 0 && len(c.Updates) == 0 && len(c.Deletes) == 0 && len(c.Pivots) == 0
+	return len(c.Inserts) == 0 && len(c.Updates) == 0 && len(c.Deletes) == 0 && len(c.Pivots) == 0 && len(c.Relinks) == 0
 }
 
 // All returns the entity change sets: inserts, updates, then deletes.
@@ -116,6 +136,11 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 				return nil, err
 			}
 			ch.Pivots = append(ch.Pivots, pcs...)
+			rls, err := u.relinks(en)
+			if err != nil {
+				return nil, err
+			}
+			ch.Relinks = append(ch.Relinks, rls...)
 		}
 	}
 	return ch, nil
@@ -269,6 +294,9 @@ func (u *UnitOfWork) pivotChanges(en *Entry) ([]*PivotChange, error) {
 		}
 		// Inverse side: each item is an owner whose row (item, en) changes.
 		owning := r.MappedBy.Relation
+		if c.Replaced() {
+			out = append(out, &PivotChange{Relation: owning, ClearTarget: en})
+		}
 		for _, it := range c.AddedAny() {
 			t, err := u.trackedItem(r, it)
 			if err != nil {
@@ -346,4 +374,48 @@ func keyUnchanged(en *Entry) error {
 		return fmt.Errorf("%w: the key of removed %s was changed from its loaded value", ErrInvalidKey, en.key)
 	}
 	return nil
+}
+
+// relinks returns the foreign-key writes of en's one-to-many collections
+// that the items' own change sets do not make (see Relink).
+func (u *UnitOfWork) relinks(en *Entry) ([]*Relink, error) {
+	var out []*Relink
+	for _, r := range en.Entity.Relations {
+		if r.Kind != meta.OneToMany || r.MappedBy == nil {
+			continue
+		}
+		c := r.Prop.Collection(en.Ptr)
+		if c == nil || !c.IsDirty() {
+			continue
+		}
+		rl := &Relink{Relation: r, Owner: en, Clear: c.Replaced() && en.State == StateManaged}
+		for _, it := range c.AddedAny() {
+			if t, ok := u.EntryOf(it); ok && t.State == StateReference {
+				rl.Set = append(rl.Set, t)
+			}
+		}
+		if !r.OrphanRemoval {
+			for _, it := range c.RemovedAny() {
+				if t, ok := u.EntryOf(it); ok && t.State == StateReference {
+					rl.Unset = append(rl.Unset, t)
+				}
+			}
+		}
+		if rl.Clear {
+			for _, it := range c.AnyItems() {
+				t, err := u.trackedItem(r, it)
+				if err != nil {
+					return nil, err
+				}
+				rl.Keep = append(rl.Keep, t)
+			}
+		}
+		if len(rl.Set)+len(rl.Unset) > 0 || rl.Clear {
+			if len(r.Target.PK) != 1 || len(r.MappedBy.Columns) != 1 {
+				return nil, fmt.Errorf("%w: %s: writing the foreign keys of unloaded items needs a single-column key", ErrInvalidKey, r.Prop)
+			}
+			out = append(out, rl)
+		}
+	}
+	return out, nil
 }

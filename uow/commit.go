@@ -100,7 +100,7 @@ func (p *Plan) Commit() {
 		p.u.im.drop(c.Entry)
 	}
 	for _, en := range p.u.im.Entries() {
-		if en.State != StateManaged {
+		if en.State != StateManaged && en.State != StateReference {
 			continue
 		}
 		for _, r := range en.Entity.Relations {
@@ -161,10 +161,25 @@ func (p *Plan) syncInverseCollections() {
 		en := cs.Entry
 		for _, prop := range cs.Changed {
 			r := prop.Relation
-			if r == nil || !r.Owning || r.InversedBy == nil || !r.InversedBy.Kind.IsToMany() || en.snap == nil {
+			if r == nil || !r.Owning || r.InversedBy == nil || en.snap == nil {
 				continue
 			}
 			old, cur := prop.Pointer(en.snap.ptr), prop.Pointer(en.Ptr)
+			if inv := r.InversedBy; inv.Kind == meta.OneToOne {
+				// The inverse pointers follow the row: the old target loses
+				// en (a load may have set it from the stored row since).
+				if old != nil && old != cur && inv.Pointer(old) == en.Ptr {
+					ptr := old
+					p.committed = append(p.committed, func() { inv.SetPointer(ptr, en.Ptr) })
+					inv.SetPointer(old, nil)
+				}
+				if cur != nil && inv.Pointer(cur) != en.Ptr {
+					ptr, was := cur, inv.Pointer(cur)
+					p.committed = append(p.committed, func() { inv.SetPointer(ptr, was) })
+					inv.SetPointer(cur, en.Ptr)
+				}
+				continue
+			}
 			if old != nil && old != cur {
 				edit(r.InversedBy.Collection(old), false, en.Obj)
 			}
@@ -183,6 +198,14 @@ func (p *Plan) syncInverseCollections() {
 	for _, pc := range p.Changes.Pivots {
 		if pc.Clear {
 			p.forgetReplaced(pc, edit)
+		}
+		if pc.ClearTarget != nil {
+			p.forgetReplacedInverse(pc, edit)
+		}
+	}
+	for _, rl := range p.Changes.Relinks {
+		if rl.Clear {
+			p.forgetCleared(rl)
 		}
 	}
 }

@@ -24,16 +24,80 @@ type link struct {
 	ptr unsafe.Pointer
 }
 
-// bindCollections binds every collection of en to its relation, so that
-// changes made through the collection reach the other side.
-func bindCollections(en *Entry) {
+// inverses are the rel.Inverse values of one Unit of Work, one per
+// relation.
+type inverses struct {
+	u     *UnitOfWork
+	byRel map[*meta.Relation]*inverse
+}
+
+// inverse passes a collection's changes on to the other side (through the
+// relation's metadata) and, for one-to-many items, records in the item's
+// entry which owner its pointer now shows, so that a later pointer write is
+// synced from there.
+type inverse struct {
+	u    *UnitOfWork
+	r    *meta.Relation
+	link int // index of the item's owning relation in r.Target.Relations (-1: none)
+}
+
+func (s *inverses) of(r *meta.Relation) *inverse {
+	if iv, ok := s.byRel[r]; ok {
+		return iv
+	}
+	iv := &inverse{u: s.u, r: r, link: -1}
+	if r.Kind == meta.OneToMany && r.MappedBy != nil {
+		for i, tr := range r.Target.Relations {
+			if tr.Prop == r.MappedBy {
+				iv.link = i
+			}
+		}
+	}
+	s.byRel[r] = iv
+	return iv
+}
+
+// bind binds every collection of en to its relation, so that changes made
+// through the collection reach the other side.
+func (s *inverses) bind(en *Entry) {
 	for _, r := range en.Entity.Relations {
 		if !r.Kind.IsToMany() {
 			continue
 		}
-		if c := r.Prop.Collection(en.Ptr); c != nil {
-			c.Bind(en.Obj, r)
+		c := r.Prop.Collection(en.Ptr)
+		if c == nil {
+			continue
 		}
+		if s == nil {
+			c.Bind(en.Obj, r)
+			continue
+		}
+		c.Bind(en.Obj, s.of(r))
+	}
+}
+
+func (iv *inverse) Added(owner, item any) {
+	iv.r.Added(owner, item)
+	iv.note(item)
+}
+
+func (iv *inverse) Removed(owner, item any) {
+	iv.r.Removed(owner, item)
+	iv.note(item)
+}
+
+// note records the pointer a one-to-many item shows now as the one its
+// other side is in step with.
+func (iv *inverse) note(item any) {
+	if iv.link < 0 {
+		return
+	}
+	ip := reflect.ValueOf(item).UnsafePointer()
+	if ip == nil {
+		return
+	}
+	if en, ok := iv.u.im.EntryOf(ip); ok {
+		setLink(en, iv.link, iv.r.MappedBy.Pointer(ip))
 	}
 }
 
@@ -109,9 +173,11 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 				// Not known yet (a new owner not persisted yet gets its
 				// collections initialized later): try again next time.
 				done = false
-			case !holds(c.RemovedAny(), en.Obj):
-				// An item the user took out of the collection stays out:
-				// the removal is pending (orphan removal), not undone here.
+			case other.Relation.OrphanRemoval && holds(c.RemovedAny(), en.Obj):
+				// An item taken out of a collection that removes orphans
+				// is deleted at the flush; pointing it back does not undo
+				// that.
+			default:
 				_ = c.SyncAdd(en.Obj, false)
 			}
 		}
@@ -222,6 +288,119 @@ func (p *Plan) forgetReplaced(pc *PivotChange, edit func(c meta.AnyCollection, a
 		}
 		if oc := other.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
 			edit(oc, false, owner.Obj)
+		}
+	}
+}
+
+// unlinkNew takes a new entity that is removed before it was ever flushed out
+// of the other sides it was brought in step with: loaded collections of its
+// to-one targets, their inverse one-to-one pointers, and the other side of
+// its many-to-many collections.
+func unlinkNew(en *Entry) {
+	for _, r := range en.Entity.Relations {
+		other := r.Other()
+		if other == nil {
+			continue
+		}
+		switch {
+		case r.Kind.IsToMany():
+			c := r.Prop.Collection(en.Ptr)
+			if c == nil || r.Kind != meta.ManyToMany {
+				continue
+			}
+			for _, it := range c.AnyItems() {
+				if tp := reflect.ValueOf(it).UnsafePointer(); tp != nil {
+					if oc := other.Collection(tp); oc != nil {
+						_ = oc.SyncRemove(en.Obj, true)
+					}
+				}
+			}
+		default:
+			t := r.Prop.Pointer(en.Ptr)
+			if t == nil {
+				continue
+			}
+			if other.Kind.IsToMany() {
+				if oc := other.Collection(t); oc != nil {
+					_ = oc.SyncRemove(en.Obj, false)
+				}
+			} else if other.Pointer(t) == en.Ptr {
+				other.SetPointer(t, nil)
+			}
+		}
+	}
+}
+
+// SettleDiffs clears the pending diffs of collections after a flush that had
+// nothing to write (changes that cancelled out, or an item added where it
+// already was).
+func (u *UnitOfWork) SettleDiffs() {
+	for _, en := range u.im.Entries() {
+		if en.State != StateManaged && en.State != StateReference {
+			continue
+		}
+		for _, r := range en.Entity.Relations {
+			if c := r.Prop.Collection(en.Ptr); c != nil && c.IsDirty() {
+				c.ResetDiff()
+			}
+		}
+	}
+}
+
+// forgetReplacedInverse is forgetReplaced for an inverse many-to-many
+// collection replaced while unloaded: the owners that held the target in
+// their loaded collections and are not in its new content lose it.
+func (p *Plan) forgetReplacedInverse(pc *PivotChange, edit func(c meta.AnyCollection, add bool, obj any)) {
+	r := pc.Relation // the owning side
+	target := pc.ClearTarget
+	inv := r.InversedBy
+	if inv == nil {
+		return
+	}
+	c := inv.Collection(target.Ptr)
+	if c == nil {
+		return
+	}
+	keep := map[unsafe.Pointer]bool{}
+	for _, it := range c.AnyItems() {
+		keep[reflect.ValueOf(it).UnsafePointer()] = true
+	}
+	for _, en := range p.u.im.Entries() {
+		if en.Entity != r.Owner || keep[en.Ptr] {
+			continue
+		}
+		if oc := r.Prop.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
+			edit(oc, false, target.Obj)
+		}
+	}
+}
+
+// forgetCleared brings memory in step with a one-to-many collection whose
+// stored content was replaced: the managed items that pointed at the owner
+// and are not kept now point nowhere (the database set their key to NULL),
+// or are forgotten when the relation removes orphans (they were deleted).
+func (p *Plan) forgetCleared(rl *Relink) {
+	owner := rl.Owner.Ptr
+	fk := rl.Relation.MappedBy
+	keep := make(map[*Entry]bool, len(rl.Keep))
+	for _, k := range rl.Keep {
+		keep[k] = true
+	}
+	for _, en := range p.u.im.Entries() {
+		if en.Entity != rl.Relation.Target || keep[en] || fk.Pointer(en.Ptr) != owner {
+			continue
+		}
+		if rl.Relation.OrphanRemoval {
+			p.u.im.drop(en)
+			continue
+		}
+		ptr := en.Ptr
+		p.committed = append(p.committed, func() { fk.SetPointer(ptr, owner) })
+		fk.SetPointer(ptr, nil)
+		if en.snap != nil && fk.Pointer(en.snap.ptr) == owner {
+			sp := en.snap.ptr
+			p.committed = append(p.committed, func() { fk.SetPointer(sp, owner) })
+			fk.SetPointer(sp, nil)
 		}
 	}
 }

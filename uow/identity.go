@@ -181,6 +181,9 @@ type IdentityMap struct {
 	seq   uint64
 	order []*Entry // registration order, with dropped entries until compacted
 	dead  int      // dropped entries still in order
+	// inv holds the rel.Inverse bound to collections of entities this map
+	// tracks, one per relation (nil for a map used on its own).
+	inv *inverses
 }
 
 // NewIdentityMap returns an empty identity map.
@@ -213,7 +216,7 @@ func (m *IdentityMap) add(e *meta.Entity, obj any, ptr unsafe.Pointer, s State) 
 		en.key, en.hasKey = k, true
 		m.byKey[k] = en
 	}
-	bindCollections(en)
+	m.inv.bind(en)
 	return en
 }
 

@@ -25,10 +25,13 @@ const (
 	// that a cycle such as Author.FavouriteBook ↔ Book.Author can be
 	// deleted in one flush.
 	StepUnlink
+	// StepRelink writes the foreign keys of a one-to-many collection's stored
+	// items that no loaded item carries (see Relink).
+	StepRelink
 )
 
 func (k StepKind) String() string {
-	return [...]string{"", "insert", "update", "fixup", "pivot delete", "pivot insert", "delete", "unlink"}[k]
+	return [...]string{"", "insert", "update", "fixup", "pivot delete", "pivot insert", "delete", "unlink", "relink"}[k]
 }
 
 // Step is one batch of a flush: one kind of write to one table.
@@ -45,6 +48,10 @@ type Step struct {
 	Pairs [][2]*Entry
 	// ClearOwners are, for pivot deletes, owners whose rows all go.
 	ClearOwners []*Entry
+	// ClearTargets are, for pivot deletes, targets whose rows all go.
+	ClearTargets []*Entry
+	// Relinks are, for relink steps, the writes of one relation.
+	Relinks []*Relink
 
 	// nullFK holds, for insert steps, the relations to write as NULL.
 	nullFK map[*Entry][]*meta.Property
@@ -62,7 +69,10 @@ func (s *Step) String() string {
 	}
 	n := len(s.Entries)
 	if s.Kind == StepPivotDelete || s.Kind == StepPivotInsert {
-		n = len(s.Pairs) + len(s.ClearOwners)
+		n = len(s.Pairs) + len(s.ClearOwners) + len(s.ClearTargets)
+	}
+	if s.Kind == StepRelink {
+		n = len(s.Relinks)
 	}
 	return fmt.Sprintf("%s %s ×%d", s.Kind, name, n)
 }
@@ -108,6 +118,7 @@ func (u *UnitOfWork) Plan(ch *Changes) (*Plan, error) {
 	p.Steps = append(p.Steps, fixups...)
 	p.planUpdates(ch, order)
 	p.planPivots(ch)
+	p.planRelinks(ch)
 	p.planUnlinks(ch, order, rank)
 	p.planDeletes(ch, order)
 	return p, nil
@@ -315,6 +326,7 @@ func (p *Plan) planPivots(ch *Changes) {
 	var dels, adds []pair
 	seen := map[pair]bool{}
 	clears := map[*meta.Relation][]*Entry{}
+	clearTargets := map[*meta.Relation][]*Entry{}
 	var rels []*meta.Relation
 	note := func(r *meta.Relation) {
 		if !slices.Contains(rels, r) {
@@ -326,6 +338,9 @@ func (p *Plan) planPivots(ch *Changes) {
 		note(r)
 		if pc.Clear {
 			clears[r] = append(clears[r], pc.Owner)
+		}
+		if pc.ClearTarget != nil && pc.ClearTarget.State != StateNew {
+			clearTargets[r] = append(clearTargets[r], pc.ClearTarget)
 		}
 		for _, t := range pc.Remove {
 			if k := (pair{r, pc.Owner, t}); !seen[k] {
@@ -343,7 +358,7 @@ func (p *Plan) planPivots(ch *Changes) {
 	// Rows of removed owners or targets go with them (ON DELETE CASCADE).
 	gone := func(en *Entry) bool { return en.State == StateRemoved }
 	for _, r := range rels {
-		del := &Step{Kind: StepPivotDelete, Relation: r, ClearOwners: clears[r]}
+		del := &Step{Kind: StepPivotDelete, Relation: r, ClearOwners: clears[r], ClearTargets: clearTargets[r]}
 		ins := &Step{Kind: StepPivotInsert, Relation: r}
 		for _, x := range dels {
 			if x.r == r && !gone(x.a) && !gone(x.b) {
@@ -355,7 +370,7 @@ func (p *Plan) planPivots(ch *Changes) {
 				ins.Pairs = append(ins.Pairs, [2]*Entry{x.a, x.b})
 			}
 		}
-		if len(del.Pairs)+len(del.ClearOwners) > 0 {
+		if len(del.Pairs)+len(del.ClearOwners)+len(del.ClearTargets) > 0 {
 			p.Steps = append(p.Steps, del)
 		}
 		if len(ins.Pairs) > 0 {
@@ -458,4 +473,25 @@ func (p *Plan) Rollback() {
 		p.undo[i]()
 	}
 	p.undo = nil
+}
+
+// planRelinks adds one relink step per one-to-many relation with relinks,
+// after the inserts and updates (kept items may be new or moved) and before
+// the deletes.
+func (p *Plan) planRelinks(ch *Changes) {
+	var steps []*Step
+	byRel := map[*meta.Relation]*Step{}
+	for _, rl := range ch.Relinks {
+		if rl.Owner.State == StateRemoved {
+			continue
+		}
+		st, ok := byRel[rl.Relation]
+		if !ok {
+			st = &Step{Kind: StepRelink, Entity: rl.Relation.Target, Relation: rl.Relation}
+			byRel[rl.Relation] = st
+			steps = append(steps, st)
+		}
+		st.Relinks = append(st.Relinks, rl)
+	}
+	p.Steps = append(p.Steps, steps...)
 }

@@ -66,6 +66,8 @@ func (p *Plan) Statements(step *Step, d dialect.Dialect, dry bool) ([]*Statement
 		return p.pivotInsertStatements(step, d, dry)
 	case StepPivotDelete:
 		return p.pivotDeleteStatements(step, d, dry)
+	case StepRelink:
+		return p.relinkStatements(step, d, dry)
 	}
 	return nil, fmt.Errorf("uow: unknown step %v", step.Kind)
 }
@@ -495,6 +497,24 @@ func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([
 			out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: pv.Table, Where: where}), Step: step, Expect: -1})
 		}
 	}
+	if len(step.ClearTargets) > 0 && len(pv.InverseJoinColumns) == 1 {
+		c := pv.InverseJoinColumns[0]
+		for _, targets := range Chunks(step.ClearTargets, chunkSize(d, 1)) {
+			vals := make([]any, len(targets))
+			for i, t := range targets {
+				v, err := p.keyOf(c, t, dry)
+				if err != nil {
+					return nil, err
+				}
+				vals[i] = v
+			}
+			where, err := qb.Normalize(qb.Cond{c.Name: qb.In(vals...)})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: pv.Table, Where: where}), Step: step, Expect: -1})
+		}
+	}
 	cols := pv.Columns()
 	for _, pairs := range Chunks(step.Pairs, chunkSize(d, len(cols))) {
 		conds := make([]qb.Condition, len(pairs))
@@ -533,4 +553,97 @@ func (p *Plan) SingleStatement(d dialect.Dialect) bool {
 	}
 	step.rendered, step.renderedFor = stmts, d
 	return len(stmts) == 1 && stmts[0].Expect <= 1
+}
+
+// relinkStatements renders a relink step: per owner, UPDATE … SET fk = owner
+// for added references, SET fk = NULL … AND fk = owner for removed ones, and
+// for a replaced collection SET fk = NULL (DELETE, with orphan removal) for
+// every stored item of the owner but the kept ones.
+func (p *Plan) relinkStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	r := step.Relation
+	t := r.Target
+	fk := r.MappedBy.Columns[0]
+	pk := t.PK[0]
+	size := chunkSize(d, 1) - 1
+	keys := func(ens []*Entry) ([]any, error) {
+		vals := make([]any, len(ens))
+		for i, en := range ens {
+			if !en.hasKey && dry {
+				vals[i] = Pending{Entity: en.Entity.Name, Seq: en.seq}
+				continue
+			}
+			v, err := FieldValue(pk, en.Ptr)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		return vals, nil
+	}
+	update := func(val any, where qb.Condition) (*Statement, error) {
+		w, err := qb.Normalize(where)
+		if err != nil {
+			return nil, err
+		}
+		st := qb.UpdateStmt{Table: t.Table, Set: []qb.Assignment{{Column: fk.Name, Value: val}}, Where: w}
+		return &Statement{Query: qb.NewUpdate(st), Step: step, Expect: -1}, nil
+	}
+	var out []*Statement
+	for _, rl := range step.Relinks {
+		owner, err := p.keyOf(fk, rl.Owner, dry)
+		if err != nil {
+			return nil, err
+		}
+		for _, ens := range Chunks(rl.Set, size) {
+			vals, err := keys(ens)
+			if err != nil {
+				return nil, err
+			}
+			s, err := update(owner, qb.Cond{pk.Column: qb.In(vals...)})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		for _, ens := range Chunks(rl.Unset, size) {
+			vals, err := keys(ens)
+			if err != nil {
+				return nil, err
+			}
+			s, err := update(nil, qb.Cond{pk.Column: qb.In(vals...), fk.Name: owner})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		if !rl.Clear {
+			continue
+		}
+		if len(rl.Keep) > size {
+			return nil, fmt.Errorf("%w: %s: a replaced collection keeps %d items, more than one statement can name (%d)",
+				ErrInvalidKey, r.Prop, len(rl.Keep), size)
+		}
+		where := qb.Cond{fk.Name: owner}
+		if len(rl.Keep) > 0 {
+			vals, err := keys(rl.Keep)
+			if err != nil {
+				return nil, err
+			}
+			where[pk.Column] = qb.Nin(vals...)
+		}
+		if r.OrphanRemoval {
+			w, err := qb.Normalize(where)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: t.Table, Where: w}), Step: step, Expect: -1})
+			continue
+		}
+		s, err := update(nil, where)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }

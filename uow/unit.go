@@ -23,11 +23,16 @@ var ErrDetached = errors.New("unitorm: entity is not managed")
 type UnitOfWork struct {
 	reg *meta.Registry
 	im  *IdentityMap
+	inv *inverses
 }
 
 // New returns an empty Unit of Work over the entities of reg.
 func New(reg *meta.Registry) *UnitOfWork {
-	return &UnitOfWork{reg: reg, im: NewIdentityMap()}
+	u := &UnitOfWork{reg: reg}
+	u.inv = &inverses{u: u, byRel: map[*meta.Relation]*inverse{}}
+	u.im = NewIdentityMap()
+	u.im.inv = u.inv
+	return u
 }
 
 // IdentityMap returns the Unit of Work's identity map.
@@ -37,7 +42,10 @@ func (u *UnitOfWork) IdentityMap() *IdentityMap { return u.im }
 func (u *UnitOfWork) Registry() *meta.Registry { return u.reg }
 
 // Clear forgets every tracked entity.
-func (u *UnitOfWork) Clear() { u.im = NewIdentityMap() }
+func (u *UnitOfWork) Clear() {
+	u.im = NewIdentityMap()
+	u.im.inv = u.inv
+}
 
 // Resolve returns the metadata and address of an entity given as *T.
 func (u *UnitOfWork) Resolve(obj any) (*meta.Entity, unsafe.Pointer, error) {
@@ -135,7 +143,7 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 			}
 			// A collection replaced by assignment is bound here; its
 			// pending changes reach the other side now.
-			c.Bind(en.Obj, r)
+			c.Bind(en.Obj, u.inv.of(r))
 			if !r.Cascade.Has(meta.CascadePersist) {
 				continue
 			}
@@ -196,6 +204,9 @@ func (u *UnitOfWork) remove(en *Entry, seen map[unsafe.Pointer]bool) error {
 		return nil
 	case StateNew:
 		u.im.drop(en)
+		// Never written: it leaves the other sides it was linked to at
+		// Persist, or a cascade from them would persist it again.
+		unlinkNew(en)
 	default:
 		en.removedFrom = en.State
 		en.State = StateRemoved
