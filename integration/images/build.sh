@@ -238,3 +238,5 @@ done
 for w in "${want[@]}"; do
 	"build_$w"
 done
+# Untagged images left by earlier builds of this script (only those).
+"$DOCKER" image prune -f --filter "label=org.unitorm.built-by=integration/images/build.sh" >/dev/null || true
