@@ -30,9 +30,8 @@ const dockerProbeTimeout = 3 * time.Second
 const dockerPullTimeout = 10 * time.Minute
 
 // dockerReadyTimeout bounds the wait for a started container to accept
-// connections (image pulls happen before it and are not counted). A
-// variable so that the harness's own tests can shorten it.
-var dockerReadyTimeout = 3 * time.Minute
+// connections (image pulls happen before it and are not counted).
+const dockerReadyTimeout = 3 * time.Minute
 
 // defaultExpire is how long a container may outlive its test binary when the
 // binary runs without -test.timeout (go test passes 10m by default) and
@@ -163,11 +162,12 @@ type container struct {
 }
 
 // startContainer runs img for backend b, published on the loopback address
-// only, waits until the server accepts connections and returns it. The
+// only, waits (at most readyTimeout) until the server accepts connections
+// and returns it. The
 // daemon kills the container after expire even if the test binary dies
 // first (dockertest's Expire: a stop whose signal the servers ignore,
 // followed by SIGKILL), and removes it once it stops (AutoRemove).
-func startContainer(pool *dockertest.Pool, b Backend, img image, expire time.Duration) (*container, error) {
+func startContainer(pool *dockertest.Pool, b Backend, img image, expire, readyTimeout time.Duration) (*container, error) {
 	if _, ok := defaultImages[b]; !ok || pool == nil {
 		return nil, fmt.Errorf("harness: no Docker image for %s", b)
 	}
@@ -218,18 +218,18 @@ func startContainer(pool *dockertest.Pool, b Backend, img image, expire time.Dur
 		u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: c.addr, Path: "/test",
 			RawQuery: "sslmode=disable"}
 		c.dsn = u.String()
-		err = retry(pool, func() error { return pingSQL(b, c.dsn) })
+		err = retry(readyTimeout, func() error { return pingSQL(b, c.dsn) })
 	case MySQL, MariaDB:
 		cfg := mysql.NewConfig()
 		cfg.User, cfg.Net, cfg.Addr, cfg.DBName = "root", "tcp", c.addr, "test"
 		c.dsn = cfg.FormatDSN()
-		err = retry(pool, func() error { return pingSQL(b, c.dsn) })
+		err = retry(readyTimeout, func() error { return pingSQL(b, c.dsn) })
 	case Mongo:
 		// The replica set's only member names itself by its address inside
 		// the container; clients outside reach it with directConnection.
 		uri := "mongodb://" + c.addr + "/?directConnection=true"
 		standalone := false
-		err = retry(pool, func() (err error) { standalone, err = initiateReplicaSet(uri); return err })
+		err = retry(readyTimeout, func() (err error) { standalone, err = initiateReplicaSet(uri); return err })
 		c.dsn = uri
 		if standalone {
 			// No replica set to discover: the plain form, to which a
@@ -240,17 +240,29 @@ func startContainer(pool *dockertest.Pool, b Backend, img image, expire time.Dur
 	if err != nil {
 		_ = c.remove()
 		return nil, fmt.Errorf("harness: %s (container %s) did not become ready within %v: %w",
-			img.ref(), shortID(c.id), dockerReadyTimeout, err)
+			img.ref(), shortID(c.id), readyTimeout, err)
 	}
 	c.ready = time.Since(started)
 	return c, nil
 }
 
-// retry runs op with dockertest's exponential back-off until it succeeds or
-// dockerReadyTimeout has passed.
-func retry(pool *dockertest.Pool, op func() error) error {
-	pool.MaxWait = dockerReadyTimeout
-	return pool.Retry(op)
+// retry runs op until it succeeds or timeout has passed, waiting 100ms
+// after the first failure and doubling the wait up to 2s. (dockertest's
+// Pool.Retry reads the pool's MaxWait, which concurrent starts would share.)
+func retry(timeout time.Duration, op func() error) error {
+	deadline := time.Now().Add(timeout)
+	wait := 100 * time.Millisecond
+	for {
+		err := op()
+		if err == nil {
+			return nil
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 2*time.Second)
+	}
 }
 
 // removeContainer force-removes the container id with its volumes; a

@@ -216,18 +216,16 @@ func TestDockerReadinessTimeout(t *testing.T) {
 	img, _ := imageFor(Mongo, cfg)
 	// The Mongo image, waited on as if it were PostgreSQL on 5432.
 	img.port, img.env, img.cmd = "5432/tcp", nil, defaultImages[Mongo].cmd
-	saved := dockerReadyTimeout
-	dockerReadyTimeout = 4 * time.Second
-	t.Cleanup(func() { dockerReadyTimeout = saved })
+	const ready = 4 * time.Second
 	pool, _ := dockerPool()
 	start := time.Now()
-	c, err := startContainer(pool, Postgres, img, time.Minute)
+	c, err := startContainer(pool, Postgres, img, time.Minute, ready)
 	if err == nil {
 		_ = c.remove()
 		t.Fatal("startContainer succeeded on a port nothing serves")
 	}
 	if d := time.Since(start); d > time.Minute {
-		t.Errorf("gave up after %v, want about %v", d, dockerReadyTimeout)
+		t.Errorf("gave up after %v, want about %v", d, ready)
 	}
 	if !strings.Contains(err.Error(), "did not become ready") || !strings.Contains(err.Error(), img.ref()) {
 		t.Errorf("error %q does not say which image did not become ready", err)

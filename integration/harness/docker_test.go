@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"flag"
 	"reflect"
 	"strings"
@@ -51,7 +52,7 @@ func TestImagesCoverContainerBackends(t *testing.T) {
 			t.Errorf("%s: incomplete image %+v", b, img)
 		}
 	}
-	if _, err := startContainer(nil, SQLite, image{}, time.Minute); err == nil {
+	if _, err := startContainer(nil, SQLite, image{}, time.Minute, time.Second); err == nil {
 		t.Error("startContainer(sqlite) did not fail")
 	}
 }
@@ -128,5 +129,27 @@ func TestContainerExpiry(t *testing.T) {
 	}
 	if got := containerExpiry(Config{}); got != want {
 		t.Errorf("expiry = %v, want %v", got, want)
+	}
+}
+
+func TestRetry(t *testing.T) {
+	calls := 0
+	err := retry(5*time.Second, func() error {
+		calls++
+		if calls < 3 {
+			return errors.New("not yet")
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Errorf("retry = %v after %d calls, want nil after 3", err, calls)
+	}
+	start := time.Now()
+	err = retry(300*time.Millisecond, func() error { return errors.New("never") })
+	if err == nil || err.Error() != "never" {
+		t.Errorf("retry = %v, want the last error", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("retry ran %v past a 300ms timeout", d)
 	}
 }

@@ -126,7 +126,7 @@ func (s *server) start(b Backend, cfg Config) {
 		pool, _ := dockerPool()
 		img, _ := imageFor(b, cfg)
 		expire := containerExpiry(cfg)
-		c, err := startContainer(pool, b, img, expire)
+		c, err := startContainer(pool, b, img, expire, dockerReadyTimeout)
 		if err != nil {
 			s.err = fmt.Errorf("%w (set %s to a server, or %s=0 to skip Docker)", err, b.EnvVar(), EnvDocker)
 			logf("%s: %v", b, s.err)
