@@ -85,10 +85,22 @@ func (w *world[K]) check(withJSON, final bool) {
 		case uow.StateReference:
 			// An unloaded reference has no data to compare, but the
 			// collections the ORM changed on it must have been flushed.
+			// Its pointers are unknown (nil) or set by the ORM (an item
+			// added to a collection): then at an entity EM1 manages.
 			for _, r := range e.Relations {
 				if c := coll(r, ptr); c != nil && c.IsDirty() {
 					report("%s (an unloaded reference).%s has a pending diff right after a successful flush (added %d, removed %d)",
 						w.name(e, ptr), r.Prop.Name, len(c.AddedAny()), len(c.RemovedAny()))
+				}
+				if r.Kind.IsToMany() {
+					continue
+				}
+				if t := r.Prop.Pointer(ptr); t != nil {
+					if te, ok := w.entry(t); !ok {
+						report("%s (an unloaded reference).%s points at an instance EM1 does not manage (%s, deleted?)", w.name(e, ptr), r.Prop.Name, w.name(r.Target, t))
+					} else if te.State == uow.StateRemoved {
+						report("%s (an unloaded reference).%s points at the removed %s", w.name(e, ptr), r.Prop.Name, w.name(r.Target, t))
+					}
 				}
 			}
 			continue

@@ -54,6 +54,61 @@ func reproScenarios[K Key]() []scenario {
 				t.Errorf("stored post.category is still the category after category.Posts.Set()")
 			}
 		}},
+		// Seed 10 (sqlite, op 558): the same on an unloaded reference,
+		// keeping one of its items.
+		{"set on a 1:m collection of an unloaded reference replaces the stored items", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			u := &User[K]{Name: "u"}
+			p1, p2 := &Post[K]{Title: "p1", Author: u}, &Post[K]{Title: "p2", Author: u}
+			persist(t, m, p1, p2)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			ref, err := em.Reference[User[K]](m, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref.Posts.Set(findOne[Post[K]](t, m, p1.ID))
+			persist(t, m, ref)
+			// p2 is loaded after the Set: its stored row still names u.
+			q2 := findOne[Post[K]](t, m, p2.ID, "author")
+			flush(t, m)
+			stored := findOne[Post[K]](t, be.orm.Fork(), p2.ID, "author")
+			if (q2.Author == nil) != (stored.Author == nil) {
+				t.Errorf("after the flush p2 (loaded after u.Posts.Set(p1)) points at u: %v in memory, %v stored", q2.Author != nil, stored.Author != nil)
+			}
+			got := findOne[User[K]](t, be.orm.Fork(), u.ID, "posts")
+			if xs := items(t, "stored user.Posts", &got.Posts); len(xs) != 1 || xs[0].ID != p1.ID {
+				var keys []K
+				for _, x := range xs {
+					keys = append(keys, x.ID)
+				}
+				t.Errorf("stored user.Posts = %v after reference.Posts.Set(p1), want only p1 %v", keys, p1.ID)
+			}
+		}},
+		// Seed 3 (sqlite, ops 149–174): the same with the item loaded: it
+		// points at the owner, so Set must unlink it at once.
+		{"set on a not-loaded 1:m collection unlinks the loaded items", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			cat := &Category[K]{Name: "c"}
+			p := &Post[K]{Title: "p", Category: cat}
+			persist(t, m, p)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			pp := findOne[Post[K]](t, m, p.ID, "category")
+			c := pp.Category
+			c.Posts.Set()
+			if pp.Category != nil {
+				t.Errorf("after category.Posts.Set() (not loaded): the loaded post still points at the category")
+			}
+			flush(t, m)
+			got := findOne[Post[K]](t, be.orm.Fork(), p.ID, "category")
+			if (got.Category == nil) != (pp.Category == nil) {
+				t.Errorf("after the flush: post.category is %v in memory, %v stored", pp.Category != nil, got.Category != nil)
+			}
+			holdsExactly(t, "category.Posts", &c.Posts)
+		}},
 		// Seed 3 (sqlite, ops 4–21), seed 1 (op 348): an item whose owning
 		// pointer a collection Add or Remove set is not moved by a later
 		// pointer change and Persist.
@@ -144,6 +199,43 @@ func reproScenarios[K Key]() []scenario {
 			notDirty(t, "post.Comments", &pp.Comments)
 			if got := storedPostOf(t, be, c.ID); got != zero {
 				t.Errorf("stored comment.post = %v after post.Comments.Remove(reference), want nil", got)
+			}
+		}},
+		// Seed 2 (sqlite, ops 353–431, a foreign-key violation at the
+		// flush after): the owner of a collection an unloaded reference was
+		// added to is deleted; the reference keeps pointing at it, and the
+		// deleted row comes back as a reference.
+		{"deleting the owner a reference was added to leaves no pointer at it", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			cat := &Category[K]{Name: "c"}
+			p := &Post[K]{Title: "p"}
+			persist(t, m, p, cat)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			c := findOne[Category[K]](t, m, cat.ID)
+			ref, err := em.Reference[Post[K]](m, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Posts.Add(ref) // ref.Category = c at once
+			if err := m.Remove(c); err != nil {
+				t.Fatal(err)
+			}
+			flush(t, m)
+			if ref.Category != nil {
+				t.Errorf("the reference still points at the deleted category")
+			}
+			tag := &Tag[K]{Name: "t"}
+			tag.Posts.Add(ref)
+			persist(t, m, tag) // cascades to ref, and from ref?
+			flush(t, m)
+			if en, ok := m.UnitOfWork().EntryOf(c); ok {
+				t.Errorf("the deleted category is tracked again (%v)", en.State)
+			}
+			got := findOne[Post[K]](t, be.orm.Fork(), p.ID, "category")
+			if got.Category != nil {
+				t.Errorf("stored post.category = %v, want nil", got.Category.ID)
 			}
 		}},
 		// Seed 6 (sqlite, op 96), seeds 1 and 3 (mongo): the other side of
