@@ -571,6 +571,36 @@ func (f *flush) delete(st *uow.Step) error {
 			f.writes = append(f.writes, pw)
 		}
 	}
+	// References to deleted documents go too, as a foreign key's ON DELETE
+	// would take them in SQL: the field is unset (a relation declared
+	// onDelete=cascade deletes the referencing documents instead, one
+	// level deep), so no document points at one that is gone.
+	for _, owner := range f.x.d.m.reg.Entities() {
+		for _, r := range owner.Relations {
+			if !r.Owning || r.Kind.IsToMany() || r.Target != st.Entity || len(r.Prop.Columns) != 1 {
+				continue
+			}
+			odm, err := f.x.d.docMap(owner)
+			if err != nil {
+				return err
+			}
+			i, ok := odm.byColumn[r.Prop.Columns[0].Name]
+			if !ok || i >= len(odm.fields) {
+				continue
+			}
+			field := odm.fields[i].name
+			filter := bson.D{{Key: field, Value: bson.D{{Key: "$in", Value: keys}}}}
+			rw := f.newWrite(st, odm.coll, nil, -1)
+			if r.OnDelete == meta.ActionCascade {
+				rw.deletes = true
+				rw.ops = []mongodrv.WriteModel{mongodrv.NewDeleteManyModel().SetFilter(filter)}
+			} else {
+				rw.ops = []mongodrv.WriteModel{mongodrv.NewUpdateManyModel().SetFilter(filter).
+					SetUpdate(bson.D{{Key: "$unset", Value: bson.D{{Key: field, Value: ""}}}})}
+			}
+			f.writes = append(f.writes, rw)
+		}
+	}
 	return nil
 }
 

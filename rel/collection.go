@@ -47,6 +47,14 @@ type Inverse interface {
 	Removed(owner, item any)
 }
 
+// Replacer is implemented by an Inverse that can find the entities in memory
+// that were on the other side of a collection whose unloaded content Set
+// replaced: Replaced is called with the new items before they are added,
+// so that those entities leave the owner at once.
+type Replacer interface {
+	Replaced(owner any, items []any)
+}
+
 // AnyCollection is implemented by *Collection[T] for every T. It lets code
 // that does not know T (metadata by reflection, the Unit of Work, loaders)
 // recognise a collection field, learn its element type and fill it.
@@ -217,6 +225,9 @@ func (c *Collection[T]) Set(items ...T) {
 		c.items, c.added, c.removed = nil, nil, nil
 		c.initialized = true
 		c.replaced = true
+		if r, ok := c.inv.(Replacer); ok {
+			r.Replaced(c.owner, toAny(items))
+		}
 		c.Add(items...)
 		return
 	}

@@ -130,7 +130,9 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 				ch.Updates = append(ch.Updates, &ChangeSet{Kind: Update, Entry: en, Changed: changed})
 			}
 		}
-		if en.State == StateNew || en.State == StateManaged {
+		if en.State == StateNew || en.State == StateManaged || en.State == StateReference {
+			// A reference's collections change too (Set on it, or the
+			// other side of a change made elsewhere).
 			pcs, err := u.pivotChanges(en)
 			if err != nil {
 				return nil, err
@@ -388,7 +390,7 @@ func (u *UnitOfWork) relinks(en *Entry) ([]*Relink, error) {
 		if c == nil || !c.IsDirty() {
 			continue
 		}
-		rl := &Relink{Relation: r, Owner: en, Clear: c.Replaced() && en.State == StateManaged}
+		rl := &Relink{Relation: r, Owner: en, Clear: c.Replaced() && en.State != StateNew}
 		for _, it := range c.AddedAny() {
 			if t, ok := u.EntryOf(it); ok && t.State == StateReference {
 				rl.Set = append(rl.Set, t)

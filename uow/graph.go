@@ -77,13 +77,40 @@ func (s *inverses) bind(en *Entry) {
 }
 
 func (iv *inverse) Added(owner, item any) {
+	iv.leaveLast(item)
 	iv.r.Added(owner, item)
 	iv.note(item)
 }
 
 func (iv *inverse) Removed(owner, item any) {
+	iv.leaveLast(item)
 	iv.r.Removed(owner, item)
 	iv.note(item)
+}
+
+// leaveLast takes a one-to-many item out of the collection of the owner its
+// other side was last in step with, when its pointer was moved since
+// without a sync (a plain field write): the collection change about to be
+// made moves it from where memory last showed it.
+func (iv *inverse) leaveLast(item any) {
+	if iv.link < 0 {
+		return
+	}
+	ip := reflect.ValueOf(item).UnsafePointer()
+	if ip == nil {
+		return
+	}
+	en, ok := iv.u.im.EntryOf(ip)
+	if !ok {
+		return
+	}
+	last := lastLink(en, iv.link, iv.r.MappedBy)
+	if last == nil || last == iv.r.MappedBy.Pointer(ip) {
+		return
+	}
+	if c := iv.r.Prop.Collection(last); c != nil {
+		_ = c.SyncRemove(item, false)
+	}
 }
 
 // note records the pointer a one-to-many item shows now as the one its
@@ -220,8 +247,37 @@ func syncLoaded(en *Entry) {
 // forgetGone takes deleted entities out of the initialized collections and
 // inverse one-to-one pointers of the entities still managed, whichever side
 // they were reached from. It runs after a flush that deleted something.
+//
+// Rows the database deleted by ON DELETE CASCADE (their stored foreign key
+// pointed at a deleted row) are gone too: they are forgotten like the
+// deleted ones.
 func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyCollection, add bool, obj any)) {
-	for _, en := range p.u.im.Entries() {
+	entries := p.u.im.Entries()
+	var cascaded []*Entry
+	for more := true; more; {
+		more = false
+		for _, en := range entries {
+			if gone[en.Ptr] || en.snap == nil {
+				continue
+			}
+			for _, r := range en.Entity.Relations {
+				if r.Owning && !r.Kind.IsToMany() && r.OnDelete == meta.ActionCascade {
+					if t := r.Prop.Pointer(en.snap.ptr); t != nil && gone[t] {
+						gone[en.Ptr] = true
+						cascaded = append(cascaded, en)
+						more = true
+						break
+					}
+				}
+			}
+		}
+	}
+	defer func() {
+		for _, en := range cascaded {
+			p.u.im.drop(en)
+		}
+	}()
+	for _, en := range entries {
 		if en.State == StateRemoved || gone[en.Ptr] {
 			continue
 		}
@@ -243,9 +299,10 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 					p.committed = append(p.committed, func() { prop.SetPointer(ptr, t) })
 					prop.SetPointer(ptr, nil)
 				}
-			case r.Owning && r.OnDelete == meta.ActionSetNull:
-				// The database set the foreign key to NULL: so does memory,
-				// snapshot included (nothing to write).
+			case r.Owning:
+				// No stored row points at a deleted one (the foreign key
+				// refused it, or set it to NULL): a pointer still at it in
+				// memory goes to nil, snapshot included (nothing to write).
 				t := r.Prop.Pointer(en.Ptr)
 				if t == nil || !gone[t] {
 					continue
@@ -401,6 +458,42 @@ func (p *Plan) forgetCleared(rl *Relink) {
 			sp := en.snap.ptr
 			p.committed = append(p.committed, func() { fk.SetPointer(sp, owner) })
 			fk.SetPointer(sp, nil)
+		}
+	}
+}
+
+// Replaced implements rel.Replacer: a collection that was not loaded got a
+// whole new content (Set), so the entities in memory on the other side that
+// are not in it leave the owner now: one-to-many items pointing at it get a
+// nil pointer, other sides of a many-to-many relation drop it from their
+// loaded collections. The flush clears what is stored (Relink, pivot
+// clears).
+func (iv *inverse) Replaced(owner any, items []any) {
+	op := reflect.ValueOf(owner).UnsafePointer()
+	other := iv.r.Other()
+	if op == nil || other == nil {
+		return
+	}
+	keep := make(map[unsafe.Pointer]bool, len(items))
+	for _, it := range items {
+		keep[reflect.ValueOf(it).UnsafePointer()] = true
+	}
+	for _, en := range iv.u.im.Entries() {
+		if en.Entity != iv.r.Target || keep[en.Ptr] || en.State == StateRemoved {
+			continue
+		}
+		switch iv.r.Kind {
+		case meta.OneToMany:
+			if other.Pointer(en.Ptr) == op {
+				other.SetPointer(en.Ptr, nil)
+				if iv.link >= 0 {
+					setLink(en, iv.link, nil)
+				}
+			}
+		case meta.ManyToMany:
+			if c := other.Collection(en.Ptr); c != nil {
+				_ = c.SyncRemove(owner, false)
+			}
 		}
 	}
 }
