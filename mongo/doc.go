@@ -37,8 +37,11 @@
 // BulkWrite per update, pivot or delete step) after building every write,
 // so bad input fails with nothing sent. Deleting an entity also pulls its
 // key out of the many-to-many arrays holding it (one more round trip per
-// such relation); to-one references to it are left as they are, since
-// MongoDB has no foreign keys.
+// such relation) and unsets the to-one references to it (deletes the
+// referencing documents, one level deep, for onDelete=cascade), as foreign
+// keys would in SQL. A relink step (one-to-many items written through an
+// unloaded collection) is one updateMany per change; unlink steps (which
+// break foreign-key cycles in SQL) write nothing.
 // Versioned entities are matched on their version; a mismatch is
 // uow.ErrOptimisticLock.
 //
