@@ -238,6 +238,112 @@ func reproScenarios[K Key]() []scenario {
 				t.Errorf("stored post.category = %v, want nil", got.Category.ID)
 			}
 		}},
+		// Seed 15 (sqlite, ops 465–497): where a collection Add left an
+		// item is remembered after the item moved by its pointer and two
+		// flushes; adding it again to the first owner then takes it out.
+		{"adding again an item that moved away since a collection Add", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			p1, p2 := &Post[K]{Title: "p1"}, &Post[K]{Title: "p2"}
+			c := &Comment[K]{Body: "c"}
+			persist(t, m, p1, p2, c)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			a := findOne[Post[K]](t, m, p1.ID)
+			b := findOne[Post[K]](t, m, p2.ID)
+			cm := findOne[Comment[K]](t, m, c.ID)
+			a.Comments.Add(cm)
+			flush(t, m)
+			cm.Post = b
+			persist(t, m, cm)
+			flush(t, m)
+			if err := m.Init(ctx, &a.Comments); err != nil {
+				t.Fatal(err)
+			}
+			a.Comments.Add(cm)
+			holdsExactly(t, "p1.Comments after Add(c)", &a.Comments, cm)
+			flush(t, m)
+			holdsExactly(t, "p1.Comments after the flush", &a.Comments, cm)
+			if got := storedPostOf(t, be, c.ID); got != p1.ID {
+				t.Errorf("stored comment.post = %v, want p1 %v", got, p1.ID)
+			}
+		}},
+		// Seed 14 (sqlite, ops 422–465): the new owner's collection was not
+		// loaded at Persist; loaded later (with the item, by its pointer), it
+		// keeps the item when the item moves on.
+		{"an owner's collection loaded after the item joined it by pointer loses it when it moves on", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			u1, u2, u3 := &User[K]{Name: "u1"}, &User[K]{Name: "u2"}, &User[K]{Name: "u3"}
+			p := &Post[K]{Title: "p", Author: u1}
+			persist(t, m, p, u2, u3)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			pp := findOne[Post[K]](t, m, p.ID)
+			a2 := findOne[User[K]](t, m, u2.ID)
+			pp.Author = a2
+			persist(t, m, pp)
+			if err := m.Populate(ctx, a2, "posts"); err != nil {
+				t.Fatal(err)
+			}
+			holdsExactly(t, "u2.Posts loaded after post.Author = u2; Persist", &a2.Posts, pp)
+			a3 := findOne[User[K]](t, m, u3.ID, "posts")
+			pp.Author = a3
+			persist(t, m, pp)
+			holdsExactly(t, "u2.Posts after post.Author = u3; Persist", &a2.Posts)
+			flush(t, m)
+			holdsExactly(t, "u2.Posts after the flush", &a2.Posts)
+			holdsExactly(t, "u3.Posts after the flush", &a3.Posts, pp)
+		}},
+		// Seed 30 (sqlite, ops 95–102): a reference taken out of a 1:m
+		// collection that is not loaded, then loaded: the removal is lost.
+		{"a reference removed from a 1:m collection then loaded keeps the removal", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			u := &User[K]{Name: "u"}
+			p := &Post[K]{Title: "p", Author: u}
+			persist(t, m, p)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			uu := findOne[User[K]](t, m, u.ID)
+			ref, err := em.Reference[Post[K]](m, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			uu.Posts.Remove(ref)
+			loaded := findOne[Post[K]](t, m, p.ID, "author")
+			if loaded.Author != nil {
+				t.Errorf("the post, removed from user.Posts then loaded, points at the user again")
+			}
+			flush(t, m)
+			if got := findOne[Post[K]](t, be.orm.Fork(), p.ID, "author"); got.Author != nil {
+				t.Errorf("stored post.author is the user: the removal from user.Posts was lost")
+			}
+		}},
+		// Seed 20 (sqlite, ops 256–263): an unloaded reference added to a
+		// 1:m collection, then loaded: the Add is lost.
+		{"a reference added to a 1:m collection then loaded keeps the change", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			parent, child := &Category[K]{Name: "parent"}, &Category[K]{Name: "child"}
+			persist(t, m, parent, child)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			par := findOne[Category[K]](t, m, parent.ID)
+			ref, err := em.Reference[Category[K]](m, child.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			par.Children.Add(ref)
+			findOne[Category[K]](t, m, child.ID) // loads ref in place
+			if ref.Parent != par {
+				t.Errorf("after loading the child: child.Parent = %v, want the parent (the Add)", ref.Parent)
+			}
+			flush(t, m)
+			if got := findOne[Category[K]](t, be.orm.Fork(), child.ID, "parent"); got.Parent == nil || got.Parent.ID != parent.ID {
+				t.Errorf("stored child.parent is %v: the Add on the reference's collection was lost", got.Parent)
+			}
+		}},
 		// Seed 6 (sqlite, op 96), seeds 1 and 3 (mongo): the other side of
 		// an m:n change recorded on an unloaded reference is never cleared.
 		{"m:n change through an unloaded reference leaves no pending diff", func(t *testing.T, be *backend) {
