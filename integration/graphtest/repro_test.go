@@ -295,6 +295,27 @@ func reproScenarios[K Key]() []scenario {
 			holdsExactly(t, "u2.Posts after the flush", &a2.Posts)
 			holdsExactly(t, "u3.Posts after the flush", &a3.Posts, pp)
 		}},
+		// Seed 4 (postgres, ops 595–602): the owner's collection, loaded
+		// while the item pointed elsewhere (not persisted), does not get
+		// the item back when the pointer returns to the stored value.
+		{"an item pointed back at the owner whose collection was loaded meanwhile joins it", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			u := &User[K]{Name: "u"}
+			p := &Post[K]{Title: "p", Author: u}
+			persist(t, m, p)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			pp := findOne[Post[K]](t, m, p.ID)
+			pp.Author = nil
+			uu := findOne[User[K]](t, m, u.ID, "posts")
+			holdsExactly(t, "user.Posts loaded while post.Author = nil", &uu.Posts)
+			pp.Author = uu
+			persist(t, m, pp)
+			holdsExactly(t, "user.Posts after post.Author = user; Persist", &uu.Posts, pp)
+			flush(t, m)
+			holdsExactly(t, "user.Posts after the flush", &uu.Posts, pp)
+		}},
 		// Seed 30 (sqlite, ops 95–102): a reference taken out of a 1:m
 		// collection that is not loaded, then loaded: the removal is lost.
 		{"a reference removed from a 1:m collection then loaded keeps the removal", func(t *testing.T, be *backend) {
