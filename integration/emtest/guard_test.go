@@ -58,6 +58,20 @@ func TestOneForkSharedByGoroutines(t *testing.T) {
 			}
 			return false
 		}
+		// The first statement holds its call open until other goroutines
+		// were refused: an overlap happens on every run, however the
+		// scheduler deals the turns (no timing assumption).
+		var held atomic.Bool
+		e.rec.setHook(func(unitorm.QueryEvent) {
+			if !held.CompareAndSwap(false, true) {
+				return
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for refused.Load() < workers && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+		})
+		defer e.rec.setHook(nil)
 		for w := range workers {
 			wg.Add(1)
 			go func() {
@@ -86,9 +100,6 @@ func TestOneForkSharedByGoroutines(t *testing.T) {
 		}
 		if refused.Load() == 0 {
 			t.Errorf("no call was refused among %d goroutines × %d rounds: the guard saw no overlap", workers, rounds)
-		}
-		if len(winners) < 2 {
-			t.Errorf("the calls of only %d goroutine(s) got through: the goroutines did not interleave", len(winners))
 		}
 		// Alone again: the fork works, and every note persisted is written once.
 		if err := m.Flush(ctx); err != nil {
