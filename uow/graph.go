@@ -144,8 +144,8 @@ func initCollections(en *Entry) {
 // lastLink returns the target the other side of relation i was last in step
 // with: the one recorded by a sync, else the loaded one (snapshot), else nil.
 func lastLink(en *Entry, i int, p *meta.Property) unsafe.Pointer {
-	if en.links != nil && en.links[i].set {
-		return en.links[i].ptr
+	if en.links != nil && (*en.links)[i].set {
+		return (*en.links)[i].ptr
 	}
 	if en.snap != nil {
 		return p.Pointer(en.snap.ptr)
@@ -155,9 +155,10 @@ func lastLink(en *Entry, i int, p *meta.Property) unsafe.Pointer {
 
 func setLink(en *Entry, i int, ptr unsafe.Pointer) {
 	if en.links == nil {
-		en.links = make([]link, len(en.Entity.Relations))
+		l := make([]link, len(en.Entity.Relations))
+		en.links = &l
 	}
-	en.links[i] = link{set: true, ptr: ptr}
+	(*en.links)[i] = link{set: true, ptr: ptr}
 }
 
 // syncToOne brings the other side of en's to-one relation r (index i in
@@ -227,7 +228,7 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 func holdLinks(en *Entry) {
 	for i, r := range en.Entity.Relations {
 		if r.Owning && !r.Kind.IsToMany() && r.Other() != nil {
-			if en.links == nil || !en.links[i].set {
+			if en.links == nil || !(*en.links)[i].set {
 				setLink(en, i, lastLink(en, i, r.Prop))
 			}
 		}

@@ -161,8 +161,9 @@ type Entry struct {
 	dropped     bool // no longer tracked (still in IdentityMap.order until compacted)
 	// links records, per relation (index in Entity.Relations), the to-one
 	// target the other side was last brought in step with (see syncToOne);
-	// nil until a sync changed something.
-	links []link
+	// nil until a sync changed something (a pointer, to keep entries of
+	// entities without relations small).
+	links *[]link
 }
 
 // Key returns the entry's identity key; ok is false for a new entity
