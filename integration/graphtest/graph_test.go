@@ -2,18 +2,22 @@ package graphtest
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/unitorm/unitorm/integration/harness"
 )
 
-// regression is a seed that once failed: it runs on every backend on every
-// run, with its own number of operations and the operation variants that
-// were left out when it was found (-graph.avoid, to look past an earlier
-// failure).
+// regression is a seed that once failed: it runs on every run, on the
+// backend where it was found (the random seeds cover every backend), with
+// its own number of operations and the operation variants that were left
+// out when it was found (-graph.avoid, to look past an earlier failure).
 type regression struct {
-	seed  uint64
-	ops   int
-	avoid string
-	what  string // what it caught, on which backend and at which operation
+	backend harness.Backend // where it was found; it runs there
+	seed    uint64
+	ops     int
+	avoid   string
+	what    string // what it caught, at which operation
 }
 
 // Lists of variants left out while exploring, each adding to the previous.
@@ -28,27 +32,27 @@ const (
 // regressions are the failing seeds found so far. Each is also a minimal
 // scenario in repro_test.go.
 var regressions = []regression{
-	{1, 300, "", "sqlite op 293: Category.Posts.Set() on a collection that was not loaded writes nothing and keeps its diff"},
-	{3, 30, "", "sqlite op 21: post.Comments.Remove(c), then c.Post = post and Persist(c): c does not join post.Comments again"},
-	{1, 740, avoid1, "sqlite op 731: Remove of an unloaded reference from a not-loaded 1:m collection writes nothing and keeps its diff"},
-	{6, 100, avoid1, "sqlite op 96: an m:n Remove recorded on an unloaded reference's collection is never cleared"},
-	{4, 95, avoid2, "sqlite op 89: an unloaded reference added to a new entity's 1:m collection: its pointer is never written"},
-	{1, 390, avoid2 + ",ref-item", "sqlite op 373–385: an inverse 1:1 pointer loaded from the stored row while the owner moved stays stale after the flush"},
-	{2, 610, avoid3, "sqlite op 593–602: post.Tags.Add(tag) then post.Tags.Set() (not loaded): the tag side keeps the add, the flush writes the pair"},
-	{3, 110, avoid3, "sqlite op 93: Tag.Posts.Set(...) on a collection that was not loaded keeps the stored pivot rows"},
-	{8, 300, avoid3, "sqlite op 286–294: a flush with nothing to write keeps a 1:m collection's diff"},
-	{12, 150, avoid4, "sqlite op 125–146: a new profile removed before the flush is inserted anyway (unique violation on g_profile.user_id)"},
-	{1, 335, avoid4 + ",remove-new", "mongo op 329: removing two linked rows in one flush: mongo: unknown flush step unlink"},
-	{4, 200, avoid5, "mongo op 172–193: Refresh of a post with a pending m:n change drops it in memory while the flush still writes it"},
-	{2, 100, avoid5, "mongo op 84–96: a collection loaded after an item left it (c.Post = nil; Persist) still holds it at the next Persist"},
+	{harness.SQLite, 1, 300, "", "op 293: Category.Posts.Set() on a collection that was not loaded writes nothing and keeps its diff"},
+	{harness.SQLite, 3, 30, "", "op 21: post.Comments.Remove(c), then c.Post = post and Persist(c): c does not join post.Comments again"},
+	{harness.SQLite, 1, 740, avoid1, "op 731: Remove of an unloaded reference from a not-loaded 1:m collection writes nothing and keeps its diff"},
+	{harness.SQLite, 6, 100, avoid1, "op 96: an m:n Remove recorded on an unloaded reference's collection is never cleared"},
+	{harness.SQLite, 4, 95, avoid2, "op 89: an unloaded reference added to a new entity's 1:m collection: its pointer is never written"},
+	{harness.SQLite, 1, 390, avoid2 + ",ref-item", "op 373–385: an inverse 1:1 pointer loaded from the stored row while the owner moved stays stale after the flush"},
+	{harness.SQLite, 2, 610, avoid3, "op 593–602: post.Tags.Add(tag) then post.Tags.Set() (not loaded): the tag side keeps the add, the flush writes the pair"},
+	{harness.SQLite, 3, 110, avoid3, "op 93: Tag.Posts.Set(...) on a collection that was not loaded keeps the stored pivot rows"},
+	{harness.SQLite, 8, 300, avoid3, "op 286–294: a flush with nothing to write keeps a 1:m collection's diff"},
+	{harness.SQLite, 12, 150, avoid4, "op 125–146: a new profile removed before the flush is inserted anyway (unique violation on g_profile.user_id)"},
+	{harness.Mongo, 1, 335, avoid4 + ",remove-new", "op 329: removing two linked rows in one flush: mongo: unknown flush step unlink"},
+	{harness.Mongo, 4, 200, avoid5, "op 172–193: Refresh of a post with a pending m:n change drops it in memory while the flush still writes it"},
+	{harness.Mongo, 2, 100, avoid5, "op 84–96: a collection loaded after an item left it (c.Post = nil; Persist) still holds it at the next Persist"},
 	// Found after the fixes of dca33d6, with nothing avoided.
-	{2, 440, "", "sqlite op 353–431: a deleted category stays in an unloaded reference's pointer, comes back as a reference, and a later write pointing at it violates the foreign key"},
-	{10, 562, "", "sqlite op 558: User.Posts.Set(p) on an unloaded reference while other stored posts of the user get loaded: they stay linked"},
-	{14, 466, "", "sqlite op 422–465: a user's posts loaded after a post joined it by pointer keep the post when it moves on"},
-	{15, 498, "", "sqlite op 465–497: post.Comments.Add(c) takes c out again (where an earlier Add left c is remembered after c moved)"},
-	{20, 264, "", "sqlite op 256–263: an unloaded reference added to a 1:m collection, then loaded in place: the Add is lost"},
-	{30, 103, "", "sqlite op 95–102: an unloaded reference removed from a 1:m collection, then loaded: the removal is lost"},
-	{4, 603, "", "postgres op 595–602: user.Posts loaded while post.Author was nil (not persisted); post.Author = user again and Persist: the post does not join it"},
+	{harness.SQLite, 2, 440, "", "op 353–431: a deleted category stays in an unloaded reference's pointer, comes back as a reference, and a later write pointing at it violates the foreign key"},
+	{harness.SQLite, 10, 562, "", "op 558: User.Posts.Set(p) on an unloaded reference while other stored posts of the user get loaded: they stay linked"},
+	{harness.SQLite, 14, 466, "", "op 422–465: a user's posts loaded after a post joined it by pointer keep the post when it moves on"},
+	{harness.SQLite, 15, 498, "", "op 465–497: post.Comments.Add(c) takes c out again (where an earlier Add left c is remembered after c moved)"},
+	{harness.SQLite, 20, 264, "", "op 256–263: an unloaded reference added to a 1:m collection, then loaded in place: the Add is lost"},
+	{harness.SQLite, 30, 103, "", "op 95–102: an unloaded reference removed from a 1:m collection, then loaded: the removal is lost"},
+	{harness.Postgres, 4, 603, "", "op 595–602: user.Posts loaded while post.Author was nil (not persisted); post.Author = user again and Persist: the post does not join it"},
 }
 
 // TestGraph drives random operations over the model on every backend and,
@@ -56,22 +60,26 @@ var regressions = []regression{
 // EntityManager loads from the database (see doc.go).
 func TestGraph(t *testing.T) {
 	type run struct {
-		name  string
-		seed  uint64
-		ops   int
-		avoid string
+		name    string
+		backend harness.Backend // "" for every backend
+		seed    uint64
+		ops     int
+		avoid   string
 	}
 	var runs []run
 	for i, r := range regressions {
-		runs = append(runs, run{fmt.Sprintf("regression%d/seed=%d", i+1, r.seed), r.seed, r.ops, r.avoid})
+		runs = append(runs, run{fmt.Sprintf("regression%d/seed=%d", i+1, r.seed), r.backend, r.seed, r.ops, r.avoid})
 	}
 	for i := range *flagSeeds {
 		s := *flagSeed + uint64(i)
-		runs = append(runs, run{fmt.Sprintf("seed=%d", s), s, *flagOps, ""})
+		runs = append(runs, run{fmt.Sprintf("seed=%d", s), "", s, *flagOps, ""})
 	}
 	each := func(start func(t *testing.T, be *backend, r run)) func(t *testing.T, open func(t *testing.T) *backend) {
 		return func(t *testing.T, open func(t *testing.T) *backend) {
 			for _, r := range runs {
+				if r.backend != "" && !strings.HasSuffix(t.Name(), "/"+string(r.backend)) {
+					continue
+				}
 				t.Run(r.name, func(t *testing.T) { start(t, open(t), r) })
 			}
 		}

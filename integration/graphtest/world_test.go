@@ -359,8 +359,12 @@ func (w *world[K]) tail(n int) string {
 
 // where says which run failed and how to reproduce it.
 func (w *world[K]) where() string {
-	return fmt.Sprintf("backend %s, seed %d, op %d of %d (reproduce: go test ./graphtest -run 'TestGraph/%s/' -graph.seed=%d -graph.seeds=1 -graph.ops=%d)",
-		w.be.b, w.seed, w.step, w.nops, w.be.b, w.seed, w.nops)
+	avoid := ""
+	if a := strings.Trim(w.avoid+","+*flagAvoid, ","); a != "" {
+		avoid = " -graph.avoid=" + a
+	}
+	return fmt.Sprintf("backend %s, seed %d, op %d of %d (reproduce: go test ./graphtest -run 'TestGraph/%s/seed=%d$' -graph.seed=%d -graph.seeds=1 -graph.ops=%d%s)",
+		w.be.b, w.seed, w.step, w.nops, w.be.b, w.seed, w.seed, w.nops, avoid)
 }
 
 // fail reports a failure that ends the run.
