@@ -52,6 +52,8 @@ var regressions = []regression{
 	{harness.SQLite, 15, 498, "", "op 465–497: post.Comments.Add(c) takes c out again (where an earlier Add left c is remembered after c moved)"},
 	{harness.SQLite, 20, 264, "", "op 256–263: an unloaded reference added to a 1:m collection, then loaded in place: the Add is lost"},
 	{harness.SQLite, 30, 103, "", "op 95–102: an unloaded reference removed from a 1:m collection, then loaded: the removal is lost"},
+	{harness.SQLite, 17, 311, "", "op 297–310: c.Post = p13 (comments not loaded) and Persist, then c.Post = p3 again and Persist: p3's loaded comments never get c back"},
+	{harness.SQLite, 45, 534, "", "op 520–533: category.Posts loaded after post.Category = category (not persisted) keeps the post when it moves on"},
 	{harness.Postgres, 4, 603, "", "op 595–602: user.Posts loaded while post.Author was nil (not persisted); post.Author = user again and Persist: the post does not join it"},
 }
 

@@ -379,6 +379,9 @@ func (w *world[K]) opCollAdd() bool {
 	}
 	before := w.stateBefore(r, o.Ptr, ip)
 	w.logf("%s.%s.Add(%s) [%s]", w.name(r.Owner, o.Ptr), r.Prop.Name, desc, w.describeColl(r, o.Ptr))
+	if !w.persistNewItems(o, r, []unsafe.Pointer{ip}) {
+		return true
+	}
 	q := w.be.sqlQueries()
 	_ = c.AddAny(objAt(r.Target, ip))
 	if q >= 0 && w.be.sqlQueries() != q {
@@ -543,6 +546,9 @@ func (w *world[K]) opCollSet() bool {
 		befores[ip] = w.stateBefore(r, o.Ptr, ip)
 	}
 	w.logf("%s.%s.Set(%s) [%s]", w.name(r.Owner, o.Ptr), r.Prop.Name, strings.Join(names, " "), w.describeColl(r, o.Ptr))
+	if !w.persistNewItems(o, r, items) {
+		return true
+	}
 	args := make([]any, len(items))
 	for i, ip := range items {
 		args[i] = objAt(r.Target, ip)
@@ -869,4 +875,23 @@ func (w *world[K]) dirty(x *uow.Entry) bool {
 		}
 	}
 	return false
+}
+
+// persistNewItems persists the new items about to join a collection of an
+// unloaded reference: the ORM does not cascade from references (the flush
+// fails with "holds an unmanaged ..."), so the user must.
+func (w *world[K]) persistNewItems(o *uow.Entry, r *meta.Relation, items []unsafe.Pointer) bool {
+	if o.State != uow.StateReference {
+		return true
+	}
+	for _, ip := range items {
+		if _, tracked := w.entry(ip); tracked {
+			continue
+		}
+		w.logf("  persist new %s first (no cascade from a reference)", w.name(r.Target, ip))
+		if !w.persist(objAt(r.Target, ip)) {
+			return false
+		}
+	}
+	return true
 }

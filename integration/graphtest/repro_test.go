@@ -316,6 +316,28 @@ func reproScenarios[K Key]() []scenario {
 			flush(t, m)
 			holdsExactly(t, "user.Posts after the flush", &uu.Posts, pp)
 		}},
+		// Seed 17 (sqlite, ops 297–310): moving an item to an owner whose
+		// collection is not loaded, then back.
+		{"an item moved to an owner with a not-loaded collection and back rejoins the first", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			p1, p2 := &Post[K]{Title: "p1"}, &Post[K]{Title: "p2"}
+			c := &Comment[K]{Body: "c", Post: p1}
+			persist(t, m, c, p2)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			a := findOne[Post[K]](t, m, p1.ID, "comments")
+			b := findOne[Post[K]](t, m, p2.ID) // comments not loaded
+			cm := findOne[Comment[K]](t, m, c.ID)
+			cm.Post = b
+			persist(t, m, cm)
+			holdsExactly(t, "p1.Comments after c.Post = p2; Persist", &a.Comments)
+			cm.Post = a
+			persist(t, m, cm)
+			holdsExactly(t, "p1.Comments after c.Post = p1 again; Persist", &a.Comments, cm)
+			flush(t, m)
+			holdsExactly(t, "p1.Comments after the flush", &a.Comments, cm)
+		}},
 		// Seed 30 (sqlite, ops 95–102): a reference taken out of a 1:m
 		// collection that is not loaded, then loaded: the removal is lost.
 		{"a reference removed from a 1:m collection then loaded keeps the removal", func(t *testing.T, be *backend) {
