@@ -200,7 +200,7 @@ func (jp *JoinedPlan) Row(row []uow.Loaded) error {
 func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 	for ni, jn := range jp.nodes {
 		_, filtered := jp.opts.Where[jn.node.Path]
-		inMemory(jn.node, jp.order[ni], jp.items[ni], jp.u.IdentityMap(), !filtered)
+		inMemory(jn.node, jp.order[ni], jp.items[ni], jp.u, !filtered)
 		p := jn.node.Relation.Prop
 		for _, owner := range jp.order[ni] {
 			its := jp.items[ni][owner]

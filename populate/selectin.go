@@ -317,7 +317,7 @@ func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry
 	for _, o := range byKey {
 		list = append(list, o)
 	}
-	inMemory(n, list, items, r.u.IdentityMap(), !filtered)
+	inMemory(n, list, items, r.u, !filtered)
 	return fill(n, byKey, items)
 }
 
@@ -327,7 +327,11 @@ func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry
 // moved (and not flushed yet) belongs to the owner it points at now.
 // With moveIn set, managed items pointing at an owner that the load did not
 // return (moved there in memory) are added to it.
-func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, im *uow.IdentityMap, moveIn bool) {
+//
+// Every item placed is recorded as in step with its owner (and every item
+// kept out, as still to join the owner it points at), so that a later
+// pointer write moves it from the right collection.
+func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u *uow.UnitOfWork, moveIn bool) {
 	r := n.Relation
 	if r.Owning || r.MappedBy == nil || r.Kind == meta.ManyToMany {
 		return
@@ -341,9 +345,12 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, i
 	for o, its := range items {
 		kept := its[:0]
 		for _, it := range its {
-			if fk.Pointer(it.Ptr) == o.Ptr {
+			if cur := fk.Pointer(it.Ptr); cur == o.Ptr {
 				kept = append(kept, it)
 				placed[it] = true
+				u.NoteLoaded(r, it, o.Ptr, false)
+			} else {
+				u.NoteLoaded(r, it, cur, true)
 			}
 		}
 		items[o] = kept
@@ -351,12 +358,13 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, i
 	if !moveIn {
 		return
 	}
-	for _, en := range im.Entries() {
+	for _, en := range u.IdentityMap().Entries() {
 		if en.Entity != r.Target || placed[en] || (en.State != uow.StateManaged && en.State != uow.StateNew) {
 			continue
 		}
 		if o, ok := owners[fk.Pointer(en.Ptr)]; ok {
 			items[o] = append(items[o], en)
+			u.NoteLoaded(r, en, o.Ptr, false)
 		}
 	}
 }

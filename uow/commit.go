@@ -100,6 +100,8 @@ func (p *Plan) Commit() {
 		p.u.im.drop(c.Entry)
 	}
 	for _, en := range p.u.im.Entries() {
+		// Written: the snapshots say where every pointer is now.
+		en.links = nil
 		if en.State != StateManaged && en.State != StateReference {
 			continue
 		}

@@ -20,8 +20,9 @@ import (
 
 // link is what a to-one relation's other side was last brought in step with.
 type link struct {
-	set bool
-	ptr unsafe.Pointer
+	set     bool
+	pending bool // ptr's collection was not loaded: join it once it is
+	ptr     unsafe.Pointer
 }
 
 // inverses are the rel.Inverse values of one Unit of Work, one per
@@ -77,13 +78,13 @@ func (s *inverses) bind(en *Entry) {
 }
 
 func (iv *inverse) Added(owner, item any) {
-	iv.leaveLast(item)
+	iv.leaveLast(owner, item)
 	iv.r.Added(owner, item)
 	iv.note(item)
 }
 
 func (iv *inverse) Removed(owner, item any) {
-	iv.leaveLast(item)
+	iv.leaveLast(owner, item)
 	iv.r.Removed(owner, item)
 	iv.note(item)
 }
@@ -92,7 +93,7 @@ func (iv *inverse) Removed(owner, item any) {
 // other side was last in step with, when its pointer was moved since
 // without a sync (a plain field write): the collection change about to be
 // made moves it from where memory last showed it.
-func (iv *inverse) leaveLast(item any) {
+func (iv *inverse) leaveLast(owner, item any) {
 	if iv.link < 0 {
 		return
 	}
@@ -104,8 +105,8 @@ func (iv *inverse) leaveLast(item any) {
 	if !ok {
 		return
 	}
-	last := lastLink(en, iv.link, iv.r.MappedBy)
-	if last == nil || last == iv.r.MappedBy.Pointer(ip) {
+	last, _ := lastLink(en, iv.link, iv.r.MappedBy)
+	if last == nil || last == iv.r.MappedBy.Pointer(ip) || last == reflect.ValueOf(owner).UnsafePointer() {
 		return
 	}
 	if c := iv.r.Prop.Collection(last); c != nil {
@@ -142,23 +143,40 @@ func initCollections(en *Entry) {
 }
 
 // lastLink returns the target the other side of relation i was last in step
-// with: the one recorded by a sync, else the loaded one (snapshot), else nil.
-func lastLink(en *Entry, i int, p *meta.Property) unsafe.Pointer {
+// with: the one recorded by a sync, else the loaded one (snapshot), else nil;
+// pending reports that the target's collection was not loaded then, so en
+// is to join it once it is.
+func lastLink(en *Entry, i int, p *meta.Property) (last unsafe.Pointer, pending bool) {
 	if en.links != nil && (*en.links)[i].set {
-		return (*en.links)[i].ptr
+		l := (*en.links)[i]
+		return l.ptr, l.pending
 	}
 	if en.snap != nil {
-		return p.Pointer(en.snap.ptr)
+		return p.Pointer(en.snap.ptr), false
 	}
-	return nil
+	return nil, false
 }
 
-func setLink(en *Entry, i int, ptr unsafe.Pointer) {
+func setLink(en *Entry, i int, ptr unsafe.Pointer) { setLinkPending(en, i, ptr, false) }
+
+func setLinkPending(en *Entry, i int, ptr unsafe.Pointer, pending bool) {
 	if en.links == nil {
 		l := make([]link, len(en.Entity.Relations))
 		en.links = &l
 	}
-	(*en.links)[i] = link{set: true, ptr: ptr}
+	(*en.links)[i] = link{set: true, ptr: ptr, pending: pending}
+}
+
+// NoteLoaded records, for a one-to-many load (relation r, owner's side),
+// that item is in step with target: the owner whose collection the load put
+// it in, or — for an item the load kept out because memory moved it —
+// the owner its pointer shows now, which it is still to join (pending).
+func (u *UnitOfWork) NoteLoaded(r *meta.Relation, item *Entry, target unsafe.Pointer, pending bool) {
+	iv := u.inv.of(r)
+	if iv.link < 0 || item.Entity != r.Target {
+		return
+	}
+	setLinkPending(item, iv.link, target, pending && target != nil)
 }
 
 // syncToOne brings the other side of en's to-one relation r (index i in
@@ -181,14 +199,14 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 		}
 		return
 	}
-	last := lastLink(en, i, p)
-	if last == cur {
+	last, pending := lastLink(en, i, p)
+	if last == cur && !pending {
 		return
 	}
-	done := true
+	pending = false
 	switch other.Kind {
 	case meta.OneToMany:
-		if last != nil {
+		if last != nil && last != cur {
 			if c := other.Collection(last); c != nil {
 				_ = c.SyncRemove(en.Obj, false)
 			}
@@ -199,8 +217,8 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 			case c == nil:
 			case !c.IsInitialized():
 				// Not known yet (a new owner not persisted yet gets its
-				// collections initialized later): try again next time.
-				done = false
+				// collections initialized later): joined when it is.
+				pending = true
 			case other.Relation.OrphanRemoval && holds(c.RemovedAny(), en.Obj):
 				// An item taken out of a collection that removes orphans
 				// is deleted at the flush; pointing it back does not undo
@@ -210,16 +228,14 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 			}
 		}
 	case meta.OneToOne:
-		if last != nil && other.Pointer(last) == en.Ptr {
+		if last != nil && last != cur && other.Pointer(last) == en.Ptr {
 			other.SetPointer(last, nil)
 		}
 		if cur != nil {
 			other.SetPointer(cur, en.Ptr)
 		}
 	}
-	if done {
-		setLink(en, i, cur)
-	}
+	setLinkPending(en, i, cur, pending)
 }
 
 // holdLinks records the current to-one targets of en as the ones the other
@@ -229,7 +245,8 @@ func holdLinks(en *Entry) {
 	for i, r := range en.Entity.Relations {
 		if r.Owning && !r.Kind.IsToMany() && r.Other() != nil {
 			if en.links == nil || !(*en.links)[i].set {
-				setLink(en, i, lastLink(en, i, r.Prop))
+				last, pending := lastLink(en, i, r.Prop)
+				setLinkPending(en, i, last, pending)
 			}
 		}
 	}
@@ -497,4 +514,25 @@ func (iv *inverse) Replaced(owner any, items []any) {
 			}
 		}
 	}
+}
+
+type keptLink struct {
+	prop *meta.Property
+	ptr  unsafe.Pointer
+}
+
+// keptLinks returns the to-one pointers of en that a sync or a collection
+// change recorded (see link), with their current values.
+func keptLinks(en *Entry) []keptLink {
+	if en.links == nil {
+		return nil
+	}
+	var out []keptLink
+	for i, l := range *en.links {
+		if l.set {
+			p := en.Entity.Relations[i].Prop
+			out = append(out, keptLink{prop: p, ptr: p.Pointer(en.Ptr)})
+		}
+	}
+	return out
 }

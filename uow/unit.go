@@ -313,9 +313,16 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 	}
 	switch en.State {
 	case StateReference:
+		// Pointers a collection change set on the reference before it was
+		// loaded are memory's: they stay, and differ from the snapshot of
+		// the stored row, so the flush writes them.
+		kept := keptLinks(en)
 		copyColumns(e, en.Ptr, freshPtr)
 		en.State = StateManaged
 		takeSnapshot(en)
+		for _, k := range kept {
+			k.prop.SetPointer(en.Ptr, k.ptr)
+		}
 	case StateManaged:
 		// The same row loaded again as it was: nothing to merge.
 		if !overwrite && en.snap != nil && sameAsSnapshot(en, freshPtr) {
