@@ -31,6 +31,13 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	tm := m.Fork()
 	tm.parent = m
 	tm.uow.Seed(m.uow)
+	defer func() {
+		// Rolled back: the entities' collections go back to m's Unit of
+		// Work (committed, m took the fork's).
+		if m.uow != tm.uow {
+			m.uow.Rebind()
+		}
+	}()
 	var (
 		tx        Tx
 		savepoint string

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"unsafe"
 )
 
 // ErrNotInitialized is returned when the content of a collection that was
@@ -32,6 +33,9 @@ type Collection[T any] struct {
 	// side of the relation at once.
 	owner any
 	inv   Inverse
+	// at and size locate the owner's struct: a collection outside it is a
+	// copy (the entity was copied by value) and passes nothing on.
+	at, size uintptr
 }
 
 // Inverse keeps the other side of a bidirectional relation in step with a
@@ -83,8 +87,10 @@ type AnyCollection interface {
 	RemoveAny(item any) error
 	// SaveDiff returns a function restoring the current diff and state.
 	SaveDiff() func()
-	// Bind is as on Collection.
+	// Bind, BindAssigned and IsBound are as on Collection.
 	Bind(owner any, inv Inverse)
+	BindAssigned(owner any, inv Inverse)
+	IsBound() bool
 	// SyncAdd and SyncRemove change the content for the ORM while it keeps
 	// the two sides of a relation in step. They never call the Inverse
 	// back. With record set they behave like Add and Remove (the change is
@@ -96,6 +102,13 @@ type AnyCollection interface {
 	// when item is not a T.
 	SyncAdd(item any, record bool) error
 	SyncRemove(item any, record bool) error
+	// ContainsAny is Contains for an item of unknown type (false when it is
+	// not a T).
+	ContainsAny(item any) bool
+	// SyncRemoveFunc takes out, without recording a removal, every item
+	// for which drop reports true (pending additions of them are
+	// cancelled); it reports whether it took any out.
+	SyncRemoveFunc(drop func(item any) bool) bool
 }
 
 var _ AnyCollection = (*Collection[int])(nil)
@@ -147,11 +160,24 @@ func (c *Collection[T]) Contains(item T) bool {
 // previous owner's initialized collection); the other side of a
 // many-to-many relation gets the owner.
 func (c *Collection[T]) Add(items ...T) {
+	inv := c.bound()
 	for _, it := range items {
-		if c.add(it) && c.inv != nil {
-			c.inv.Added(c.owner, it)
+		if c.add(it) && inv != nil {
+			inv.Added(c.owner, it)
 		}
 	}
+}
+
+// bound returns the Inverse when the collection is bound and lives inside
+// its owner (not in a copy of it).
+func (c *Collection[T]) bound() Inverse {
+	if c.inv == nil {
+		return nil
+	}
+	if p := uintptr(unsafe.Pointer(c)); p < c.at || p >= c.at+c.size {
+		return nil
+	}
+	return c.inv
 }
 
 // add adds one item and records it; false when it was already present.
@@ -179,9 +205,10 @@ func (c *Collection[T]) add(it T) bool {
 // relation removes orphans: the item is then deleted at the next flush); the
 // other side of a many-to-many relation loses the owner.
 func (c *Collection[T]) Remove(items ...T) {
+	inv := c.bound()
 	for _, it := range items {
-		if c.remove(it) && c.inv != nil {
-			c.inv.Removed(c.owner, it)
+		if c.remove(it) && inv != nil {
+			inv.Removed(c.owner, it)
 		}
 	}
 }
@@ -215,17 +242,18 @@ func (c *Collection[T]) Set(items ...T) {
 	if !c.initialized {
 		// Pending additions not in the new content are dropped: the other
 		// side that got them loses them.
-		if c.inv != nil {
+		inv := c.bound()
+		if inv != nil {
 			for _, it := range c.added {
 				if indexOf(items, it) < 0 {
-					c.inv.Removed(c.owner, it)
+					inv.Removed(c.owner, it)
 				}
 			}
 		}
 		c.items, c.added, c.removed = nil, nil, nil
 		c.initialized = true
 		c.replaced = true
-		if r, ok := c.inv.(Replacer); ok {
+		if r, ok := inv.(Replacer); ok {
 			r.Replaced(c.owner, toAny(items))
 		}
 		c.Add(items...)
@@ -253,17 +281,17 @@ func (c *Collection[T]) Set(items ...T) {
 // and the diff stays to be flushed.
 func (c *Collection[T]) Hydrate(items []T) {
 	pending := !c.initialized && (len(c.added) > 0 || len(c.removed) > 0)
-	if c.initialized && c.inv != nil {
+	if inv := c.bound(); c.initialized && inv != nil {
 		// Loading again (a refresh) drops the pending changes: the other
 		// side that got them takes them back.
 		for _, it := range c.added {
 			if indexOf(items, it) < 0 {
-				c.inv.Removed(c.owner, it)
+				inv.Removed(c.owner, it)
 			}
 		}
 		for _, it := range c.removed {
 			if indexOf(items, it) >= 0 {
-				c.inv.Added(c.owner, it)
+				inv.Added(c.owner, it)
 			}
 		}
 	}
@@ -290,9 +318,18 @@ func (c *Collection[T]) Hydrate(items []T) {
 // calls it when it starts managing owner. On the first Bind the changes
 // made before (on a new entity not yet persisted) are passed on to the
 // other side, as if they were made now.
+//
+// Bind(owner, nil) unbinds the collection (its entity is no longer
+// managed). A collection copied out of its owner (a copy of the entity by
+// value) is not bound: it changes only itself until its own entity is
+// persisted.
 func (c *Collection[T]) Bind(owner any, inv Inverse) {
-	first := c.inv == nil
+	first := c.bound() == nil
 	c.owner, c.inv = owner, inv
+	c.at, c.size = 0, 0
+	if ov := reflect.ValueOf(owner); ov.Kind() == reflect.Pointer && !ov.IsNil() {
+		c.at, c.size = ov.Pointer(), ov.Type().Elem().Size()
+	}
 	if !first || inv == nil {
 		return
 	}
@@ -510,4 +547,48 @@ func (c *Collection[T]) RemoveAny(item any) error {
 	}
 	c.Remove(v)
 	return nil
+}
+
+// ContainsAny implements [AnyCollection.ContainsAny].
+func (c *Collection[T]) ContainsAny(item any) bool {
+	v, ok := item.(T)
+	return ok && indexOf(c.items, v) >= 0
+}
+
+// SyncRemoveFunc implements [AnyCollection.SyncRemoveFunc].
+func (c *Collection[T]) SyncRemoveFunc(drop func(item any) bool) bool {
+	n := len(c.items)
+	c.items = filterOut(c.items, drop)
+	c.added = filterOut(c.added, drop)
+	return len(c.items) != n
+}
+
+func filterOut[T any](s []T, drop func(any) bool) []T {
+	kept := s[:0]
+	for _, it := range s {
+		if !drop(it) {
+			kept = append(kept, it)
+		}
+	}
+	clear(s[len(kept):])
+	return kept
+}
+
+// IsBound reports whether the collection is bound to the entity holding it.
+func (c *Collection[T]) IsBound() bool { return c.bound() != nil }
+
+// BindAssigned binds a collection value that was assigned to the field of
+// a managed entity (author.Books = unitorm.NewCollection(b1)): its items
+// replace what the entity had, as Set on a collection that is not loaded
+// does — the stored content is cleared at the next flush, and the entities
+// in memory on the other side that are not among the items leave it.
+func (c *Collection[T]) BindAssigned(owner any, inv Inverse) {
+	items := append([]T(nil), c.items...)
+	c.items, c.added, c.removed = nil, nil, nil
+	c.initialized, c.replaced = true, true
+	c.Bind(owner, inv) // nothing pending: no replay
+	if r, ok := inv.(Replacer); ok {
+		r.Replaced(owner, toAny(items))
+	}
+	c.Add(items...)
 }

@@ -13,17 +13,23 @@ import (
 type recInverse struct{ calls []string }
 
 func (r *recInverse) Added(owner, item any) {
-	r.calls = append(r.calls, "+"+owner.(*book).title+">"+item.(*book).title)
+	r.calls = append(r.calls, "+"+owner.(*shelf).name+">"+item.(*book).title)
 }
 
 func (r *recInverse) Removed(owner, item any) {
-	r.calls = append(r.calls, "-"+owner.(*book).title+">"+item.(*book).title)
+	r.calls = append(r.calls, "-"+owner.(*shelf).name+">"+item.(*book).title)
+}
+
+// shelf is an entity holding a collection.
+type shelf struct {
+	name  string
+	books rel.Collection[*book]
 }
 
 func TestBoundCollectionPassesChangesOn(t *testing.T) {
-	o, a, b := &book{"o"}, &book{"a"}, &book{"b"}
+	o, a, b := &shelf{name: "o"}, &book{"a"}, &book{"b"}
 	var inv recInverse
-	var c rel.Collection[*book]
+	c := &o.books
 	c.Add(a) // before Bind: passed on when bound
 	c.Bind(o, &inv)
 	if want := []string{"+o>a"}; !slices.Equal(inv.calls, want) {
@@ -40,13 +46,24 @@ func TestBoundCollectionPassesChangesOn(t *testing.T) {
 	if !slices.Equal(inv.calls, want) {
 		t.Fatalf("calls = %v, want %v", inv.calls, want)
 	}
+
+	// A copy of the entity by value passes nothing on (its collection is
+	// not inside the bound owner), nor does an unbound collection.
+	cp := *o
+	cp.books.Add(&book{"copy"})
+	o.books.Bind(o, nil)
+	o.books.Add(&book{"unbound"})
+	if !slices.Equal(inv.calls, want) {
+		t.Fatalf("a copy or an unbound collection passed changes on: %v", inv.calls[len(want):])
+	}
 }
 
 func TestSyncAddRemove(t *testing.T) {
 	a, b := &book{"a"}, &book{"b"}
 	var inv recInverse
-	var c rel.Collection[*book]
-	c.Bind(&book{"o"}, &inv)
+	o := &shelf{name: "o"}
+	c := &o.books
+	c.Bind(o, &inv)
 
 	// Not initialized, without record: nothing, no fake content.
 	if err := c.SyncAdd(a, false); err != nil {

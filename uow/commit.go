@@ -136,21 +136,15 @@ func (p *Plan) UndoCommit() {
 // loaded collection and joins the new one's; a deleted entity leaves the
 // loaded collections that held it.
 func (p *Plan) syncInverseCollections() {
+	saved := map[meta.AnyCollection]bool{}
 	edit := func(c meta.AnyCollection, add bool, obj any) {
-		if c == nil || !c.IsInitialized() {
+		if c == nil || !c.IsInitialized() || c.ContainsAny(obj) == add {
 			return
 		}
-		has := false
-		for _, it := range c.AnyItems() {
-			if it == obj {
-				has = true
-				break
-			}
+		if !saved[c] {
+			saved[c] = true
+			p.committed = append(p.committed, c.SaveDiff())
 		}
-		if has == add {
-			return
-		}
-		p.committed = append(p.committed, c.SaveDiff())
 		// Only the items: the other side is edited by its own sync, and
 		// the diffs are cleared below.
 		if add {

@@ -232,6 +232,11 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 			other.SetPointer(last, nil)
 		}
 		if cur != nil {
+			// A target taken from another owner: that owner's pointer
+			// goes (one-to-one), and its row is written so.
+			if prev := other.Pointer(cur); prev != nil && prev != en.Ptr && p.Pointer(prev) == cur {
+				p.SetPointer(prev, nil)
+			}
 			other.SetPointer(cur, en.Ptr)
 		}
 	}
@@ -306,10 +311,12 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 				if c == nil || !c.IsInitialized() {
 					continue
 				}
-				for _, it := range c.AnyItems() {
-					if tp := reflect.ValueOf(it).UnsafePointer(); gone[tp] {
-						edit(c, false, it)
-					}
+				isGone := func(it any) bool { return gone[reflect.ValueOf(it).UnsafePointer()] }
+				found := false
+				c.SyncRemoveFunc(func(it any) bool { found = found || isGone(it); return false })
+				if found {
+					p.committed = append(p.committed, c.SaveDiff())
+					c.SyncRemoveFunc(isGone)
 				}
 			case !r.Owning && r.Kind == meta.OneToOne:
 				if t := r.Prop.Pointer(en.Ptr); t != nil && gone[t] {
@@ -357,8 +364,8 @@ func (p *Plan) forgetReplaced(pc *PivotChange, edit func(c meta.AnyCollection, a
 	for _, it := range c.AnyItems() {
 		keep[reflect.ValueOf(it).UnsafePointer()] = true
 	}
-	for _, en := range p.u.im.Entries() {
-		if en.Entity != r.Target || keep[en.Ptr] {
+	for _, en := range p.u.im.OfType(r.Target) {
+		if keep[en.Ptr] {
 			continue
 		}
 		if oc := other.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
@@ -440,8 +447,8 @@ func (p *Plan) forgetReplacedInverse(pc *PivotChange, edit func(c meta.AnyCollec
 	for _, it := range c.AnyItems() {
 		keep[reflect.ValueOf(it).UnsafePointer()] = true
 	}
-	for _, en := range p.u.im.Entries() {
-		if en.Entity != r.Owner || keep[en.Ptr] {
+	for _, en := range p.u.im.OfType(r.Owner) {
+		if keep[en.Ptr] {
 			continue
 		}
 		if oc := r.Prop.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
@@ -461,8 +468,8 @@ func (p *Plan) forgetCleared(rl *Relink) {
 	for _, k := range rl.Keep {
 		keep[k] = true
 	}
-	for _, en := range p.u.im.Entries() {
-		if en.Entity != rl.Relation.Target || keep[en] || fk.Pointer(en.Ptr) != owner {
+	for _, en := range p.u.im.OfType(rl.Relation.Target) {
+		if keep[en] || fk.Pointer(en.Ptr) != owner {
 			continue
 		}
 		if rl.Relation.OrphanRemoval {
@@ -496,12 +503,18 @@ func (iv *inverse) Replaced(owner any, items []any) {
 	for _, it := range items {
 		keep[reflect.ValueOf(it).UnsafePointer()] = true
 	}
-	for _, en := range iv.u.im.Entries() {
-		if en.Entity != iv.r.Target || keep[en.Ptr] || en.State == StateRemoved {
+	for _, en := range iv.u.im.OfType(iv.r.Target) {
+		if keep[en.Ptr] || en.State == StateRemoved {
 			continue
 		}
 		switch iv.r.Kind {
 		case meta.OneToMany:
+			if other.Pointer(en.Ptr) == op && iv.r.OrphanRemoval {
+				// An orphan: deleted at the flush, as Remove from the
+				// collection would (its pointer stays until then).
+				_ = iv.u.remove(en, map[unsafe.Pointer]bool{})
+				continue
+			}
 			if other.Pointer(en.Ptr) == op {
 				other.SetPointer(en.Ptr, nil)
 				if iv.link >= 0 {
@@ -535,4 +548,24 @@ func keptLinks(en *Entry) []keptLink {
 		}
 	}
 	return out
+}
+
+func copyLinks(l *[]link) *[]link {
+	if l == nil {
+		return nil
+	}
+	c := append([]link(nil), (*l)...)
+	return &c
+}
+
+// unbindCollections unbinds en's collections: an entity no longer tracked
+// (Detach, Clear) passes no change on; a later Persist binds it again.
+func unbindCollections(en *Entry) {
+	for _, r := range en.Entity.Relations {
+		if r.Kind.IsToMany() {
+			if c := r.Prop.Collection(en.Ptr); c != nil {
+				c.Bind(en.Obj, nil)
+			}
+		}
+	}
 }

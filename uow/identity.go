@@ -185,6 +185,9 @@ type IdentityMap struct {
 	// inv holds the rel.Inverse bound to collections of entities this map
 	// tracks, one per relation (nil for a map used on its own).
 	inv *inverses
+	// byType lists the entries per entity type (dropped ones included until
+	// compacted); built on first use by OfType, then kept up to date.
+	byType map[*meta.Entity][]*Entry
 }
 
 // NewIdentityMap returns an empty identity map.
@@ -216,6 +219,9 @@ func (m *IdentityMap) add(e *meta.Entity, obj any, ptr unsafe.Pointer, s State) 
 	if k, ok := KeyOf(e, ptr); ok {
 		en.key, en.hasKey = k, true
 		m.byKey[k] = en
+	}
+	if m.byType != nil {
+		m.byType[e] = append(m.byType[e], en)
 	}
 	m.inv.bind(en)
 	return en
@@ -258,7 +264,28 @@ func (m *IdentityMap) drop(en *Entry) {
 		}
 		clear(m.order[len(live):])
 		m.order, m.dead = live, 0
+		m.byType = nil
 	}
+}
+
+// OfType returns the tracked entries of entity e (a new slice).
+func (m *IdentityMap) OfType(e *meta.Entity) []*Entry {
+	if m.byType == nil {
+		m.byType = map[*meta.Entity][]*Entry{}
+		for _, en := range m.order {
+			if !en.dropped {
+				m.byType[en.Entity] = append(m.byType[en.Entity], en)
+			}
+		}
+	}
+	list := m.byType[e]
+	out := make([]*Entry, 0, len(list))
+	for _, en := range list {
+		if !en.dropped {
+			out = append(out, en)
+		}
+	}
+	return out
 }
 
 // Entries returns the tracked entries in registration order (a new slice:

@@ -497,6 +497,9 @@ func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([
 			out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: pv.Table, Where: where}), Step: step, Expect: -1})
 		}
 	}
+	if len(step.ClearOwners)+len(step.ClearTargets) > 0 && (len(pv.JoinColumns) != 1 || len(pv.InverseJoinColumns) != 1) {
+		return nil, fmt.Errorf("%w: %s: replacing a collection that is not loaded needs single-column keys (load it first)", ErrInvalidKey, step.Relation.Prop)
+	}
 	if len(step.ClearTargets) > 0 && len(pv.InverseJoinColumns) == 1 {
 		c := pv.InverseJoinColumns[0]
 		for _, targets := range Chunks(step.ClearTargets, chunkSize(d, 1)) {

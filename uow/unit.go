@@ -43,6 +43,9 @@ func (u *UnitOfWork) Registry() *meta.Registry { return u.reg }
 
 // Clear forgets every tracked entity.
 func (u *UnitOfWork) Clear() {
+	for _, en := range u.im.Entries() {
+		unbindCollections(en)
+	}
 	u.im = NewIdentityMap()
 	u.im.inv = u.inv
 }
@@ -141,9 +144,14 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 			if c == nil {
 				continue
 			}
-			// A collection replaced by assignment is bound here; its
-			// pending changes reach the other side now.
-			c.Bind(en.Obj, u.inv.of(r))
+			// A collection value assigned to the field is bound here: on
+			// a loaded entity its content replaces the stored one; on a
+			// new entity its pending changes reach the other side now.
+			if !c.IsBound() && en.State == StateManaged && en.snap != nil {
+				c.BindAssigned(en.Obj, u.inv.of(r))
+			} else {
+				c.Bind(en.Obj, u.inv.of(r))
+			}
 			if !r.Cascade.Has(meta.CascadePersist) {
 				continue
 			}
@@ -373,6 +381,15 @@ func (u *UnitOfWork) Snapshot(en *Entry) { takeSnapshot(en) }
 func (u *UnitOfWork) Detach(obj any) {
 	if en, ok := u.EntryOf(obj); ok {
 		u.im.drop(en)
+		unbindCollections(en)
+	}
+}
+
+// Rebind binds the collections of every tracked entity to u again (after a
+// transactional fork that shared them rolled back).
+func (u *UnitOfWork) Rebind() {
+	for _, en := range u.im.Entries() {
+		u.inv.bind(en)
 	}
 }
 
@@ -386,6 +403,7 @@ func (u *UnitOfWork) Adopt(en *Entry) {
 	n := u.im.add(en.Entity, en.Obj, en.Ptr, en.State)
 	n.snap = en.snap
 	n.removedFrom = en.removedFrom
+	n.links = copyLinks(en.links)
 }
 
 // Seed makes u track the same entities as from, with copies of its entries
@@ -395,6 +413,7 @@ func (u *UnitOfWork) Seed(from *UnitOfWork) {
 	for _, en := range from.im.Entries() {
 		n := u.im.add(en.Entity, en.Obj, en.Ptr, en.State)
 		n.snap, n.removedFrom = en.snap, en.removedFrom
+		n.links = copyLinks(en.links)
 		if en.hasKey && !n.hasKey {
 			u.im.setKey(n, en.key)
 		}
