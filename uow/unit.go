@@ -107,6 +107,15 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 				return fmt.Errorf("%w: %s is already managed by another instance", ErrDuplicateIdentity, k)
 			}
 			if cascaded && generatedKey(e) != nil {
+				// An existing row reached from a managed entity (a detached
+				// or foreign instance): tracked as a reference; changes made
+				// to its collections while it was not managed are not
+				// flushed (nor passed on when it is bound).
+				for _, r := range e.Relations {
+					if c := r.Prop.Collection(ptr); c != nil && r.Kind.IsToMany() {
+						c.ResetDiff()
+					}
+				}
 				u.im.add(e, obj, ptr, StateReference)
 				return nil
 			}
