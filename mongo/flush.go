@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unsafe"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
@@ -189,9 +190,12 @@ func (f *flush) generateKeys() error {
 }
 
 // entryKey returns the stored form of an entity's key.
-func entryKey(en *uow.Entry) (any, error) {
-	pk := en.Entity.PK[0]
-	v, err := uow.FieldValue(pk, en.Ptr)
+func entryKey(en *uow.Entry) (any, error) { return storedKey(en.Entity, en.Ptr) }
+
+// storedKey returns the stored form of the key of the e at ptr.
+func storedKey(e *meta.Entity, ptr unsafe.Pointer) (any, error) {
+	pk := e.PK[0]
+	v, err := uow.FieldValue(pk, ptr)
 	if err != nil {
 		return nil, err
 	}
@@ -628,16 +632,7 @@ func objectKey(e *meta.Entity, obj any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	pk := e.PK[0]
-	v, err := uow.FieldValue(pk, ptr)
-	if err != nil {
-		return nil, err
-	}
-	k, err := idValue(v, keyKind(pk))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", pk, err)
-	}
-	return k, nil
+	return storedKey(e, ptr)
 }
 
 // relink writes the foreign keys of one-to-many items no loaded item

@@ -478,40 +478,25 @@ func (p *Plan) pivotInsertStatements(step *Step, d dialect.Dialect, dry bool) ([
 
 func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
 	pv := step.Relation.Pivot
-	var out []*Statement
-	if len(step.ClearOwners) > 0 && len(pv.JoinColumns) == 1 {
-		c := pv.JoinColumns[0]
-		for _, owners := range Chunks(step.ClearOwners, chunkSize(d, 1)) {
-			vals := make([]any, len(owners))
-			for i, o := range owners {
-				v, err := p.keyOf(c, o, dry)
-				if err != nil {
-					return nil, err
-				}
-				vals[i] = v
-			}
-			where, err := qb.Normalize(qb.Cond{c.Name: qb.In(vals...)})
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, &Statement{Query: qb.NewDelete(qb.DeleteStmt{Table: pv.Table, Where: where}), Step: step, Expect: -1})
-		}
-	}
 	if len(step.ClearOwners)+len(step.ClearTargets) > 0 && (len(pv.JoinColumns) != 1 || len(pv.InverseJoinColumns) != 1) {
 		return nil, fmt.Errorf("%w: %s: replacing a collection that is not loaded needs single-column keys (load it first)", ErrInvalidKey, step.Relation.Prop)
 	}
-	if len(step.ClearTargets) > 0 && len(pv.InverseJoinColumns) == 1 {
-		c := pv.InverseJoinColumns[0]
-		for _, targets := range Chunks(step.ClearTargets, chunkSize(d, 1)) {
-			vals := make([]any, len(targets))
-			for i, t := range targets {
-				v, err := p.keyOf(c, t, dry)
+	// Every row of the cleared owners, then of the cleared targets.
+	var out []*Statement
+	for _, clear := range []struct {
+		col     *meta.Column
+		entries []*Entry
+	}{{firstColumn(pv.JoinColumns), step.ClearOwners}, {firstColumn(pv.InverseJoinColumns), step.ClearTargets}} {
+		for _, chunk := range Chunks(clear.entries, chunkSize(d, 1)) {
+			vals := make([]any, len(chunk))
+			for i, en := range chunk {
+				v, err := p.keyOf(clear.col, en, dry)
 				if err != nil {
 					return nil, err
 				}
 				vals[i] = v
 			}
-			where, err := qb.Normalize(qb.Cond{c.Name: qb.In(vals...)})
+			where, err := qb.Normalize(qb.Cond{clear.col.Name: qb.In(vals...)})
 			if err != nil {
 				return nil, err
 			}
@@ -649,4 +634,12 @@ func (p *Plan) relinkStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// firstColumn returns cols[0], or nil when there is none.
+func firstColumn(cols []*meta.Column) *meta.Column {
+	if len(cols) == 0 {
+		return nil
+	}
+	return cols[0]
 }
