@@ -338,6 +338,29 @@ func reproScenarios[K Key]() []scenario {
 			flush(t, m)
 			holdsExactly(t, "p1.Comments after the flush", &a.Comments, cm)
 		}},
+		// Seed 9 (sqlite, ops 694–710): a load places an item in its new
+		// owner's collection by its pointer (not persisted) and records
+		// that as in step: the owner a collection Add gave it keeps it.
+		{"an item added to a collection, moved by its pointer and placed by a load leaves the first owner", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			p0, p1, p2 := &Post[K]{Title: "p0"}, &Post[K]{Title: "p1"}, &Post[K]{Title: "p2"}
+			c := &Comment[K]{Body: "c", Post: p0}
+			persist(t, m, c, p1, p2)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			a := findOne[Post[K]](t, m, p1.ID, "comments")
+			cm := findOne[Comment[K]](t, m, c.ID)
+			b := findOne[Post[K]](t, m, p2.ID)
+			a.Comments.Add(cm)
+			cm.Post = b
+			if err := m.Populate(ctx, b, "comments"); err != nil {
+				t.Fatal(err)
+			}
+			flush(t, m)
+			holdsExactly(t, "p1.Comments after the flush (c.Post = p2)", &a.Comments)
+			holdsExactly(t, "p2.Comments after the flush", &b.Comments, cm)
+		}},
 		// Seed 30 (sqlite, ops 95–102): a reference taken out of a 1:m
 		// collection that is not loaded, then loaded: the removal is lost.
 		{"a reference removed from a 1:m collection then loaded keeps the removal", func(t *testing.T, be *backend) {
