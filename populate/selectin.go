@@ -358,8 +358,8 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 	if !moveIn {
 		return
 	}
-	for _, en := range u.IdentityMap().Entries() {
-		if en.Entity != r.Target || placed[en] || (en.State != uow.StateManaged && en.State != uow.StateNew) {
+	for _, en := range u.IdentityMap().OfType(r.Target) {
+		if placed[en] || (en.State != uow.StateManaged && en.State != uow.StateNew) {
 			continue
 		}
 		if o, ok := owners[fk.Pointer(en.Ptr)]; ok {
