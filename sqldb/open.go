@@ -60,12 +60,18 @@ var ErrUnknownDriver = errors.New("sqldb: unknown driver")
 // Open opens a pool for driver "sqlite", "postgres", "mysql" or "mariadb" and
 // checks that the database answers.
 //
+// Every connection is set up the same strict way: UTF-8 text and UTC
+// sessions, and identifiers that are never taken for strings.
+//
 // DSNs: PostgreSQL takes a URL or key=value string (extra URL parameters such
-// as search_path become run-time parameters); MySQL and MariaDB take
-// go-sql-driver/mysql DSNs ("user:pass@tcp(host:3306)/db"), to which Open adds
-// parseTime=true, UTC and utf8mb4; SQLite takes a file name or "file:" URI, to
-// which Open adds foreign_keys=on, a busy timeout and a time format that
-// SQLite's date functions understand, unless the DSN sets them.
+// as search_path become run-time parameters), to which Open adds
+// client_encoding=UTF8 and TimeZone=UTC unless the DSN sets them; MySQL and
+// MariaDB take go-sql-driver/mysql DSNs ("user:pass@tcp(host:3306)/db"), to
+// which Open adds parseTime=true, a UTC session (time_zone '+00:00') and
+// utf8mb4; SQLite takes a file name or "file:" URI, to which Open adds
+// foreign_keys=on, a busy timeout, a time format that SQLite's date
+// functions understand and _dqs=0 (a double-quoted name that is no column is
+// an error, not a string literal), unless the DSN sets them.
 func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 	d, err := dialect.ByName(driver)
 	if err != nil {
@@ -84,6 +90,7 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		if !strings.Contains(dsn, "pool_max_conns") {
 			cfg.MaxConns = 32
 		}
+		strictPostgres(cfg.ConnConfig.RuntimeParams)
 		pool, err := pgxpool.NewWithConfig(ctx, cfg)
 		if err != nil {
 			return nil, fmt.Errorf("sqldb: postgres: %w", err)
@@ -190,6 +197,21 @@ func mysqlConfig(dsn string) (*mysql.Config, error) {
 	return cfg, nil
 }
 
+// strictPostgres sets the session parameters every PostgreSQL connection
+// gets, unless the DSN set them: UTF-8 text and UTC.
+func strictPostgres(params map[string]string) {
+	set := func(key, val string) {
+		for k := range params {
+			if strings.EqualFold(k, key) {
+				return
+			}
+		}
+		params[key] = val
+	}
+	set("client_encoding", "UTF8")
+	set("TimeZone", "UTC")
+}
+
 func isMemoryDSN(dsn string) bool {
 	base, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
 	return base == ":memory:" || strings.Contains(dsn, "mode=memory") && !strings.Contains(dsn, "cache=shared")
@@ -217,6 +239,11 @@ func sqliteDSN(dsn string) string {
 	}
 	if q.Get("_time_format") == "" {
 		q.Set("_time_format", "sqlite")
+	}
+	if !q.Has("_dqs") {
+		// SQLITE_DBCONFIG_DQS_DML and _DDL off: "nope" names a column or
+		// fails with "no such column", as on the other databases.
+		q.Set("_dqs", "0")
 	}
 	return base + "?" + q.Encode()
 }

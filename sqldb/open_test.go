@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/unitorm/unitorm/dialect"
@@ -80,7 +81,28 @@ func TestOpenUnknownDriver(t *testing.T) {
 
 func TestSQLiteDSN(t *testing.T) {
 	got := sqliteDSN("file:x.db?_pragma=foreign_keys(0)")
-	if want := "file:x.db?_pragma=foreign_keys%280%29&_pragma=busy_timeout%2810000%29&_time_format=sqlite"; got != want {
+	if want := "file:x.db?_dqs=0&_pragma=foreign_keys%280%29&_pragma=busy_timeout%2810000%29&_time_format=sqlite"; got != want {
 		t.Errorf("sqliteDSN = %s\nwant        %s", got, want)
+	}
+	if got := sqliteDSN("file:x.db?_dqs=1"); !strings.Contains(got, "_dqs=1") || strings.Contains(got, "_dqs=0") {
+		t.Errorf("sqliteDSN overrides the DSN's _dqs: %s", got)
+	}
+}
+
+// TestSQLiteDoubleQuotedNameIsNoString: "nope" is an unknown column, not
+// the string 'nope'.
+func TestSQLiteDoubleQuotedNameIsNoString(t *testing.T) {
+	db := openSQLite(t)
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE t (id integer)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO t VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM t WHERE "nope" = 'nope'`).Scan(&n)
+	if err == nil || !strings.Contains(err.Error(), "no such column") {
+		t.Fatalf("err = %v (count %d), want no such column", err, n)
 	}
 }
