@@ -203,8 +203,13 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 		}
 		where = pkCond(q.e, pk)
 	}
-	if where != nil {
-		q = q.Where(where)
+	switch w := where.(type) {
+	case qb.Condition:
+		if w != nil {
+			q = q.Where(w)
+		}
+	case map[string]any:
+		q = q.Where(qb.Cond(w))
 	}
 	one, err := q.one(ctx)
 	if err == nil && one == nil && hit != nil {

@@ -104,9 +104,14 @@ func toExprs(conds []Condition) []Expr {
 	return out
 }
 
-func toExpr(c Condition) Expr {
+// toExpr reads a condition given as data (the items of a "$and" list, the
+// value of "$not"): an Expr, a map[string]any (a Cond) or a squirrel.Sqlizer.
+func toExpr(c any) Expr {
 	switch v := c.(type) {
 	case Expr:
+		if v == nil {
+			return badExpr{invalidValue("nil condition")}
+		}
 		return v
 	case map[string]any:
 		return Cond(v)
@@ -225,26 +230,24 @@ func normCond(c Cond) (Expr, error) {
 
 // normList reads the value of a "$and" / "$or" key: a slice of conditions.
 func normList(op LogicOp, v any) (Expr, error) {
-	var conds []Condition
+	var items []Expr
 	switch x := v.(type) {
 	case []Condition:
-		conds = x
+		items = toExprs(x)
 	case []Cond:
 		for _, c := range x {
-			conds = append(conds, c)
-		}
-	case []Expr:
-		for _, c := range x {
-			conds = append(conds, c)
+			items = append(items, c)
 		}
 	default:
 		_, k, err := classify(v)
 		if err != nil || k != kindSlice {
 			return nil, invalidValue("%s needs a list of conditions, not %s", op, describe(v))
 		}
-		conds = sliceItems(v)
+		for _, c := range sliceItems(v) {
+			items = append(items, toExpr(c))
+		}
 	}
-	return normLogical(Logical{Op: op, Items: toExprs(conds)})
+	return normLogical(Logical{Op: op, Items: items})
 }
 
 func fieldCond(field string, v any) (Expr, error) {

@@ -38,9 +38,12 @@
 // with ??; \? writes a literal question mark (useful for PostgreSQL's jsonb
 // operators; on databases whose placeholder is ? the driver would take it for
 // one). Question marks inside quotes in raw SQL are placeholders too: bind
-// such literals as values. Any squirrel.Sqlizer (in squirrel's default
-// Question format) is accepted where a raw fragment or subquery is, with
-// squirrel's own placeholder rules.
+// such literals as values. A squirrel.Sqlizer (in squirrel's default
+// Question format) is accepted as a value or subquery, and as a condition
+// through the Squirrel adapter, with squirrel's own placeholder rules.
+//
+// Condition is a type (any Expr: Cond, Raw, And, Or, ...), so a bare value
+// where a condition belongs is a compile error.
 //
 // The run methods (Exec, Scan, Rows, First, Count) take a context and a
 // Runner, such as sqldb.DB, and are meant for queries that are not about

@@ -8,9 +8,10 @@ type Expr interface {
 }
 
 // Condition is what the Where methods, And, Or, Not and Normalize accept:
-// an Expr (including Cond and RawExpr), a map[string]any (read as a Cond),
-// or any squirrel.Sqlizer (read as a raw fragment).
-type Condition = any
+// any Expr — a Cond filter object, Raw, Exists, And/Or/Not of others — or a
+// squirrel.Sqlizer through Squirrel. It is a type, not any: a bare value
+// where a condition belongs (em.Find(ctx, m, 42)) does not compile.
+type Condition = Expr
 
 // Op is a comparison operator. Its value is the MikroORM/MongoDB name.
 type Op string

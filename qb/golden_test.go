@@ -69,7 +69,7 @@ func goldenCases() []goldenCase {
 		{"cond_and_key", books().Where(qb.Cond{"$and": []any{qb.Cond{"a": 1}, qb.Or(qb.Cond{"b": 2}, qb.Cond{"c": 3})}})},
 		{"cond_empty", books().Where(qb.Cond{})},
 		{"cond_empty_or", books().Where(qb.Or())},
-		{"cond_squirrel", books().Where(squirrel.Or{squirrel.Eq{"a": 1}, squirrel.Gt{"b": 2}})},
+		{"cond_squirrel", books().Where(qb.Squirrel(squirrel.Or{squirrel.Eq{"a": 1}, squirrel.Gt{"b": 2}}))},
 		// where methods
 		{"where_chain", books().Where(qb.Cond{"a": 1}).OrWhere(qb.Cond{"b": 2}).Where(qb.Cond{"c": 3})},
 		{"where_not", books().WhereNot(qb.Cond{"a": 1, "b": 2})},
@@ -148,7 +148,7 @@ func goldenCases() []goldenCase {
 		{"raw_nested", books().WhereRaw("price > ?", qb.Raw("? * 2", 5))},
 		{"raw_subquery_arg", books().WhereRaw("author_id IN ?", sub)},
 		{"squirrel_subquery", books().WhereIn("author_id", squirrel.Select("id").From("author").Where(squirrel.Eq{"name": "x"}))},
-		{"squirrel_literal_question", books().Where(squirrel.Expr("data ?? 'k' AND id = ?", 7))},
+		{"squirrel_literal_question", books().Where(qb.Squirrel(squirrel.Expr("data ?? 'k' AND id = ?", 7)))},
 		// insert
 		{"insert_one", qb.InsertInto("book").Columns("title", "price").Values("A", 10)},
 		{"insert_many", qb.InsertInto("book").Columns("title", "price").Values("A", 10).Values("B", nil)},

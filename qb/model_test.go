@@ -31,7 +31,7 @@ func TestNormalize(t *testing.T) {
 			qb.NotExpr{Expr: qb.Compare{Field: "c", Op: qb.OpEq, Value: 3}},
 			qb.Logical{Op: qb.OpOr, Items: []qb.Expr{qb.Compare{Field: "a", Op: qb.OpEq, Value: 1}, qb.Compare{Field: "b", Op: qb.OpEq, Value: 2}}}}}},
 		{"pointer node", &qb.Compare{Field: "a", Op: qb.OpGt, Value: 1}, qb.Compare{Field: "a", Op: qb.OpGt, Value: 1}},
-		{"map[string]any", map[string]any{"a": qb.Like("x%")}, qb.Compare{Field: "a", Op: qb.OpLike, Value: "x%"}},
+		{"map[string]any in a list", qb.Or(qb.Cond{"$and": []any{map[string]any{"a": qb.Like("x%")}}}), qb.Compare{Field: "a", Op: qb.OpLike, Value: "x%"}},
 		{"empty cond", qb.Cond{}, qb.Logical{Op: qb.OpAnd, Items: []qb.Expr{}}},
 	}
 	for _, tt := range tests {

@@ -25,10 +25,21 @@ type RawExpr struct {
 // Raw returns a raw SQL fragment: Raw("? + ??", 1, "price").
 func Raw(sql string, args ...any) RawExpr { return RawExpr{SQL: sql, Args: args} }
 
-// Sqlizer returns a RawExpr rendering s, which must use squirrel's default
-// Question placeholder format. Where a Condition or subquery is expected a
-// squirrel.Sqlizer can be given directly; this is for the other places.
-func Sqlizer(s squirrel.Sqlizer) (RawExpr, error) { return sqlizerRaw(s) }
+// Squirrel adapts a squirrel.Sqlizer (in squirrel's default Question
+// placeholder format) to a Condition: q.Where(qb.Squirrel(squirrel.Gt{"price": 10})).
+// Where a value or subquery is expected (WhereIn, Select columns, In) a
+// Sqlizer can be given directly. An error of s is reported when the query
+// is rendered.
+func Squirrel(s squirrel.Sqlizer) Condition {
+	if s == nil {
+		return badExpr{invalidValue("nil squirrel.Sqlizer")}
+	}
+	r, err := sqlizerRaw(s)
+	if err != nil {
+		return badExpr{err}
+	}
+	return r
+}
 
 func sqlizerRaw(s squirrel.Sqlizer) (RawExpr, error) {
 	sql, args, err := s.ToSql()

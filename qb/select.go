@@ -256,7 +256,7 @@ func joinOn(on any) (Expr, error) {
 	case nil:
 		return nil, invalidQuery("join without ON condition (use CrossJoin)")
 	}
-	return Normalize(on)
+	return normExpr(toExpr(on))
 }
 
 func (q SelectQuery) joinTable(kind JoinKind, table string, on any) SelectQuery {

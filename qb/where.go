@@ -55,7 +55,7 @@ func joinExpr(a, b Expr, or bool) Expr {
 	return Logical{Op: op, Items: items}
 }
 
-// Where ANDs a condition: a Cond, an Expr, or a squirrel.Sqlizer.
+// Where ANDs a condition: a Cond, another Expr, or qb.Squirrel(sqlizer).
 func (w W) Where(c Condition) W { return w.add(c, false) }
 
 // OrWhere ORs a condition with everything so far.

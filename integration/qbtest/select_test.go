@@ -58,7 +58,7 @@ func TestSelect(t *testing.T) {
 				Where(qb.Cond{"b.author_id": qb.Col("a.id")})), []int64{4}},
 			{"raw", byID(b).WhereRaw("?? * ? > ?", "price", 2, 30), []int64{6}},
 			{"raw list", byID(b).WhereRaw("id IN (?) OR ?? = ?", []int{3, 4}, "isbn", "i8"), []int64{3, 4, 8}},
-			{"squirrel", byID(b).Where(squirrel.Gt{"price": 11}), []int64{6, 8}},
+			{"squirrel", byID(b).Where(qb.Squirrel(squirrel.Gt{"price": 11})), []int64{6, 8}},
 			{"squirrel subquery", byID(b).WhereIn("author_id", squirrel.Select("id").From("author").Where(squirrel.Eq{"name": "Cid"})), []int64{6, 7}},
 			{"column compare", byID(b).Where(qb.Cond{"stock": qb.Gte(qb.Col("price"))}), []int64{7}},
 			{"distinct", qb.Select("author_id").Distinct().From("book").WhereNotNull("author_id").OrderBy("author_id", qb.Asc), []int64{1, 2, 3}},
