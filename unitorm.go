@@ -50,7 +50,12 @@ var (
 	ErrConcurrentUse     = em.ErrConcurrentUse
 	ErrUnknownPath       = em.ErrUnknownPath
 	ErrNotVersioned      = em.ErrNotVersioned
+	ErrTransactionLost   = uow.ErrTransactionLost
 )
+
+// IsRetryable reports whether err says the work it interrupted can be run
+// again whole, on a fresh fork (the transaction was lost with its connection).
+func IsRetryable(err error) bool { return uow.IsRetryable(err) }
 
 // Config configures Open.
 type Config struct {

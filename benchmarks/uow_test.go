@@ -10,6 +10,7 @@ import (
 	_ "github.com/go-sql-driver/mysql" // MariaDB, to create this run's database
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // User is MikroORM's benchmark entity: {id, id2, ready, priority, name}.
@@ -251,7 +252,7 @@ func benchUoWUnitorm(b *testing.B, orm *unitorm.ORM, n int) {
 		}
 		b.StopTimer()
 		var left int
-		if err := orm.SQL().QueryRowxContext(ctx, "SELECT count(*) FROM bench_user").Scan(&left); err != nil || left != 0 {
+		if err := qb.Scan(ctx, orm.SQL(), qb.Select(qb.Count("*")).From("bench_user"), &left); err != nil || left != 0 {
 			b.Fatalf("%d users left after remove (%v)", left, err)
 		}
 	})

@@ -5,18 +5,38 @@ import (
 	"database/sql"
 	"errors"
 	"reflect"
-	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
 )
 
-// Runner runs statements: sqldb.DB, or anything else with a dialect and
-// sqlx's context interfaces (a *sqlx.DB or *sqlx.Tx with a Dialect method).
+// Runner runs SQL text with bound arguments: the sqldb executors
+// (ORM.SQL(), a transaction) and sqldb.DB are Runners. qb owns this
+// interface, so a query builder user needs no particular database library.
 type Runner interface {
+	// Dialect is the SQL dialect statements are rendered for.
 	Dialect() dialect.Dialect
-	sqlx.QueryerContext
-	sqlx.ExecerContext
+	// QueryContext runs a query; the caller closes the rows.
+	QueryContext(ctx context.Context, query string, args ...any) (Rows, error)
+	// ExecContext runs a statement that returns no rows.
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Rows is a result set, read as database/sql's *sql.Rows is (which is one).
+type Rows interface {
+	Columns() ([]string, error)
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// RowScanner is implemented by Rows that can scan the current row into a
+// struct (columns matched to fields by their `db` tag, or the lower-cased
+// field name, as sqlx does) and into a map (text columns as string). The
+// sqldb Rows have it; Scan needs it for struct and map destinations.
+type RowScanner interface {
+	ScanStruct(dest any) error
+	ScanMap(dest map[string]any) error
 }
 
 // Statement is a query that renders to SQL: every builder in this package.
@@ -46,12 +66,12 @@ func Exec(ctx context.Context, r Runner, s Statement) (sql.Result, error) {
 }
 
 // Query renders s for r's dialect and returns its rows; the caller closes them.
-func Query(ctx context.Context, r Runner, s Statement) (*sqlx.Rows, error) {
+func Query(ctx context.Context, r Runner, s Statement) (Rows, error) {
 	query, args, err := s.ToSQL(r.Dialect())
 	if err != nil {
 		return nil, err
 	}
-	rows, err := r.QueryxContext(ctx, query, args...)
+	rows, err := r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, &QueryError{SQL: query, Err: err}
 	}
@@ -82,66 +102,109 @@ func Scan(ctx context.Context, r Runner, s Statement, dest any) error {
 	return &QueryError{SQL: query, Err: err}
 }
 
-func scanInto(ctx context.Context, r Runner, query string, args []any, dest any) error {
-	switch d := dest.(type) {
-	case *[]map[string]any:
-		return scanMaps(ctx, r, query, args, d, false)
-	case *map[string]any:
-		var ms []map[string]any
-		if err := scanMaps(ctx, r, query, args, &ms, true); err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			return sql.ErrNoRows
-		}
-		*d = ms[0]
-		return nil
+var scannerType = reflect.TypeFor[sql.Scanner]()
+
+// scalarType reports whether a value of type t is scanned from one column
+// (sqlx's rule): it is a sql.Scanner, not a struct, or a struct without
+// exported fields (time.Time).
+func scalarType(t reflect.Type) bool {
+	if reflect.PointerTo(t).Implements(scannerType) || t.Kind() != reflect.Struct {
+		return true
 	}
+	for i := range t.NumField() {
+		if t.Field(i).IsExported() {
+			return false
+		}
+	}
+	return true
+}
+
+func scanInto(ctx context.Context, r Runner, query string, args []any, dest any) error {
+	var (
+		slice reflect.Value // the destination slice, for *[]T
+		elem  reflect.Type  // T
+	)
 	rv := reflect.ValueOf(dest)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return invalidValue("scan destination must be a non-nil pointer, not %T", dest)
 	}
 	if t := rv.Elem().Type(); t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8 {
-		return sqlx.SelectContext(ctx, r, dest, query, args...)
+		slice, elem = rv.Elem(), t.Elem()
 	}
-	return sqlx.GetContext(ctx, r, dest, query, args...)
-}
-
-func scanMaps(ctx context.Context, r Runner, query string, args []any, dest *[]map[string]any, one bool) error {
-	rows, err := r.QueryxContext(ctx, query, args...)
+	rows, err := r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	types, err := rows.ColumnTypes()
-	if err != nil {
-		return err
+	rs, _ := rows.(RowScanner)
+	one := func(dst any) error { // scans the current row into dst, a pointer
+		switch d := dst.(type) {
+		case *map[string]any:
+			if rs == nil {
+				return invalidValue("the runner's rows cannot scan into maps")
+			}
+			m := map[string]any{}
+			if err := rs.ScanMap(m); err != nil {
+				return err
+			}
+			*d = m
+			return nil
+		}
+		t := reflect.TypeOf(dst).Elem()
+		if t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if scalarType(t) {
+			cols, err := rows.Columns()
+			if err != nil {
+				return err
+			}
+			if len(cols) != 1 {
+				return invalidValue("scanning %d columns into %T: a scalar takes one", len(cols), dst)
+			}
+			return rows.Scan(dst)
+		}
+		if rs == nil {
+			return invalidValue("the runner's rows cannot scan into structs")
+		}
+		return rs.ScanStruct(dst)
 	}
-	text := make(map[string]bool, len(types))
-	for _, t := range types {
-		n := strings.ToUpper(t.DatabaseTypeName())
-		text[t.Name()] = !strings.Contains(n, "BLOB") && !strings.Contains(n, "BINARY") && n != "BYTEA"
-	}
-	out := (*dest)[:0]
-	for rows.Next() {
-		m := make(map[string]any, len(types))
-		if err := rows.MapScan(m); err != nil {
+	if !slice.IsValid() {
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			return sql.ErrNoRows
+		}
+		if err := one(dest); err != nil {
 			return err
 		}
-		for k, v := range m {
-			if b, ok := v.([]byte); ok && text[k] {
-				m[k] = string(b)
-			}
+		return rows.Close()
+	}
+	out := slice.Slice(0, 0)
+	ptrElem := elem.Kind() == reflect.Pointer
+	base := elem
+	if ptrElem {
+		base = elem.Elem()
+	}
+	for rows.Next() {
+		v := reflect.New(base)
+		if err := one(v.Interface()); err != nil {
+			return err
 		}
-		out = append(out, m)
-		if one {
-			break
+		if ptrElem {
+			out = reflect.Append(out, v)
+		} else {
+			out = reflect.Append(out, v.Elem())
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	*dest = out
+	if out.IsNil() {
+		out = reflect.MakeSlice(slice.Type(), 0, 0)
+	}
+	slice.Set(out)
 	return nil
 }
 
@@ -151,7 +214,7 @@ func (q SelectQuery) Exec(ctx context.Context, r Runner) (sql.Result, error) {
 }
 
 // Rows runs the query; the caller closes the rows.
-func (q SelectQuery) Rows(ctx context.Context, r Runner) (*sqlx.Rows, error) {
+func (q SelectQuery) Rows(ctx context.Context, r Runner) (Rows, error) {
 	return Query(ctx, r, q)
 }
 

@@ -7,18 +7,15 @@ import (
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
 )
 
-// DB is what the runners need of a database: *sqldb.DB is one. When it also
-// has BeginTx (as *sql.DB) statements run in one transaction where the
-// dialect has transactional DDL; when it has Conn they run on one
-// connection, so that session settings such as foreign-key checks hold for
-// all of them.
-type DB interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	Dialect() dialect.Dialect
-}
+// DB is what the runners need of a database: a qb.Runner, such as
+// *sqldb.DB. When it also has BeginTx (as *sqldb.DB has, from database/sql)
+// statements run in one transaction where the dialect has transactional
+// DDL; when it has Conn they run on one connection, so that session
+// settings such as foreign-key checks hold for all of them.
+type DB = qb.Runner
 
 type txBeginner interface {
 	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
@@ -148,11 +145,32 @@ func Exec(ctx context.Context, db DB, stmts []string) error {
 	return ExecFunc(ctx, db, stmts, nil)
 }
 
-// Execer runs statements and queries: *sql.Tx, *sql.Conn and *sql.DB are
-// ones.
-type Execer interface {
+// Execer runs the statements and queries of a migration function: a
+// qb.Runner on the migration's transaction or connection.
+type Execer = qb.Runner
+
+// stdExecer is what *sql.Tx and *sql.Conn have.
+type stdExecer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// stdRunner is a database/sql transaction or connection as a qb.Runner.
+type stdRunner struct {
+	ex stdExecer
+	d  dialect.Dialect
+}
+
+func (r stdRunner) Dialect() dialect.Dialect { return r.d }
+func (r stdRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.ex.ExecContext(ctx, query, args...)
+}
+func (r stdRunner) QueryContext(ctx context.Context, query string, args ...any) (qb.Rows, error) {
+	rows, err := r.ex.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // ExecFunc is Exec that then calls fn (when not nil) on the same
@@ -175,7 +193,7 @@ func ExecFunc(ctx context.Context, db DB, stmts []string, fn func(ctx context.Co
 			return fmt.Errorf("schema: %w", err)
 		}
 		defer conn.Close()
-		ex, tb, canTx = conn, conn, true
+		ex, tb, canTx = stdRunner{conn, db.Dialect()}, conn, true
 	}
 	if off {
 		if _, err := ex.ExecContext(ctx, st.fkChecksOff); err != nil {
@@ -198,7 +216,7 @@ func ExecFunc(ctx context.Context, db DB, stmts []string, fn func(ctx context.Co
 			return err
 		}
 		if fn != nil {
-			if err := fn(ctx, tx); err != nil {
+			if err := fn(ctx, stdRunner{tx, db.Dialect()}); err != nil {
 				_ = tx.Rollback()
 				return err
 			}

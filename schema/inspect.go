@@ -2,7 +2,6 @@ package schema
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // Inspect reads the live schema of db: the base tables of its current
@@ -71,7 +71,7 @@ func (b *schemaBuilder) finish() *Schema {
 }
 
 // queryRows runs a query and calls fn for each row.
-func queryRows(ctx context.Context, q Querier, query string, fn func(*sql.Rows) error, args ...any) error {
+func queryRows(ctx context.Context, q Querier, query string, fn func(qb.Rows) error, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("schema: inspect: %w", err)

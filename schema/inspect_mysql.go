@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // mysqlInspector reads MySQL's and MariaDB's information_schema, limited to
@@ -51,7 +52,7 @@ func (mysqlInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect,
 	maria := len(versions) > 0 && strings.Contains(strings.ToLower(versions[0]), "mariadb")
 	jsonCols := map[string]bool{}
 	if maria {
-		err := queryRows(ctx, q, mariaJSONChecks, func(rows *sql.Rows) error {
+		err := queryRows(ctx, q, mariaJSONChecks, func(rows qb.Rows) error {
 			var table, clause string
 			if err := rows.Scan(&table, &clause); err != nil {
 				return err
@@ -66,7 +67,7 @@ func (mysqlInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect,
 		}
 	}
 	b := newSchemaBuilder(only)
-	err = queryRows(ctx, q, myColumns, func(rows *sql.Rows) error {
+	err = queryRows(ctx, q, myColumns, func(rows qb.Rows) error {
 		var table, name, colType, nullable, extra, dataType string
 		var def sql.NullString
 		if err := rows.Scan(&table, &name, &colType, &nullable, &def, &extra, &dataType); err != nil {
@@ -93,7 +94,7 @@ func (mysqlInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect,
 		return nil, err
 	}
 	ixs := map[string]*Index{}
-	err = queryRows(ctx, q, myIndexes, func(rows *sql.Rows) error {
+	err = queryRows(ctx, q, myIndexes, func(rows qb.Rows) error {
 		var table, name, col string
 		var nonUnique int
 		if err := rows.Scan(&table, &name, &nonUnique, &col); err != nil {
@@ -121,7 +122,7 @@ func (mysqlInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect,
 		return nil, err
 	}
 	fks := map[string]*ForeignKey{}
-	err = queryRows(ctx, q, myForeignKeys, func(rows *sql.Rows) error {
+	err = queryRows(ctx, q, myForeignKeys, func(rows qb.Rows) error {
 		var table, name, col, refTable, refCol, onDel, onUpd string
 		if err := rows.Scan(&table, &name, &col, &refTable, &refCol, &onDel, &onUpd); err != nil {
 			return err

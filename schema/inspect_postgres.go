@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // pgInspector reads PostgreSQL's catalog, limited to current_schema().
@@ -55,7 +56,7 @@ var pgActions = map[string]string{"a": "", "r": "RESTRICT", "c": "CASCADE", "n":
 
 func (pgInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect, only []string) (*Schema, error) {
 	b := newSchemaBuilder(only)
-	err := queryRows(ctx, q, pgColumns, func(rows *sql.Rows) error {
+	err := queryRows(ctx, q, pgColumns, func(rows qb.Rows) error {
 		var table, name, typ, identity string
 		var notNull bool
 		var def sql.NullString
@@ -83,7 +84,7 @@ func (pgInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect, on
 		return nil, err
 	}
 	fks := map[string]*ForeignKey{}
-	err = queryRows(ctx, q, pgConstraints, func(rows *sql.Rows) error {
+	err = queryRows(ctx, q, pgConstraints, func(rows qb.Rows) error {
 		var table, name, typ, col, refTable, refCol, onDel, onUpd string
 		if err := rows.Scan(&table, &name, &typ, &col, &refTable, &refCol, &onDel, &onUpd); err != nil {
 			return err
@@ -112,7 +113,7 @@ func (pgInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect, on
 		return nil, err
 	}
 	ixs := map[string]*Index{}
-	err = queryRows(ctx, q, pgIndexes, func(rows *sql.Rows) error {
+	err = queryRows(ctx, q, pgIndexes, func(rows qb.Rows) error {
 		var table, name, col string
 		var unique, constraint bool
 		if err := rows.Scan(&table, &name, &unique, &constraint, &col); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // sqliteInspector reads SQLite's sqlite_master and its table pragmas. SQLite
@@ -42,7 +43,7 @@ func (in sqliteInspector) Inspect(ctx context.Context, q Querier, d dialect.Dial
 	type tableSQL struct{ name, sql string }
 	var tables []tableSQL
 	err := queryRows(ctx, q, `SELECT name, coalesce(sql, '') FROM sqlite_master
-WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`, func(rows *sql.Rows) error {
+WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`, func(rows qb.Rows) error {
 		var t tableSQL
 		if err := rows.Scan(&t.name, &t.sql); err != nil {
 			return err
@@ -88,7 +89,7 @@ func (sqliteInspector) columns(ctx context.Context, q Querier, t *Table, createS
 		pos  int
 	}
 	var pks []pkCol
-	err := queryRows(ctx, q, `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`, func(rows *sql.Rows) error {
+	err := queryRows(ctx, q, `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`, func(rows qb.Rows) error {
 		var name, typ string
 		var notNull, pk int
 		var def sql.NullString
@@ -134,7 +135,7 @@ func (sqliteInspector) foreignKeys(ctx context.Context, q Querier, t *Table, cre
 	}
 	byID := map[int]*ForeignKey{}
 	err := queryRows(ctx, q, `SELECT id, "table", "from", coalesce("to", ''), on_update, on_delete
-FROM pragma_foreign_key_list(?) ORDER BY id, seq`, func(rows *sql.Rows) error {
+FROM pragma_foreign_key_list(?) ORDER BY id, seq`, func(rows qb.Rows) error {
 		var id int
 		var refTable, from, to, onUpd, onDel string
 		if err := rows.Scan(&id, &refTable, &from, &to, &onUpd, &onDel); err != nil {
@@ -180,7 +181,7 @@ func (sqliteInspector) indexes(ctx context.Context, q Querier, t *Table) error {
 		origin string
 	}
 	var list []idx
-	err := queryRows(ctx, q, `SELECT name, "unique", origin FROM pragma_index_list(?) ORDER BY name`, func(rows *sql.Rows) error {
+	err := queryRows(ctx, q, `SELECT name, "unique", origin FROM pragma_index_list(?) ORDER BY name`, func(rows qb.Rows) error {
 		var x idx
 		var unique int
 		if err := rows.Scan(&x.name, &unique, &x.origin); err != nil {

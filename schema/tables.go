@@ -2,16 +2,17 @@ package schema
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/qb"
 )
 
-// Querier runs queries; *sqldb.DB, *sql.DB, *sql.Conn and *sql.Tx are ones.
+// Querier runs queries: any qb.Runner (sqldb's DB, executors and
+// transactions) is one.
 type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryContext(ctx context.Context, query string, args ...any) (qb.Rows, error)
 }
 
 // Inspector reads a database's catalog. Each database family has its own

@@ -10,27 +10,23 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/uow"
 )
 
-// querier is what *sqlx.DB and *sqlx.Tx share.
-type querier interface {
-	sqlx.QueryerContext
-	sqlx.ExecerContext
-}
-
 // Executor runs statements and flush plans on the pool or inside one
-// transaction. It satisfies qb.Runner too.
+// transaction, through its family's connection (see conn.go). Every
+// statement goes through query or exec, which log it and count it. It is a
+// qb.Runner.
 type Executor struct {
 	db   *DB
-	q    querier
-	pg   nativeQuerier // PostgreSQL: pgx's pool, or a transaction's connection
+	c    conn
 	inTx bool
 }
+
+var _ qb.Runner = (*Executor)(nil)
 
 // Executor returns an executor on the pool, outside any transaction.
 func (db *DB) Executor() *Executor { return db.exec }
@@ -38,34 +34,18 @@ func (db *DB) Executor() *Executor { return db.exec }
 // Dialect returns the database's dialect.
 func (x *Executor) Dialect() dialect.Dialect { return x.db.dialect }
 
-// QueryxContext implements sqlx.QueryerContext with reporting.
-func (x *Executor) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+// query runs a query and reports it (its row count is unknown here).
+func (x *Executor) query(ctx context.Context, query string, args []any) (rows, error) {
 	start := time.Now()
-	rows, err := x.q.QueryxContext(ctx, query, args...)
+	r, err := x.c.query(ctx, query, args)
 	x.db.report(ctx, query, args, start, -1, err, x.inTx)
-	return rows, err
+	return r, err
 }
 
-// QueryContext implements sqlx.QueryerContext with reporting.
-func (x *Executor) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// exec runs a statement and reports it with the rows it affected.
+func (x *Executor) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
 	start := time.Now()
-	rows, err := x.q.QueryContext(ctx, query, args...)
-	x.db.report(ctx, query, args, start, -1, err, x.inTx)
-	return rows, err
-}
-
-// QueryRowxContext implements sqlx.QueryerContext with reporting.
-func (x *Executor) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
-	start := time.Now()
-	row := x.q.QueryRowxContext(ctx, query, args...)
-	x.db.report(ctx, query, args, start, -1, row.Err(), x.inTx)
-	return row
-}
-
-// ExecContext implements sqlx.ExecerContext with reporting.
-func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	start := time.Now()
-	res, err := x.q.ExecContext(ctx, query, args...)
+	res, err := x.c.exec(ctx, query, args)
 	n := int64(-1)
 	if err == nil {
 		n, _ = res.RowsAffected()
@@ -74,16 +54,31 @@ func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (
 	return res, err
 }
 
+// QueryContext runs a query (qb.Runner); the caller closes the rows.
+func (x *Executor) QueryContext(ctx context.Context, query string, args ...any) (qb.Rows, error) {
+	r, err := x.query(ctx, query, args)
+	if err != nil {
+		return nil, classify(ctx, err)
+	}
+	return r, nil
+}
+
+// ExecContext runs a statement that returns no rows (qb.Runner).
+func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := x.exec(ctx, query, args)
+	if err != nil {
+		return nil, classify(ctx, err)
+	}
+	return res, nil
+}
+
 // Exec renders and runs a statement and returns the rows it affected.
 func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 	query, args, err := s.ToSQL(x.db.dialect)
 	if err != nil {
 		return 0, err
 	}
-	if x.pg != nil {
-		return x.execNative(ctx, query, args)
-	}
-	res, err := x.ExecContext(ctx, query, args...)
+	res, err := x.exec(ctx, query, args)
 	if err != nil {
 		return 0, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
 	}
@@ -92,22 +87,58 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 
 // QueryMaps renders and runs a query and returns its rows as maps.
 func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]any, error) {
-	if x.pg != nil {
-		return x.queryMapsNative(ctx, s)
-	}
-	var out []map[string]any
-	if err := qb.Scan(ctx, x, s, &out); err != nil {
+	query, args, err := s.ToSQL(x.db.dialect)
+	if err != nil {
 		return nil, err
+	}
+	start := time.Now()
+	r, err := x.c.query(ctx, query, args)
+	if err != nil {
+		x.db.report(ctx, query, args, start, -1, err, x.inTx)
+		return nil, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+	}
+	defer r.Close()
+	var out []map[string]any
+	for r.Next() {
+		m := map[string]any{}
+		if err := r.ScanMap(m); err != nil {
+			x.db.report(ctx, query, args, start, int64(len(out)), err, x.inTx)
+			return nil, &qb.QueryError{SQL: query, Err: err}
+		}
+		out = append(out, m)
+	}
+	err = r.Err()
+	x.db.report(ctx, query, args, start, int64(len(out)), err, x.inTx)
+	if err != nil {
+		return nil, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
 	}
 	return out, nil
 }
 
 // Count runs SELECT COUNT(*) over q (without its order, limit and offset).
 func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
-	if x.pg != nil {
-		return x.countNative(ctx, q)
+	query, args, err := q.CountQuery().ToSQL(x.db.dialect)
+	if err != nil {
+		return 0, err
 	}
-	return q.Count(ctx, x)
+	start := time.Now()
+	var n int64
+	r, err := x.c.query(ctx, query, args)
+	if err == nil {
+		if r.Next() {
+			err = r.Scan(&n)
+		} else if err = r.Err(); err == nil {
+			err = sql.ErrNoRows
+		}
+		if cerr := r.Close(); err == nil {
+			err = cerr
+		}
+	}
+	x.db.report(ctx, query, args, start, 1, err, x.inTx)
+	if err != nil {
+		return 0, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+	}
+	return n, nil
 }
 
 // Load runs a load request: each row becomes fresh instances of the
@@ -118,10 +149,10 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 		return err
 	}
 	start := time.Now()
-	rows, err := x.queryRows(ctx, query, args)
+	rows, err := x.c.query(ctx, query, args)
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
-		return &qb.QueryError{SQL: query, Err: err}
+		return &qb.QueryError{SQL: query, Err: classify(ctx, err)}
 	}
 	defer rows.Close()
 	plans := make([]*scanPlan, len(req.Groups))
@@ -160,7 +191,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	err = rows.Err()
 	x.db.report(ctx, query, args, start, n, err, x.inTx)
 	if err != nil {
-		return &qb.QueryError{SQL: query, Err: err}
+		return &qb.QueryError{SQL: query, Err: classify(ctx, err)}
 	}
 	return nil
 }
@@ -320,3 +351,7 @@ func (j *jsonField) Scan(src any) error {
 
 // errNoConvert is returned by convertAssign for pairs it does not handle.
 var errNoConvert = errors.New("sqldb: cannot convert")
+
+// errNoLastInsertID is LastInsertId of a database that returns keys with
+// RETURNING instead.
+var errNoLastInsertID = errors.New("sqldb: LastInsertId is not supported on this database: use RETURNING")

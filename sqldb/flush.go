@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/uow"
 )
 
@@ -43,10 +44,7 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	if st.Returning {
 		return x.runReturning(ctx, plan, st, query, args)
 	}
-	if x.pg != nil && st.GeneratedKey == nil {
-		return x.runNative(ctx, st, query, args)
-	}
-	res, err := x.ExecContext(ctx, query, args...)
+	res, err := x.exec(ctx, query, args)
 	if err != nil {
 		return uow.StatementError(st, query, classify(ctx, err))
 	}
@@ -79,23 +77,9 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	return nil
 }
 
-// runNative runs a statement without RETURNING through pgx on PostgreSQL
-// (on the pool for a flush of one statement, else on the transaction's
-// connection), which saves database/sql's per-call and per-argument work.
-func (x *Executor) runNative(ctx context.Context, st *uow.Statement, query string, args []any) error {
-	n, err := x.execPg(ctx, query, args)
-	if err != nil {
-		return uow.StatementError(st, query, classify(ctx, err))
-	}
-	if st.Expect >= 0 && n != st.Expect {
-		return uow.StatementError(st, query, uow.AffectedMismatch(st, n))
-	}
-	return nil
-}
-
 func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Statement, query string, args []any) error {
 	start := time.Now()
-	rows, err := x.queryRows(ctx, query, args) // native on PostgreSQL
+	rows, err := x.c.query(ctx, query, args)
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
 		return uow.StatementError(st, query, classify(ctx, err))
@@ -109,7 +93,8 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 		ikey int64
 	)
 	dest := []any{&key}
-	intKey := x.pg != nil && st.GeneratedKey != nil && uow.IsIntKind(st.GeneratedKey.Type.Kind())
+	native := x.db.pgPool != nil // pgx decodes keys in its own types
+	intKey := native && st.GeneratedKey != nil && uow.IsIntKind(st.GeneratedKey.Type.Kind())
 	if intKey {
 		dest[0] = &ikey
 	}
@@ -124,7 +109,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 		switch {
 		case intKey:
 			key = ikey
-		case x.pg != nil:
+		case native:
 			key = driverKey(key)
 		}
 		if err := plan.SetGeneratedKey(st.Entries[i], key); err != nil {
@@ -169,7 +154,7 @@ func (x *Executor) autoIncrementStep(ctx context.Context) (int64, error) {
 		return v, nil
 	}
 	var step int64
-	if err := x.QueryRowxContext(ctx, "SELECT @@auto_increment_increment").Scan(&step); err != nil {
+	if err := qb.Scan(ctx, x, qb.Select(qb.Raw("@@auto_increment_increment")), &step); err != nil {
 		return 0, fmt.Errorf("sqldb: reading auto_increment_increment: %w", err)
 	}
 	if step < 1 {

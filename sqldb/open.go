@@ -15,10 +15,14 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // DB is a connection pool paired with its dialect. It is safe for concurrent
-// use. The embedded *sqlx.DB gives the database/sql and sqlx methods.
+// use. Its QueryContext and ExecContext (qb.Runner) run through the
+// executor, logged and counted; the embedded *sqlx.DB gives database/sql's
+// other methods on the same pool (on PostgreSQL a database/sql view of
+// pgx's pool).
 type DB struct {
 	*sqlx.DB
 	dialect dialect.Dialect
@@ -28,31 +32,47 @@ type DB struct {
 	// autoIncStep is MySQL's auto_increment_increment, read on first need.
 	autoIncStep atomic.Int64
 	exec        *Executor
-	pool        *pgxpool.Pool // PostgreSQL: pgx's native pool under the *sql.DB
+	pool        pool          // the family's pool: statements and transactions
+	pgPool      *pgxpool.Pool // PostgreSQL: pgx's pool
 	ownsPool    bool
 }
 
-func (db *DB) setPool(p *pgxpool.Pool, owns bool) {
-	db.pool, db.ownsPool = p, owns
-	db.exec.pg = p
+var _ qb.Runner = (*DB)(nil)
+
+// WrapPool uses an existing pgx pool (PostgreSQL). Close does not close the
+// pool. The pool's sessions are used as they are configured.
+func WrapPool(p *pgxpool.Pool) *DB {
+	return newPgDB(p, "postgres", false)
 }
 
-// WrapPool uses an existing pgx pool (PostgreSQL), natively for reads and
-// through database/sql for the rest. Close does not close the pool.
-func WrapPool(p *pgxpool.Pool) *DB {
-	db := newDB(sqlx.NewDb(stdlib.OpenDBFromPool(p), "pgx"), dialect.Postgres, "postgres")
-	db.setPool(p, false)
+func newPgDB(p *pgxpool.Pool, driver string, owns bool) *DB {
+	db := newDB(sqlx.NewDb(stdlib.OpenDBFromPool(p), "pgx"), dialect.Postgres, driver, pgxPool{p})
+	db.pgPool, db.ownsPool = p, owns
 	return db
 }
 
-// Close closes the pool (and pgx's native pool when Open made it).
+// Close closes the pool (and pgx's pool when Open made it).
 func (db *DB) Close() error {
 	err := db.DB.Close()
-	if db.pool != nil && db.ownsPool {
-		db.pool.Close()
+	if db.pgPool != nil && db.ownsPool {
+		db.pool.close()
 	}
 	return err
 }
+
+// QueryContext runs a query through the executor (logged and counted);
+// the caller closes the rows.
+func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (qb.Rows, error) {
+	return db.exec.QueryContext(ctx, query, args...)
+}
+
+// ExecContext runs a statement through the executor (logged and counted).
+func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return db.exec.ExecContext(ctx, query, args...)
+}
+
+// Pool returns pgx's pool on PostgreSQL, nil elsewhere.
+func (db *DB) Pool() *pgxpool.Pool { return db.pgPool }
 
 // ErrUnknownDriver is returned by Open for a driver name it does not know.
 var ErrUnknownDriver = errors.New("sqldb: unknown driver")
@@ -99,9 +119,7 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 			pool.Close()
 			return nil, fmt.Errorf("sqldb: connect to postgres: %w", err)
 		}
-		db := newDB(sqlx.NewDb(stdlib.OpenDBFromPool(pool), "pgx"), d, driver)
-		db.setPool(pool, true)
-		return db, nil
+		return newPgDB(pool, driver, true), nil
 	case dialect.MySQL, dialect.MariaDB:
 		cfg, err := mysqlConfig(dsn)
 		if err != nil {
@@ -130,7 +148,8 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("sqldb: connect to %s: %w", d.Name(), err)
 	}
-	db := newDB(sqlx.NewDb(sqlDB, sqlxDrv), d, driver)
+	x := sqlx.NewDb(sqlDB, sqlxDrv)
+	db := newDB(x, d, driver, stdPool{x})
 	if d.Has(dialect.LastInsertID) && !d.Has(dialect.InsertReturning) {
 		// Keys of a multi-row insert come from the last insert id and the
 		// server's step between generated keys: read it once, now.
@@ -142,9 +161,9 @@ func Open(ctx context.Context, driver, dsn string) (*DB, error) {
 	return db, nil
 }
 
-func newDB(x *sqlx.DB, d dialect.Dialect, driver string) *DB {
-	db := &DB{DB: x, dialect: d, driver: driver}
-	db.exec = &Executor{db: db, q: x}
+func newDB(x *sqlx.DB, d dialect.Dialect, driver string, p pool) *DB {
+	db := &DB{DB: x, dialect: d, driver: driver, pool: p}
+	db.exec = &Executor{db: db, c: p}
 	return db
 }
 
@@ -161,7 +180,8 @@ func Wrap(db *sql.DB, dialectName string) (*DB, error) {
 	if d == dialect.SQLite {
 		registerSQLiteFuncs()
 	}
-	return newDB(sqlx.NewDb(db, drv), d, dialectName), nil
+	x := sqlx.NewDb(db, drv)
+	return newDB(x, d, dialectName, stdPool{x}), nil
 }
 
 // Dialect returns the dialect of the database.

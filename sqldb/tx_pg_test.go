@@ -56,12 +56,12 @@ func pgTestDB(t *testing.T) (*DB, string) {
 	return db, schema + ".t"
 }
 
-// waitIdle waits until database/sql has no connection checked out.
+// waitIdle waits until pgx's pool has no connection checked out.
 func waitIdle(t *testing.T, db *DB) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); db.Stats().InUse != 0; {
+	for deadline := time.Now().Add(5 * time.Second); db.Pool().Stat().AcquiredConns() != 0; {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d connections still checked out", db.Stats().InUse)
+			t.Fatalf("%d connections still checked out", db.Pool().Stat().AcquiredConns())
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -82,34 +82,49 @@ func TestPostgresTxRunsNatively(t *testing.T) {
 	insert := func(id int) qb.Statement {
 		return sqlStmt{"INSERT INTO " + table + " (id, v) VALUES ($1, $2)", []any{id, "x"}}
 	}
-	t.Run("native and database/sql statements share one connection and transaction", func(t *testing.T) {
+	t.Run("every statement runs on pgx, on one connection and transaction", func(t *testing.T) {
 		tx, err := db.Begin(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer tx.Rollback(ctx)
-		if _, ok := tx.pg.(*txConn); !ok {
-			t.Fatalf("the transaction's native querier is %T, want *txConn", tx.pg)
+		if _, ok := tx.t.(*pgxTx); !ok {
+			t.Fatalf("the transaction is a %T, want *pgxTx", tx.t)
 		}
-		var nativePID, nativeXID, sqlPID, sqlXID int64
-		if err := tx.pg.QueryRow(ctx, "SELECT pg_backend_pid(), txid_current()").Scan(&nativePID, &nativeXID); err != nil {
+		var pid1, xid1, pid2, xid2 int64
+		first, err := tx.QueryContext(ctx, "SELECT pg_backend_pid(), txid_current()")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := tx.QueryRowxContext(ctx, "SELECT pg_backend_pid(), txid_current()").Scan(&sqlPID, &sqlXID); err != nil {
-			t.Fatal(err)
+		for first.Next() {
+			if err := first.Scan(&pid1, &xid1); err != nil {
+				t.Fatal(err)
+			}
 		}
-		if nativePID != sqlPID || nativeXID != sqlXID {
-			t.Errorf("native: backend %d, xid %d; database/sql: backend %d, xid %d", nativePID, nativeXID, sqlPID, sqlXID)
+		if err := first.Close(); err != nil {
+			t.Fatal(err)
 		}
 		if n, err := tx.Exec(ctx, insert(1)); err != nil || n != 1 {
 			t.Fatalf("Exec = %d, %v", n, err)
 		}
-		var inTx int
-		if err := tx.QueryRowxContext(ctx, "SELECT count(*) FROM "+table).Scan(&inTx); err != nil {
+		rows, err := tx.QueryContext(ctx, "SELECT pg_backend_pid(), txid_current(), (SELECT count(*) FROM "+table+")")
+		if err != nil {
 			t.Fatal(err)
 		}
+		var inTx int
+		for rows.Next() {
+			if err := rows.Scan(&pid2, &xid2, &inTx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if pid1 != pid2 || xid1 != xid2 {
+			t.Errorf("backend %d, xid %d, then backend %d, xid %d", pid1, xid1, pid2, xid2)
+		}
 		if inTx != 1 {
-			t.Errorf("database/sql sees %d rows inside the transaction, want the 1 inserted natively", inTx)
+			t.Errorf("%d rows inside the transaction, want the 1 inserted", inTx)
 		}
 		if n := countRows(t, db, table); n != 0 {
 			t.Errorf("%d rows visible outside before the commit", n)
@@ -185,7 +200,7 @@ func TestPostgresTxRunsNatively(t *testing.T) {
 		}
 		defer tx.Rollback(ctx)
 		var iso string
-		if err := tx.pg.QueryRow(ctx, "SELECT current_setting('transaction_isolation')").Scan(&iso); err != nil {
+		if err := qb.Scan(ctx, tx, qb.Select(qb.Raw("current_setting('transaction_isolation')")), &iso); err != nil {
 			t.Fatal(err)
 		}
 		if iso != "serializable" {
@@ -203,7 +218,7 @@ func TestPostgresTxRunsNatively(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback(ctx)
-		rows, err := tx.pg.Query(ctx, "SELECT id FROM "+table)
+		rows, err := tx.QueryContext(ctx, "SELECT id FROM "+table)
 		if err != nil {
 			t.Fatal(err)
 		}

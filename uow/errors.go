@@ -96,3 +96,17 @@ var ErrRowsMissing = errors.New("unitorm: rows to write no longer exist")
 // ErrNoTransactions is returned when a transaction is asked of a database
 // that cannot run one (a standalone MongoDB, FerretDB).
 var ErrNoTransactions = errors.New("unitorm: the database cannot run transactions")
+
+// ErrTransactionLost is returned when the connection of an open transaction
+// died (the server restarted or ended the session): nothing of the
+// transaction was committed, and the whole unit of work can be retried on a
+// fresh EntityManager (IsRetryable reports true).
+var ErrTransactionLost = errors.New("unitorm: transaction lost with its connection; retry it whole")
+
+// IsRetryable reports whether err says that the work it interrupted can be
+// run again whole and may then succeed: the transaction was lost with its
+// connection. The drivers mark their own retryable failures by wrapping
+// ErrTransactionLost.
+func IsRetryable(err error) bool {
+	return errors.Is(err, ErrTransactionLost)
+}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jmoiron/sqlx"
-	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/sqldb"
@@ -109,11 +107,3 @@ func isMariaDB(t *testing.T, db *sqldb.DB) bool {
 	}
 	return strings.Contains(v, "MariaDB")
 }
-
-// txRunner runs statements in a transaction.
-type txRunner struct {
-	*sqlx.Tx
-	d dialect.Dialect
-}
-
-func (r txRunner) Dialect() dialect.Dialect { return r.d }

@@ -189,21 +189,21 @@ func TestLocks(t *testing.T) {
 	seeded(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
 		d := db.Dialect()
-		tx1, err := db.BeginTxx(ctx, nil)
+		tx1, err := db.Begin(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer tx1.Rollback()
-		r1 := txRunner{tx1, d}
+		defer tx1.Rollback(ctx)
+		r1 := tx1
 		row1 := qb.Select("id").From("book").Where(qb.Cond{"id": 1})
 		checkIDs(t, r1, "for update", row1.ForUpdate(), 1)
 
-		tx2, err := db.BeginTxx(ctx, nil)
+		tx2, err := db.Begin(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer tx2.Rollback()
-		r2 := txRunner{tx2, d}
+		defer tx2.Rollback(ctx)
+		r2 := tx2
 		q := qb.Select("id").From("book").WhereIn("id", 1, 2).OrderBy("id", qb.Asc)
 		if d.Has(dialect.ForUpdate) {
 			// Row 1 is locked by tx1: SKIP LOCKED passes over it, NOWAIT fails.
@@ -219,20 +219,20 @@ func TestLocks(t *testing.T) {
 			checkIDs(t, r2, "skip locked", q.ForUpdate().SkipLocked(), 1, 2)
 			checkIDs(t, r2, "nowait", q.ForUpdate().NoWait(), 1, 2)
 		}
-		tx2.Rollback()
-		tx1.Rollback()
+		tx2.Rollback(ctx)
+		tx1.Rollback(ctx)
 
 		if !d.Has(dialect.ForUpdate) || d == dialect.MySQL && isMariaDB(t, db) {
 			// MariaDB standing in for MySQL has no FOR SHARE (it has LOCK IN SHARE MODE).
 			return
 		}
-		tx3, err := db.BeginTxx(ctx, nil)
+		tx3, err := db.Begin(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer tx3.Rollback()
-		checkIDs(t, txRunner{tx3, d}, "for share", row1.ForShare(), 1)
-		checkIDs(t, txRunner{tx3, d}, "for share skip locked", row1.ForShare().SkipLocked(), 1)
+		defer tx3.Rollback(ctx)
+		checkIDs(t, tx3, "for share", row1.ForShare(), 1)
+		checkIDs(t, tx3, "for share skip locked", row1.ForShare().SkipLocked(), 1)
 	})
 }
 

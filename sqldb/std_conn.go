@@ -1,0 +1,121 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jmoiron/sqlx"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// The database/sql family: MySQL, MariaDB and SQLite. database/sql retries
+// a statement on a fresh connection when the driver reports
+// driver.ErrBadConn, which go-sql-driver/mysql does only when nothing was
+// written (it checks a pooled connection's liveness before the first write).
+
+// stdPool is a *sql.DB.
+type stdPool struct{ db *sqlx.DB }
+
+func (p stdPool) query(ctx context.Context, query string, args []any) (rows, error) {
+	r, err := p.db.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &stdRows{Rows: r}, nil
+}
+
+func (p stdPool) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	return p.db.ExecContext(ctx, query, args...)
+}
+
+func (p stdPool) begin(ctx context.Context, opts *sql.TxOptions) (txConn, error) {
+	tx, err := p.db.BeginTxx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &stdTx{tx: tx}, nil
+}
+
+func (p stdPool) close() {}
+
+// stdTx is a *sql.Tx. A statement that fails because the connection died
+// says the transaction was lost (uow.ErrTransactionLost).
+type stdTx struct{ tx *sqlx.Tx }
+
+func (t *stdTx) query(ctx context.Context, query string, args []any) (rows, error) {
+	r, err := t.tx.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, lostStd(ctx, err)
+	}
+	return &stdRows{Rows: r}, nil
+}
+
+func (t *stdTx) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return nil, lostStd(ctx, err)
+	}
+	return res, nil
+}
+
+func (t *stdTx) commit(context.Context) error { return t.tx.Commit() }
+
+func (t *stdTx) rollback(context.Context) error {
+	err := t.tx.Rollback()
+	if deadConnStd(err) {
+		return nil // the server rolled back when the session ended
+	}
+	return err
+}
+
+// deadConnStd reports whether err says the connection is gone.
+func deadConnStd(err error) bool {
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn)
+}
+
+// lostStd marks a statement error inside a transaction as a lost
+// transaction when the connection died (and the context did not end).
+func lostStd(ctx context.Context, err error) error {
+	if ctx.Err() == nil && deadConnStd(err) {
+		return fmt.Errorf("%w: %w", uow.ErrTransactionLost, err)
+	}
+	return err
+}
+
+// stdRows is database/sql's result set with sqlx's struct scanning.
+type stdRows struct {
+	*sqlx.Rows
+	text map[string]bool // column name → holds text (for ScanMap)
+}
+
+func (r *stdRows) ScanStruct(dest any) error { return r.StructScan(dest) }
+
+// ScanMap scans the row into m, text columns as string (MySQL's driver
+// returns them as []byte).
+func (r *stdRows) ScanMap(m map[string]any) error {
+	if r.text == nil {
+		types, err := r.ColumnTypes()
+		if err != nil {
+			return err
+		}
+		r.text = make(map[string]bool, len(types))
+		for _, t := range types {
+			n := strings.ToUpper(t.DatabaseTypeName())
+			r.text[t.Name()] = !strings.Contains(n, "BLOB") && !strings.Contains(n, "BINARY") && n != "BYTEA"
+		}
+	}
+	if err := r.MapScan(m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		if b, ok := v.([]byte); ok && r.text[k] {
+			m[k] = string(b)
+		}
+	}
+	return nil
+}
