@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -30,9 +31,7 @@ type Novel struct {
 // its first two words.
 func Example() {
 	ctx := context.Background()
-	orm, err := unitorm.Open(ctx, unitorm.Config{
-		Driver:   "sqlite",
-		DSN:      "file::memory:",
+	orm, err := unitorm.Open(ctx, sqlite.Open("file::memory:"), unitorm.Config{
 		Entities: []any{Writer{}, Novel{}},
 		OnQuery: func(ev unitorm.QueryEvent) {
 			if f := strings.Fields(ev.SQL); f[0] != "CREATE" {

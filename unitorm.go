@@ -2,16 +2,13 @@ package unitorm
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"log/slog"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/mongo"
 	"github.com/unitorm/unitorm/rel"
-	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
 	"github.com/unitorm/unitorm/uow"
 )
@@ -59,17 +56,6 @@ func IsRetryable(err error) bool { return uow.IsRetryable(err) }
 
 // Config configures Open.
 type Config struct {
-	// Driver is "sqlite", "postgres", "mysql", "mariadb" or "mongo".
-	Driver string
-	// DSN is the data source name in the driver's format (see sqldb.Open);
-	// for MongoDB a mongodb:// URI whose path names the database.
-	DSN string
-	// DB is an existing pool to use instead of Driver+DSN; Driver then names
-	// its dialect. Close does not close it.
-	DB *sql.DB
-	// PgxPool is an existing pgx pool to use instead of Driver+DSN (the
-	// dialect is PostgreSQL). Close does not close it.
-	PgxPool *pgxpool.Pool
 	// Entities are the entity types (struct values or pointers).
 	Entities []any
 	// Naming is the naming strategy (default meta.UnderscoreNaming).
@@ -83,6 +69,7 @@ type Config struct {
 	// AllowGlobalContext lets the root EntityManager (ORM.EM) do work.
 	AllowGlobalContext bool
 	// Subscribers receive flush events (see em.BeforeFlushSubscriber, ...).
+	// Each must implement at least one of the subscriber interfaces.
 	Subscribers []any
 	// NPlusOneThreshold turns on the N+1 detector (see em.Config): a warning
 	// on Logger (or slog's default) when one load query shape runs more than
@@ -90,20 +77,58 @@ type Config struct {
 	NPlusOneThreshold int
 }
 
+// Connector opens a database for Open. Each driver package makes its own,
+// so that a program links only the database it uses:
+//
+//	postgres.Open(dsn)    // github.com/unitorm/unitorm/driver/postgres (pgx)
+//	mysql.Open(dsn)       // github.com/unitorm/unitorm/driver/mysql
+//	mysql.OpenMariaDB(dsn)
+//	sqlite.Open(dsn)      // github.com/unitorm/unitorm/driver/sqlite (modernc, pure Go)
+//	mongo.Open(uri)       // github.com/unitorm/unitorm/driver/mongo
+type Connector interface {
+	// Connect opens the database for the entities of reg.
+	Connect(ctx context.Context, reg *meta.Registry) (Conn, error)
+}
+
+// Conn is an open database as the ORM holds it: the EntityManager's driver
+// plus schema creation and Close.
+type Conn interface {
+	em.Driver
+	// CreateSchema creates the tables (on MongoDB: the indexes) of entities.
+	CreateSchema(ctx context.Context, entities []*meta.Entity) error
+	// DropSchema drops the tables (collections) of entities.
+	DropSchema(ctx context.Context, entities []*meta.Entity) error
+	// Close closes what Connect opened (not a pool it was given).
+	Close(ctx context.Context) error
+}
+
+// SQLConn is the Conn of a SQL database: its pool is a *sqldb.DB.
+type SQLConn interface {
+	Conn
+	DB() *sqldb.DB
+}
+
+// ErrNoConnector is returned by Open without a Connector.
+var ErrNoConnector = errors.New("unitorm: Open needs a Connector from a driver package (postgres.Open(dsn), sqlite.Open(dsn), ...)")
+
 // ORM holds what is shared: metadata, the connection pool and the root
 // EntityManager. It is safe for concurrent use; Fork an EntityManager per
 // request or job.
 type ORM struct {
-	reg    *meta.Registry
-	db     *sqldb.DB     // SQL databases
-	mdb    *mongo.Driver // MongoDB
-	root   *em.EntityManager
-	ownsDB bool
+	reg  *meta.Registry
+	conn Conn
+	db   *sqldb.DB // SQL databases
+	root *em.EntityManager
 }
 
 // Open registers the entities (every problem in their definitions is
-// reported at once), connects, and returns the ORM.
-func Open(ctx context.Context, cfg Config) (*ORM, error) {
+// reported at once), connects through c, and returns the ORM:
+//
+//	orm, err := unitorm.Open(ctx, postgres.Open(dsn), unitorm.Config{Entities: []any{Author{}, Book{}}})
+func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
+	if c == nil {
+		return nil, ErrNoConnector
+	}
 	var opts []meta.Option
 	if cfg.Naming != nil {
 		opts = append(opts, meta.WithNaming(cfg.Naming))
@@ -112,73 +137,22 @@ func Open(ctx context.Context, cfg Config) (*ORM, error) {
 	if err := reg.Register(cfg.Entities...); err != nil {
 		return nil, err
 	}
-	if cfg.Driver == "mongo" || cfg.Driver == "mongodb" {
-		return openMongo(ctx, cfg, reg)
-	}
-	var (
-		db  *sqldb.DB
-		err error
-	)
-	owns := cfg.DB == nil && cfg.PgxPool == nil
-	switch {
-	case cfg.PgxPool != nil:
-		db = sqldb.WrapPool(cfg.PgxPool)
-	case cfg.DB != nil:
-		db, err = sqldb.Wrap(cfg.DB, cfg.Driver)
-	default:
-		db, err = sqldb.Open(ctx, cfg.Driver, cfg.DSN)
-	}
+	conn, err := c.Connect(ctx, reg)
 	if err != nil {
 		return nil, err
 	}
-	db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
-	root, err := em.New(emConfig(cfg, reg, SQLDriver(db)))
+	o := &ORM{reg: reg, conn: conn}
+	if s, ok := conn.(SQLConn); ok {
+		o.db = s.DB()
+		o.db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
+	}
+	o.root, err = em.New(em.Config{Registry: reg, Driver: conn, AllowGlobalContext: cfg.AllowGlobalContext,
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold})
 	if err != nil {
-		if owns {
-			db.Close()
-		}
+		_ = conn.Close(ctx)
 		return nil, err
 	}
-	return &ORM{reg: reg, db: db, root: root, ownsDB: owns}, nil
-}
-
-func emConfig(cfg Config, reg *meta.Registry, d em.Driver) em.Config {
-	return em.Config{Registry: reg, Driver: d, AllowGlobalContext: cfg.AllowGlobalContext,
-		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold}
-}
-
-// openMongo opens the MongoDB driver: DSN is a mongodb:// URI whose path
-// names the database.
-func openMongo(ctx context.Context, cfg Config, reg *meta.Registry) (*ORM, error) {
-	d, err := mongo.Open(ctx, cfg.DSN, "", reg)
-	if err != nil {
-		return nil, err
-	}
-	root, err := em.New(emConfig(cfg, reg, MongoDriver(d)))
-	if err != nil {
-		_ = d.Close(ctx)
-		return nil, err
-	}
-	return &ORM{reg: reg, mdb: d, root: root, ownsDB: true}, nil
-}
-
-// Mongo returns the MongoDB driver (nil on SQL databases).
-func (o *ORM) Mongo() *mongo.Driver { return o.mdb }
-
-// MongoDriver adapts a mongo.Driver to the EntityManager's driver contract.
-func MongoDriver(d *mongo.Driver) em.Driver { return mongoDriver{d} }
-
-type mongoDriver struct{ d *mongo.Driver }
-
-func (a mongoDriver) Executor() em.Executor    { return a.d.Executor() }
-func (a mongoDriver) Dialect() dialect.Dialect { return nil }
-func (a mongoDriver) NoTransactions() bool     { return a.d.NoTransactions() }
-func (a mongoDriver) Begin(ctx context.Context, opts *sql.TxOptions) (em.Tx, error) {
-	tx, err := a.d.Begin(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return tx, nil
+	return o, nil
 }
 
 // Fork returns a new EntityManager with an empty identity map.
@@ -187,6 +161,9 @@ func (o *ORM) Fork() *em.EntityManager { return o.root.Fork() }
 // EM returns the root EntityManager (work on it is refused unless
 // Config.AllowGlobalContext is set).
 func (o *ORM) EM() *em.EntityManager { return o.root }
+
+// Conn returns the open database (a driver package's type).
+func (o *ORM) Conn() Conn { return o.conn }
 
 // SQL returns a runner for qb queries that are not about entities (nil on
 // MongoDB).
@@ -201,12 +178,7 @@ func (o *ORM) SQL() *sqldb.Executor {
 func (o *ORM) DB() *sqldb.DB { return o.db }
 
 // Dialect returns the SQL dialect (nil on MongoDB).
-func (o *ORM) Dialect() dialect.Dialect {
-	if o.db == nil {
-		return nil
-	}
-	return o.db.Dialect()
-}
+func (o *ORM) Dialect() dialect.Dialect { return o.conn.Dialect() }
 
 // Registry returns the entity metadata.
 func (o *ORM) Registry() *meta.Registry { return o.reg }
@@ -222,47 +194,13 @@ func (o *ORM) QueryCount() int64 {
 // CreateSchema creates the tables of the registered entities (on MongoDB:
 // their indexes).
 func (o *ORM) CreateSchema(ctx context.Context) error {
-	if o.mdb != nil {
-		return o.mdb.EnsureIndexes(ctx)
-	}
-	return schema.Create(ctx, o.db.Executor(), o.reg.Entities())
+	return o.conn.CreateSchema(ctx, o.reg.Entities())
 }
 
 // DropSchema drops the tables of the registered entities.
 func (o *ORM) DropSchema(ctx context.Context) error {
-	if o.mdb != nil {
-		for _, e := range o.reg.Entities() {
-			if err := o.mdb.Collection(e).Drop(ctx); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return schema.Drop(ctx, o.db, o.reg.Entities(), schema.IfExists())
+	return o.conn.DropSchema(ctx, o.reg.Entities())
 }
 
-// Close closes the pool (unless it was given in Config.DB).
-func (o *ORM) Close() error {
-	if o.mdb != nil {
-		return o.mdb.Close(context.Background())
-	}
-	if o.ownsDB {
-		return o.db.Close()
-	}
-	return nil
-}
-
-// SQLDriver adapts a sqldb.DB to the EntityManager's driver contract.
-func SQLDriver(db *sqldb.DB) em.Driver { return sqlDriver{db} }
-
-type sqlDriver struct{ db *sqldb.DB }
-
-func (d sqlDriver) Executor() em.Executor    { return d.db.Executor() }
-func (d sqlDriver) Dialect() dialect.Dialect { return d.db.Dialect() }
-func (d sqlDriver) Begin(ctx context.Context, opts *sql.TxOptions) (em.Tx, error) {
-	tx, err := d.db.Begin(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	return tx, nil
-}
+// Close closes the pool (unless the Connector was given an open one).
+func (o *ORM) Close() error { return o.conn.Close(context.Background()) }

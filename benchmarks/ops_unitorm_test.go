@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver/postgres"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -12,18 +13,16 @@ import (
 // openUnitorm opens unitorm on this run's PostgreSQL schema, one connection.
 func openUnitorm(tb testing.TB, entities ...any) *unitorm.ORM {
 	tb.Helper()
-	orm, err := unitorm.Open(context.Background(), unitorm.Config{Driver: "postgres", DSN: pgPoolDSN(tb), Entities: entities})
+	orm, err := unitorm.Open(context.Background(), postgres.Open(pgPoolDSN(tb)), unitorm.Config{Entities: entities})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	limitConns(orm, "postgres")
 	tb.Cleanup(func() { orm.Close() })
 	return orm
 }
 
-// pgPoolDSN is pgDSN for unitorm: on PostgreSQL it keeps pgx's native pool
-// (for reads) under its database/sql view, so the one-connection limit is
-// the pool's.
+// pgPoolDSN is pgDSN for unitorm, whose PostgreSQL pool is pgx's: the
+// one-connection limit is the pool's.
 func pgPoolDSN(tb testing.TB) string {
 	dsn, err := withParam(pgDSN, "pool_max_conns", "1")
 	if err != nil {
@@ -32,15 +31,12 @@ func pgPoolDSN(tb testing.TB) string {
 	return dsn
 }
 
-// limitConns holds unitorm to one connection. On PostgreSQL the
-// database/sql view borrows connections from pgx's pool per statement and
-// must keep none idle (or the native reads would wait for it forever).
-func limitConns(orm *unitorm.ORM, driver string) {
-	if driver == "postgres" {
-		orm.DB().DB.DB.SetMaxOpenConns(1)
-		return
+// limitConns holds unitorm to one connection: database/sql's pool on
+// MySQL, MariaDB and SQLite (PostgreSQL's is sized by its DSN).
+func limitConns(orm *unitorm.ORM) {
+	if db := orm.DB().SQLDB(); db != nil {
+		oneConn(db)
 	}
-	oneConn(orm.DB().DB.DB)
 }
 
 // unitormOps is unitorm's normal API: Persist + Flush for writes, Find and

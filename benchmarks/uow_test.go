@@ -9,6 +9,7 @@ import (
 
 	_ "github.com/go-sql-driver/mysql" // MariaDB, to create this run's database
 	"github.com/unitorm/unitorm"
+	unitormdriver "github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -58,11 +59,21 @@ var uowDatabases = []uowDB{
 func openORM(b *testing.B, driver, dsn string) *unitorm.ORM {
 	b.Helper()
 	ctx := context.Background()
-	orm, err := unitorm.Open(ctx, unitorm.Config{Driver: driver, DSN: dsn, Entities: []any{User{}}})
+	if driver == "postgres" {
+		var err error
+		if dsn, err = withParam(dsn, "pool_max_conns", "1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	conn, err := unitormdriver.Open(driver, dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
-	limitConns(orm, driver)
+	orm, err := unitorm.Open(ctx, conn, unitorm.Config{Entities: []any{User{}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	limitConns(orm)
 	b.Cleanup(func() { orm.Close() })
 	if err := orm.DropSchema(ctx); err != nil {
 		b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/migrate"
 	"github.com/unitorm/unitorm/schema"
@@ -80,8 +81,8 @@ func (r *run) open(ctx context.Context) (*sqldb.DB, error) {
 	if r.set.DSN == "" {
 		return nil, usagef("no DSN: give --dsn, %s or \"dsn\" in %s", EnvDSN, DefaultConfigFile)
 	}
-	db, err := sqldb.Open(ctx, r.set.Driver, r.set.DSN)
-	if errors.Is(err, sqldb.ErrUnknownDriver) {
+	db, err := driver.OpenDB(ctx, r.set.Driver, r.set.DSN)
+	if errors.Is(err, driver.ErrUnknown) {
 		return nil, &usageError{err}
 	}
 	return db, err

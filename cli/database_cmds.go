@@ -13,8 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/migrate"
-	"github.com/unitorm/unitorm/sqldb"
 )
 
 // DSNs are written per driver, so creating the database a DSN names is
@@ -49,7 +49,7 @@ func createDatabase(ctx context.Context, r *run) error {
 			return &usageError{fmt.Errorf("postgres DSN: %w", err)}
 		}
 		name := cfg.Database
-		admin, err := sqldb.Open(ctx, r.set.Driver, pgAdminDSN(r.set.DSN))
+		admin, err := driver.OpenDB(ctx, r.set.Driver, pgAdminDSN(r.set.DSN))
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func createDatabase(ctx context.Context, r *run) error {
 			return usagef("the DSN names no database")
 		}
 		cfg.DBName = ""
-		admin, err := sqldb.Open(ctx, r.set.Driver, cfg.FormatDSN())
+		admin, err := driver.OpenDB(ctx, r.set.Driver, cfg.FormatDSN())
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func createDatabase(ctx context.Context, r *run) error {
 		}
 		r.logf("database:create: database %s is there", name)
 	default: // SQLite: opening the file creates it
-		db, err := sqldb.Open(ctx, r.set.Driver, r.set.DSN)
+		db, err := driver.OpenDB(ctx, r.set.Driver, r.set.DSN)
 		if err != nil {
 			return err
 		}

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/sqldb"
 )
 
 func Example() {
@@ -106,7 +106,7 @@ func ExampleSelectQuery_OrderBy() {
 
 func ExampleSelectQuery_Scan() {
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, "sqlite", "file::memory:")
+	db, err := sqlite.OpenDB(ctx, "file::memory:")
 	if err != nil {
 		fmt.Println(err)
 		return

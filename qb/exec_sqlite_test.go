@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/sqldb"
 )
@@ -29,7 +30,7 @@ var titles = []string{"Ärger im Paradies", "ärger", "Apple", "apple pie", "100
 func openSQLite(t *testing.T) *sqldb.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, "sqlite", "file:"+t.TempDir()+"/x.db")
+	db, err := sqlite.OpenDB(ctx, "file:"+t.TempDir()+"/x.db")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/Masterminds/squirrel"
+	"github.com/unitorm/unitorm/dialect"
 )
 
 // RawExpr is a fragment of SQL with bindings. In SQL, ? binds the next
@@ -146,4 +147,17 @@ func rawIdents(a any) ([]string, error) {
 		return v, nil
 	}
 	return nil, fmt.Errorf("%w: ?? needs a string, ColRef or []string, not %s", ErrInvalidIdentifier, describe(a))
+}
+
+// ToSQL renders the fragment as a whole statement for d, so that Raw can be
+// run: qb.Scan(ctx, db, qb.Raw("SELECT count(*) FROM book WHERE price > ?", 10), &n).
+func (x RawExpr) ToSQL(d dialect.Dialect) (string, []any, error) {
+	if err := x.check(); err != nil {
+		return "", nil, err
+	}
+	r := newRenderer(d)
+	if err := r.appendRaw(x); err != nil {
+		return "", nil, err
+	}
+	return r.finish()
 }

@@ -50,6 +50,7 @@ var (
 	_ Statement = UpdateQuery{}
 	_ Statement = DeleteQuery{}
 	_ Statement = TruncateQuery{}
+	_ Statement = RawExpr{}
 )
 
 // Exec renders s for r's dialect and executes it.

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/internal/sqlconn"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/uow"
@@ -22,7 +23,7 @@ import (
 // qb.Runner.
 type Executor struct {
 	db   *DB
-	c    conn
+	c    sqlconn.Conn
 	inTx bool
 }
 
@@ -35,9 +36,9 @@ func (db *DB) Executor() *Executor { return db.exec }
 func (x *Executor) Dialect() dialect.Dialect { return x.db.dialect }
 
 // query runs a query and reports it (its row count is unknown here).
-func (x *Executor) query(ctx context.Context, query string, args []any) (rows, error) {
+func (x *Executor) query(ctx context.Context, query string, args []any) (sqlconn.Rows, error) {
 	start := time.Now()
-	r, err := x.c.query(ctx, query, args)
+	r, err := x.c.Query(ctx, query, args)
 	x.db.report(ctx, query, args, start, -1, err, x.inTx)
 	return r, err
 }
@@ -45,7 +46,7 @@ func (x *Executor) query(ctx context.Context, query string, args []any) (rows, e
 // exec runs a statement and reports it with the rows it affected.
 func (x *Executor) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
 	start := time.Now()
-	res, err := x.c.exec(ctx, query, args)
+	res, err := x.c.Exec(ctx, query, args)
 	n := int64(-1)
 	if err == nil {
 		n, _ = res.RowsAffected()
@@ -58,7 +59,7 @@ func (x *Executor) exec(ctx context.Context, query string, args []any) (sql.Resu
 func (x *Executor) QueryContext(ctx context.Context, query string, args ...any) (qb.Rows, error) {
 	r, err := x.query(ctx, query, args)
 	if err != nil {
-		return nil, classify(ctx, err)
+		return nil, x.db.classifyCtx(ctx, err)
 	}
 	return r, nil
 }
@@ -67,7 +68,7 @@ func (x *Executor) QueryContext(ctx context.Context, query string, args ...any) 
 func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := x.exec(ctx, query, args)
 	if err != nil {
-		return nil, classify(ctx, err)
+		return nil, x.db.classifyCtx(ctx, err)
 	}
 	return res, nil
 }
@@ -80,7 +81,7 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 	}
 	res, err := x.exec(ctx, query, args)
 	if err != nil {
-		return 0, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+		return 0, &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	return res.RowsAffected()
 }
@@ -92,10 +93,10 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 		return nil, err
 	}
 	start := time.Now()
-	r, err := x.c.query(ctx, query, args)
+	r, err := x.c.Query(ctx, query, args)
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
-		return nil, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+		return nil, &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	defer r.Close()
 	var out []map[string]any
@@ -110,7 +111,7 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 	err = r.Err()
 	x.db.report(ctx, query, args, start, int64(len(out)), err, x.inTx)
 	if err != nil {
-		return nil, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+		return nil, &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	return out, nil
 }
@@ -123,7 +124,7 @@ func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
 	}
 	start := time.Now()
 	var n int64
-	r, err := x.c.query(ctx, query, args)
+	r, err := x.c.Query(ctx, query, args)
 	if err == nil {
 		if r.Next() {
 			err = r.Scan(&n)
@@ -136,7 +137,7 @@ func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
 	}
 	x.db.report(ctx, query, args, start, 1, err, x.inTx)
 	if err != nil {
-		return 0, &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+		return 0, &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	return n, nil
 }
@@ -149,10 +150,10 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 		return err
 	}
 	start := time.Now()
-	rows, err := x.c.query(ctx, query, args)
+	rows, err := x.c.Query(ctx, query, args)
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
-		return &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+		return &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	defer rows.Close()
 	plans := make([]*scanPlan, len(req.Groups))
@@ -191,7 +192,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	err = rows.Err()
 	x.db.report(ctx, query, args, start, n, err, x.inTx)
 	if err != nil {
-		return &qb.QueryError{SQL: query, Err: classify(ctx, err)}
+		return &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	return nil
 }
@@ -352,6 +353,38 @@ func (j *jsonField) Scan(src any) error {
 // errNoConvert is returned by convertAssign for pairs it does not handle.
 var errNoConvert = errors.New("sqldb: cannot convert")
 
-// errNoLastInsertID is LastInsertId of a database that returns keys with
-// RETURNING instead.
-var errNoLastInsertID = errors.New("sqldb: LastInsertId is not supported on this database: use RETURNING")
+// Row is the first row of a query, as QueryRowContext returns it.
+type Row struct {
+	rows qb.Rows
+	err  error
+}
+
+// QueryRowContext runs a query of one row (logged and counted); Scan reads
+// it, and returns sql.ErrNoRows when there is none.
+func (x *Executor) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
+	rows, err := x.QueryContext(ctx, query, args...)
+	return &Row{rows: rows, err: err}
+}
+
+// Scan copies the row's columns into dest and closes the rows.
+func (r *Row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	return r.rows.Close()
+}
+
+// QueryRowContext runs a query of one row through the executor.
+func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
+	return db.exec.QueryRowContext(ctx, query, args...)
+}

@@ -46,7 +46,7 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	}
 	res, err := x.exec(ctx, query, args)
 	if err != nil {
-		return uow.StatementError(st, query, classify(ctx, err))
+		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
@@ -79,10 +79,10 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 
 func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Statement, query string, args []any) error {
 	start := time.Now()
-	rows, err := x.c.query(ctx, query, args)
+	rows, err := x.c.Query(ctx, query, args)
 	if err != nil {
 		x.db.report(ctx, query, args, start, -1, err, x.inTx)
-		return uow.StatementError(st, query, classify(ctx, err))
+		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))
 	}
 	defer rows.Close()
 	i := 0
@@ -93,7 +93,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 		ikey int64
 	)
 	dest := []any{&key}
-	native := x.db.pgPool != nil // pgx decodes keys in its own types
+	native := x.db.native // pgx decodes keys in its own types
 	intKey := native && st.GeneratedKey != nil && uow.IsIntKind(st.GeneratedKey.Type.Kind())
 	if intKey {
 		dest[0] = &ikey
@@ -120,7 +120,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	err = rows.Err()
 	x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
 	if err != nil {
-		return uow.StatementError(st, query, classify(ctx, err))
+		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))
 	}
 	if i != len(st.Entries) {
 		return uow.StatementError(st, query, fmt.Errorf("sqldb: insert returned %d keys for %d rows", i, len(st.Entries)))
@@ -202,11 +202,12 @@ func convertAssign(dst, src any) error {
 	return nil
 }
 
-// classify is ClassifyError that also wraps the context's error when the
-// context ended: drivers report a cancellation mid-statement in their own
-// words ("bad connection"), and callers check errors.Is(err, context.Canceled).
-func classify(ctx context.Context, err error) error {
-	err = ClassifyError(err)
+// classifyCtx is the driver's classification that also wraps the context's
+// error when the context ended: drivers report a cancellation mid-statement
+// in their own words ("bad connection"), and callers check
+// errors.Is(err, context.Canceled).
+func (db *DB) classifyCtx(ctx context.Context, err error) error {
+	err = db.classify(err)
 	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
 		return fmt.Errorf("%w (%w)", cerr, err)
 	}

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/unitorm/unitorm/internal/sqlconn"
 )
 
 // Tx is a transaction: an Executor plus commit, rollback and savepoints. It
 // holds one connection of the pool until it ends.
 type Tx struct {
 	Executor
-	t txConn
+	t sqlconn.Tx
 }
 
 // Begin starts a transaction. As with database/sql, when ctx ends before
@@ -20,10 +22,10 @@ type Tx struct {
 // found dead when the transaction begins is replaced by a fresh one.
 func (db *DB) Begin(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	start := time.Now()
-	t, err := db.pool.begin(ctx, opts)
+	t, err := db.pool.Begin(ctx, opts)
 	db.report(ctx, "BEGIN", nil, start, -1, err, true)
 	if err != nil {
-		return nil, fmt.Errorf("sqldb: begin: %w", classify(ctx, err))
+		return nil, fmt.Errorf("sqldb: begin: %w", db.classifyCtx(ctx, err))
 	}
 	return &Tx{Executor: Executor{db: db, c: t, inTx: true}, t: t}, nil
 }
@@ -33,10 +35,10 @@ func (db *DB) Begin(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 // given to Begin ended (the transaction is rolled back then).
 func (t *Tx) Commit(ctx context.Context) error {
 	start := time.Now()
-	err := t.t.commit(ctx)
+	err := t.t.Commit(ctx)
 	t.db.report(ctx, "COMMIT", nil, start, -1, err, true)
 	if err != nil {
-		return fmt.Errorf("sqldb: commit: %w", ClassifyError(err))
+		return fmt.Errorf("sqldb: commit: %w", t.db.classify(err))
 	}
 	return nil
 }
@@ -45,7 +47,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 // or one whose connection died (the server rolled it back), does nothing.
 func (t *Tx) Rollback(ctx context.Context) error {
 	start := time.Now()
-	err := t.t.rollback(ctx)
+	err := t.t.Rollback(ctx)
 	if errors.Is(err, sql.ErrTxDone) {
 		return nil
 	}

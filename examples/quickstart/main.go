@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -63,18 +64,16 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	_, err = scenario(ctx, "sqlite", "file:"+filepath.Join(dir, "app.db"), func(s string) { fmt.Println(s) })
+	_, err = scenario(ctx, "file:"+filepath.Join(dir, "app.db"), func(s string) { fmt.Println(s) })
 	return err
 }
 
 // scenario runs the quickstart on the SQLite database at dsn, reporting
 // each statement through say, and returns the statements of each phase.
-func scenario(ctx context.Context, driver, dsn string, say func(string)) (map[string][]string, error) {
+func scenario(ctx context.Context, dsn string, say func(string)) (map[string][]string, error) {
 	phases := map[string][]string{}
 	phase := ""
-	orm, err := unitorm.Open(ctx, unitorm.Config{
-		Driver:   driver,
-		DSN:      dsn,
+	orm, err := unitorm.Open(ctx, sqlite.Open(dsn), unitorm.Config{
 		Entities: []any{Author{}, Publisher{}, Book{}, Tag{}},
 		OnQuery: func(ev unitorm.QueryEvent) {
 			phases[phase] = append(phases[phase], ev.SQL)

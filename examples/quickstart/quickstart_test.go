@@ -13,7 +13,7 @@ func TestScenarioStatements(t *testing.T) {
 	ctx := context.Background()
 	dsn := "file:" + filepath.Join(t.TempDir(), "app.db")
 	var out strings.Builder
-	phases, err := scenario(ctx, "sqlite", dsn, func(s string) { out.WriteString(s + "\n") })
+	phases, err := scenario(ctx, dsn, func(s string) { out.WriteString(s + "\n") })
 	if err != nil {
 		t.Fatalf("scenario: %v\n%s", err, out.String())
 	}

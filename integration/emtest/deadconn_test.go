@@ -29,28 +29,29 @@ func deadConnBackends(t *testing.T, fn func(t *testing.T, e *env, k *killer)) {
 	for _, b := range []harness.Backend{harness.Postgres, harness.MariaDB, harness.MySQL} {
 		t.Run(string(b), func(t *testing.T) {
 			k := &killer{b: b}
-			e := open(t, b, func(c *unitorm.Config) {
+			e := openDSN(t, b, func(dsn string) string {
 				switch b {
 				case harness.Postgres:
 					k.app = fmt.Sprintf("unitorm_deadconn_%d", time.Now().UnixNano())
-					u, err := url.Parse(c.DSN)
+					u, err := url.Parse(dsn)
 					if err != nil {
 						t.Fatalf("PostgreSQL DSN must be a URL here: %v", err)
 					}
 					q := u.Query()
 					q.Set("application_name", k.app)
 					u.RawQuery = q.Encode()
-					c.DSN = u.String()
-					k.admin = openAdmin(t, "pgx", c.DSN)
+					dsn = u.String()
+					k.admin = openAdmin(t, "pgx", dsn)
 				default:
-					cfg, err := mysql.ParseDSN(c.DSN)
+					cfg, err := mysql.ParseDSN(dsn)
 					if err != nil {
 						t.Fatal(err)
 					}
 					k.db = cfg.DBName
-					k.admin = openAdmin(t, "mysql", c.DSN)
+					k.admin = openAdmin(t, "mysql", dsn)
 				}
-			})
+				return dsn
+			}, nil)
 			fn(t, e, k)
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/meta"
 )
@@ -85,7 +86,7 @@ func TestJSONMarshalOfEntities(t *testing.T) {
 }
 
 func TestHiddenWithoutJSONDashRefusedAtOpen(t *testing.T) {
-	_, err := unitorm.Open(context.Background(), unitorm.Config{Driver: "sqlite", DSN: "file::memory:", Entities: []any{LeakyJSONUser{}}})
+	_, err := unitorm.Open(context.Background(), sqlite.Open("file::memory:"), unitorm.Config{Entities: []any{LeakyJSONUser{}}})
 	var de *meta.DefinitionError
 	if !errors.As(err, &de) || !strings.Contains(err.Error(), `LeakyJSONUser.Password: a hidden property needs json:"-"`) {
 		t.Fatalf("Open = %v, want a *meta.DefinitionError naming LeakyJSONUser.Password", err)

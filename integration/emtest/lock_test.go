@@ -188,7 +188,7 @@ func TestLockOptimistic(t *testing.T) {
 func isMariaDBServer(t *testing.T, e *env) bool {
 	t.Helper()
 	var v string
-	if err := e.orm.DB().GetContext(context.Background(), &v, "SELECT version()"); err != nil {
+	if err := e.orm.DB().QueryRowContext(context.Background(), "SELECT version()").Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return strings.Contains(v, "MariaDB")

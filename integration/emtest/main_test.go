@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/qb"
@@ -103,15 +104,28 @@ func forEachBackendWith(t *testing.T, configure func(*unitorm.Config), fn func(t
 
 func open(t *testing.T, b harness.Backend, configure func(*unitorm.Config)) *env {
 	t.Helper()
+	return openDSN(t, b, nil, configure)
+}
+
+// openDSN is open with a hook that may change the target's DSN first.
+func openDSN(t *testing.T, b harness.Backend, dsn func(string) string, configure func(*unitorm.Config)) *env {
+	t.Helper()
 	tg := harness.NewTarget(t, b)
+	if dsn != nil {
+		tg.DSN = dsn(tg.DSN)
+	}
 	rec := &recorder{}
-	cfg := unitorm.Config{Driver: tg.Driver, DSN: tg.DSN, Entities: allEntities, OnQuery: rec.on}
+	cfg := unitorm.Config{Entities: allEntities, OnQuery: rec.on}
 	if configure != nil {
 		configure(&cfg)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	orm, err := unitorm.Open(ctx, cfg)
+	conn, err := driver.Open(tg.Driver, tg.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orm, err := unitorm.Open(ctx, conn, cfg)
 	if err != nil {
 		t.Fatalf("open %s: %v", b, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver"
+	"github.com/unitorm/unitorm/driver/mongo"
 	"github.com/unitorm/unitorm/integration/embedmongo"
 	"github.com/unitorm/unitorm/integration/harness"
 )
@@ -65,17 +67,22 @@ func openBackend(t *testing.T, b harness.Backend, ents []any) *backend {
 	t.Helper()
 	be := &backend{b: b}
 	cfg := unitorm.Config{Entities: ents}
+	var conn unitorm.Connector
 	if b == harness.Mongo {
 		tg := harness.MongoDB(t)
-		cfg.Driver, cfg.DSN = "mongo", tg.DSN
+		conn = mongo.Open(tg.DSN)
 	} else {
 		tg := harness.NewTarget(t, b)
-		cfg.Driver, cfg.DSN = tg.Driver, tg.DSN
+		c, err := driver.Open(tg.Driver, tg.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn = c
 		cfg.OnQuery = func(unitorm.QueryEvent) { be.queries.Add(1) }
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	orm, err := unitorm.Open(ctx, cfg)
+	orm, err := unitorm.Open(ctx, conn, cfg)
 	if err != nil {
 		t.Fatalf("open %s: %v", b, err)
 	}

@@ -19,7 +19,7 @@ import (
 	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/unitorm/unitorm/sqldb"
+	"github.com/unitorm/unitorm/driver"
 )
 
 // dockerProbeTimeout bounds the daemon ping, so that a machine without Docker
@@ -320,7 +320,7 @@ func remoteDaemon(dockerHost string) bool {
 func pingSQL(b Backend, dsn string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	db, err := sqldb.Open(ctx, b.Driver(), dsn)
+	db, err := driver.OpenDB(ctx, b.Driver(), dsn)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/unitorm/unitorm/qb"
 	"io"
 	"os"
 	"os/exec"
@@ -171,12 +172,12 @@ func checkSQLNamespace(t *testing.T, b Backend, mark string) {
 		t.Fatal(err)
 	}
 	for range 3 {
-		if _, err := db.ExecContext(ctx, db.Rebind("INSERT INTO mark (v) VALUES (?)"), mark); err != nil {
+		if _, err := qb.Exec(ctx, db, qb.Raw("INSERT INTO mark (v) VALUES (?)", mark)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var got []string
-	if err := db.SelectContext(ctx, &got, "SELECT DISTINCT v FROM mark"); err != nil {
+	if err := qb.Scan(ctx, db, qb.Raw("SELECT DISTINCT v FROM mark"), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 1 || got[0] != mark {

@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/integration/embedmongo"
 	"github.com/unitorm/unitorm/integration/harness"
+	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/sqldb"
 )
 
@@ -24,7 +26,7 @@ func createItems(t *testing.T, db *sqldb.DB, names ...string) {
 		t.Fatalf("create table: %v", err)
 	}
 	for i, n := range names {
-		if _, err := db.ExecContext(ctx, db.Rebind("INSERT INTO item (id, name) VALUES (?, ?)"), i+1, n); err != nil {
+		if _, err := qb.Exec(ctx, db, qb.Raw("INSERT INTO item (id, name) VALUES (?, ?)", i+1, n)); err != nil {
 			t.Fatalf("insert %q: %v", n, err)
 		}
 	}
@@ -33,7 +35,7 @@ func createItems(t *testing.T, db *sqldb.DB, names ...string) {
 func itemNames(t *testing.T, db *sqldb.DB) ([]string, error) {
 	t.Helper()
 	var names []string
-	err := db.SelectContext(t.Context(), &names, "SELECT name FROM item ORDER BY id")
+	err := qb.Scan(t.Context(), db, qb.Raw("SELECT name FROM item ORDER BY id"), &names)
 	return names, err
 }
 
@@ -43,7 +45,7 @@ func TestForEachSQLRoundTrip(t *testing.T) {
 		ran[t.Name()] = true
 		t.Parallel()
 		createItems(t, db, "alpha", "beta", "gamma")
-		if _, err := db.ExecContext(t.Context(), db.Rebind("UPDATE item SET name = ? WHERE id = ?"), "BETA", 2); err != nil {
+		if _, err := qb.Exec(t.Context(), db, qb.Raw("UPDATE item SET name = ? WHERE id = ?", "BETA", 2)); err != nil {
 			t.Fatal(err)
 		}
 		names, err := itemNames(t, db)
@@ -96,7 +98,7 @@ func TestNamespaceDroppedAfterTest(t *testing.T) {
 				if tg.Backend != b || tg.Driver != string(b) || tg.Namespace == "" || tg.DSN == "" {
 					t.Fatalf("target = %+v", tg)
 				}
-				db, err := sqldb.Open(t.Context(), tg.Driver, tg.DSN)
+				db, err := driver.OpenDB(t.Context(), tg.Driver, tg.DSN)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/sqldb"
 )
 
@@ -103,7 +104,7 @@ func DB(tb testing.TB, b Backend) *sqldb.DB {
 	tg := NewTarget(tb, b)
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
-	db, err := sqldb.Open(ctx, tg.Driver, tg.DSN)
+	db, err := driver.OpenDB(ctx, tg.Driver, tg.DSN)
 	if err != nil {
 		tb.Fatalf("harness: open %s namespace %s: %v", b, tg.Namespace, err)
 	}
@@ -137,7 +138,7 @@ func (s *server) sqlAdmin(b Backend) (*sqldb.DB, error) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 		defer cancel()
-		s.admin, s.adminErr = sqldb.Open(ctx, b.Driver(), dsn) // Open pings
+		s.admin, s.adminErr = driver.OpenDB(ctx, b.Driver(), dsn) // Open pings
 	})
 	return s.admin, s.adminErr
 }

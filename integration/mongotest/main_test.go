@@ -2,7 +2,7 @@ package mongotest
 
 import (
 	"context"
-	"github.com/unitorm/unitorm"
+	mongoconn "github.com/unitorm/unitorm/driver/mongo"
 	"strings"
 	"sync"
 	"testing"
@@ -102,7 +102,7 @@ func newEnv(t *testing.T, entities ...any) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = drv.Close(context.Background()) })
-	root, err := em.New(em.Config{Registry: reg, Driver: unitorm.MongoDriver(drv)})
+	root, err := em.New(em.Config{Registry: reg, Driver: mongoconn.EMDriver(drv)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver"
+	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/populate"
@@ -71,7 +73,11 @@ func eachBackend(t *testing.T, fn func(t *testing.T, orm *unitorm.ORM, c *counte
 			t.Parallel()
 			ctx := context.Background()
 			c := &counter{}
-			orm, err := unitorm.Open(ctx, unitorm.Config{Driver: b.Driver(), DSN: harness.DSN(t, b),
+			conn, err := driver.Open(b.Driver(), harness.DSN(t, b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			orm, err := unitorm.Open(ctx, conn, unitorm.Config{
 				Entities: []any{Author{}, Book{}, Tag{}}, OnQuery: c.on})
 			if err != nil {
 				t.Fatal(err)
@@ -422,7 +428,7 @@ func TestLoadedCollectionsFollowMovesAndDeletes(t *testing.T) {
 func TestPopulateWhereChunksUnderTheLimit(t *testing.T) {
 	ctx := context.Background()
 	c := &counter{}
-	orm, err := unitorm.Open(ctx, unitorm.Config{Driver: "sqlite", DSN: harness.DSN(t, harness.SQLite),
+	orm, err := unitorm.Open(ctx, sqlite.Open(harness.DSN(t, harness.SQLite)), unitorm.Config{
 		Entities: []any{Author{}, Book{}, Tag{}}, OnQuery: c.on})
 	if err != nil {
 		t.Fatal(err)

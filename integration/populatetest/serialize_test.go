@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/qb"
@@ -30,9 +31,8 @@ type Team struct {
 func openTeams(t *testing.T, cfg unitorm.Config) *unitorm.ORM {
 	t.Helper()
 	ctx := context.Background()
-	cfg.Driver, cfg.DSN = "sqlite", harness.DSN(t, harness.SQLite)
 	cfg.Entities = []any{Member{}, Team{}}
-	orm, err := unitorm.Open(ctx, cfg)
+	orm, err := unitorm.Open(ctx, sqlite.Open(harness.DSN(t, harness.SQLite)), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,7 +102,7 @@ func checkIDs(t *testing.T, r qb.Runner, name string, q qb.SelectQuery, want ...
 // for MySQL on the development machines).
 func isMariaDB(t *testing.T, db *sqldb.DB) bool {
 	var v string
-	if err := db.GetContext(context.Background(), &v, "SELECT version()"); err != nil {
+	if err := db.QueryRowContext(context.Background(), "SELECT version()").Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return strings.Contains(v, "MariaDB")

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/schema"
-	"github.com/unitorm/unitorm/sqldb"
 )
 
 // binaries builds cmd/unitorm (no entities) and testdata/cliapp (the
@@ -130,7 +130,7 @@ func TestCLISchemaAndMigrations(t *testing.T) {
 			env := []string{"UNITORM_DRIVER=" + tg.Driver, "UNITORM_DSN=" + tg.DSN}
 			notes := append(slices.Clone(env), "UNITORM_TEST_EDITION=notes")
 			ctx := context.Background()
-			db, err := sqldb.Open(ctx, tg.Driver, tg.DSN)
+			db, err := driver.OpenDB(ctx, tg.Driver, tg.DSN)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -235,7 +235,7 @@ func TestCLIDatabaseCreate(t *testing.T) {
 		t.Errorf("sqlite file: %v", err)
 	}
 	if dsn := os.Getenv(harness.EnvMariaDBDSN); dsn != "" {
-		admin, err := sqldb.Open(context.Background(), "mariadb", dsn)
+		admin, err := driver.OpenDB(context.Background(), "mariadb", dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -251,7 +251,7 @@ func TestCLIDatabaseCreate(t *testing.T) {
 		}
 	}
 	if dsn := os.Getenv(harness.EnvPostgresDSN); dsn != "" {
-		admin, err := sqldb.Open(context.Background(), "postgres", dsn)
+		admin, err := driver.OpenDB(context.Background(), "postgres", dsn)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/unitorm/unitorm/integration/harness"
+	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
 	"github.com/unitorm/unitorm/uow"
@@ -17,7 +18,7 @@ var modelTables = []string{"author", "book", "book_tags", "category", "edition",
 
 // exec runs one statement with ? placeholders rebound for the database.
 func exec(ctx context.Context, db *sqldb.DB, q string, args ...any) error {
-	_, err := db.ExecContext(ctx, db.Rebind(q), args...)
+	_, err := qb.Exec(ctx, db, qb.Raw(q, args...))
 	return err
 }
 
@@ -38,7 +39,7 @@ func refused(t *testing.T, ctx context.Context, db *sqldb.DB, kind uow.Constrain
 		return
 	}
 	var ce *uow.ConstraintError
-	if !errors.As(sqldb.ClassifyError(err), &ce) || ce.Kind != kind {
+	if !errors.As(err, &ce) || ce.Kind != kind {
 		t.Errorf("%s: got %v, want a %s violation", q, err, kind)
 	}
 }
@@ -46,7 +47,7 @@ func refused(t *testing.T, ctx context.Context, db *sqldb.DB, kind uow.Constrain
 func scalar[T any](t *testing.T, ctx context.Context, db *sqldb.DB, q string, args ...any) T {
 	t.Helper()
 	var v T
-	if err := db.QueryRowContext(ctx, db.Rebind(q), args...).Scan(&v); err != nil {
+	if err := qb.Scan(ctx, db, qb.Raw(q, args...), &v); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return v

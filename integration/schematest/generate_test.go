@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/schema/gen"
-	"github.com/unitorm/unitorm/sqldb"
 )
 
 // roundTripMain registers the generated entities and compares the schema
@@ -25,14 +25,14 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/schema"
-	"github.com/unitorm/unitorm/sqldb"
 )
 
 func main() {
 	ctx := context.Background()
-	db, err := sqldb.Open(ctx, os.Args[1], os.Args[2])
+	db, err := driver.OpenDB(ctx, os.Args[1], os.Args[2])
 	if err != nil {
 		fmt.Println(err)
 		os.Exit(2)
@@ -67,7 +67,7 @@ func TestGenerateEntitiesRoundTrip(t *testing.T) {
 		t.Run(string(b), func(t *testing.T) {
 			tg := harness.NewTarget(t, b)
 			ctx := context.Background()
-			db, err := sqldb.Open(ctx, tg.Driver, tg.DSN)
+			db, err := driver.OpenDB(ctx, tg.Driver, tg.DSN)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,25 +1,22 @@
-package sqldb
+package mysql
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/unitorm/unitorm/internal/sqlconn"
 	"github.com/unitorm/unitorm/uow"
-	"modernc.org/sqlite"
 )
 
-// ClassifyError turns a driver's constraint violation into a
-// *uow.ConstraintError that wraps it; any other error is returned as it is.
+// ClassifyError turns a MySQL or MariaDB constraint violation into a *uow.ConstraintError
+// that wraps it; any other error is returned as it is.
 //
 // The kind always comes from the error's code, and the constraint, table
-// and columns from the server's structured fields (PostgreSQL) or from a
-// parse of the message anchored on its fixed text (MySQL, MariaDB,
-// SQLite), so that a value quoted in the message can never change them.
-// Where a message cannot be read unambiguously, those fields stay empty.
+// and columns from a parse of the message anchored on its fixed text, so that a value quoted in the message can never change
+// them. Where a message cannot be read unambiguously, those fields stay
+// empty.
 func ClassifyError(err error) error {
 	if err == nil {
 		return nil
@@ -28,45 +25,11 @@ func ClassifyError(err error) error {
 	if errors.As(err, &ce) {
 		return err
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return classifyPostgres(err, pgErr)
-	}
-	var myErr *mysql.MySQLError
-	if errors.As(err, &myErr) {
-		return classifyMySQL(err, myErr)
-	}
-	var liteErr *sqlite.Error
-	if errors.As(err, &liteErr) {
-		return classifySQLite(err, liteErr)
+	var e *mysql.MySQLError
+	if errors.As(err, &e) {
+		return classifyMySQL(err, e)
 	}
 	return err
-}
-
-// classifyPostgres reads only the fields of the error response (code,
-// constraint, table, column), never its message or detail, which quote
-// the values.
-func classifyPostgres(err error, e *pgconn.PgError) error {
-	var kind uow.ConstraintKind
-	switch e.Code {
-	case "23505":
-		kind = uow.UniqueConstraint
-	case "23503":
-		kind = uow.ForeignKeyConstraint
-	case "23502":
-		kind = uow.NotNullConstraint
-	case "23514":
-		kind = uow.CheckConstraint
-	default:
-		if !strings.HasPrefix(e.Code, "23") {
-			return err
-		}
-	}
-	ce := &uow.ConstraintError{Kind: kind, Constraint: e.ConstraintName, Table: e.TableName, Err: err}
-	if e.ColumnName != "" {
-		ce.Columns = []string{e.ColumnName}
-	}
-	return ce
 }
 
 // MySQL and MariaDB send no structured fields with an error, only its
@@ -90,17 +53,17 @@ func classifyMySQL(err error, e *mysql.MySQLError) error {
 		ce.Table, ce.Constraint, ce.Columns = myForeignKey(msg)
 	case 1048: // column cannot be null
 		ce.Kind = uow.NotNullConstraint
-		if col, ok := between(msg, "Column '", "' cannot be null"); ok {
+		if col, ok := sqlconn.Between(msg, "Column '", "' cannot be null"); ok {
 			ce.Columns = []string{col}
 		}
 	case 1364: // field has no default value
 		ce.Kind = uow.NotNullConstraint
-		if col, ok := between(msg, "Field '", "' doesn't have a default value"); ok {
+		if col, ok := sqlconn.Between(msg, "Field '", "' doesn't have a default value"); ok {
 			ce.Columns = []string{col}
 		}
 	case 3819: // check constraint (MySQL): "Check constraint 'name' is violated."
 		ce.Kind = uow.CheckConstraint
-		if name, ok := between(msg, "Check constraint '", "' is violated."); ok {
+		if name, ok := sqlconn.Between(msg, "Check constraint '", "' is violated."); ok {
 			ce.Constraint = name
 		}
 	case 4025: // check constraint (MariaDB): "CONSTRAINT `name` failed for `db`.`table`"
@@ -262,92 +225,4 @@ func cutIdent(s string) (ident, rest string, ok bool) {
 		return b.String(), s[i+1:], true
 	}
 	return "", s, false // no closing backquote
-}
-
-// between returns what msg has between a fixed head and a fixed tail,
-// when msg is exactly head + something + tail.
-func between(msg, head, tail string) (string, bool) {
-	if len(msg) < len(head)+len(tail)+1 || !strings.HasPrefix(msg, head) || !strings.HasSuffix(msg, tail) {
-		return "", false
-	}
-	return msg[len(head) : len(msg)-len(tail)], true
-}
-
-const (
-	sqliteConstraint           = 19
-	sqliteConstraintCheck      = 275
-	sqliteConstraintForeignKey = 787
-	sqliteConstraintNotNull    = 1299
-	sqliteConstraintPrimaryKey = 1555
-	sqliteConstraintUnique     = 2067
-	sqliteConstraintRowID      = 2579
-)
-
-// classifySQLite takes the kind from the extended result code. SQLite's
-// messages quote no values; they name the table and columns
-// ("UNIQUE constraint failed: author.email, author.name"), a unique index
-// on expressions ("... failed: index 'name'"), or a CHECK constraint by
-// name or expression.
-func classifySQLite(err error, e *sqlite.Error) error {
-	code := e.Code()
-	if code&0xff != sqliteConstraint {
-		return err
-	}
-	ce := &uow.ConstraintError{Err: err}
-	// modernc writes "constraint failed: <sqlite3_errmsg> (<code>)".
-	detail, ok := between(e.Error(), "constraint failed: ", " ("+strconv.Itoa(code)+")")
-	if !ok {
-		detail = ""
-	}
-	switch code {
-	case sqliteConstraintUnique, sqliteConstraintPrimaryKey, sqliteConstraintRowID:
-		ce.Kind = uow.UniqueConstraint
-		if d, ok := strings.CutPrefix(detail, "UNIQUE constraint failed: "); ok {
-			if name, ok := sqliteIndex(d); ok {
-				ce.Constraint = name
-			} else {
-				ce.Table, ce.Columns = sqliteColumns(d)
-			}
-		}
-	case sqliteConstraintNotNull:
-		ce.Kind = uow.NotNullConstraint
-		if d, ok := strings.CutPrefix(detail, "NOT NULL constraint failed: "); ok {
-			ce.Table, ce.Columns = sqliteColumns(d)
-		}
-	case sqliteConstraintForeignKey:
-		ce.Kind = uow.ForeignKeyConstraint
-	case sqliteConstraintCheck:
-		ce.Kind = uow.CheckConstraint
-		if d, ok := strings.CutPrefix(detail, "CHECK constraint failed: "); ok {
-			ce.Constraint = d
-		}
-	}
-	return ce
-}
-
-// sqliteIndex reads "index 'name'" (the name %q-quoted: ' written twice).
-func sqliteIndex(detail string) (string, bool) {
-	q, ok := between(detail, "index '", "'")
-	if !ok {
-		return "", false
-	}
-	name := strings.ReplaceAll(q, "''", "'")
-	if strings.Count(name, "'")*2 != strings.Count(q, "'") { // a lone quote
-		return "", false
-	}
-	return name, true
-}
-
-// sqliteColumns parses "author.email, author.name" into the table and
-// columns; anything else gives neither.
-func sqliteColumns(detail string) (table string, cols []string) {
-	for part := range strings.SplitSeq(detail, ", ") {
-		t, c, ok := strings.Cut(part, ".")
-		if !ok || t == "" || c == "" || (table != "" && t != table) {
-			return "", nil
-		}
-		table = t
-		cols = append(cols, c)
-	}
-	return table, cols
 }

@@ -1,4 +1,4 @@
-package sqldb
+package postgres
 
 import (
 	"context"
@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/sqldb"
 	"github.com/unitorm/unitorm/uow"
 )
 
@@ -29,7 +31,7 @@ func (s sqlStmt) ToSQL(dialect.Dialect) (string, []any, error) { return s.sql, s
 // holding table t(id int primary key, v text), dropped at the end. Without
 // a DSN the test is skipped, or fails when UNITORM_REQUIRE asks for
 // PostgreSQL.
-func pgTestDB(t *testing.T) (*DB, string) {
+func pgTestDB(t *testing.T) (*sqldb.DB, string) {
 	t.Helper()
 	dsn := os.Getenv("UNITORM_PG_DSN")
 	if dsn == "" {
@@ -40,10 +42,16 @@ func pgTestDB(t *testing.T) (*DB, string) {
 		t.Skip("UNITORM_PG_DSN is not set: no PostgreSQL to test native transactions on")
 	}
 	ctx := context.Background()
-	db, err := Open(ctx, "postgres", dsn)
+	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := newDB(pool, true)
+	pools.Store(db, pool)
 	schema := fmt.Sprintf("sqldb_tx_%d_%d", os.Getpid(), time.Now().UnixNano())
 	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema+"; CREATE TABLE "+schema+".t (id int PRIMARY KEY, v text)"); err != nil {
 		db.Close()
@@ -56,18 +64,26 @@ func pgTestDB(t *testing.T) (*DB, string) {
 	return db, schema + ".t"
 }
 
+// pools maps each test DB to its pgx pool.
+var pools sync.Map
+
+func poolOf(db *sqldb.DB) *pgxpool.Pool {
+	p, _ := pools.Load(db)
+	return p.(*pgxpool.Pool)
+}
+
 // waitIdle waits until pgx's pool has no connection checked out.
-func waitIdle(t *testing.T, db *DB) {
+func waitIdle(t *testing.T, db *sqldb.DB) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); db.Pool().Stat().AcquiredConns() != 0; {
+	for deadline := time.Now().Add(5 * time.Second); poolOf(db).Stat().AcquiredConns() != 0; {
 		if time.Now().After(deadline) {
-			t.Fatalf("%d connections still checked out", db.Pool().Stat().AcquiredConns())
+			t.Fatalf("%d connections still checked out", poolOf(db).Stat().AcquiredConns())
 		}
 		time.Sleep(time.Millisecond)
 	}
 }
 
-func countRows(t *testing.T, db *DB, table string) int {
+func countRows(t *testing.T, db *sqldb.DB, table string) int {
 	t.Helper()
 	var n int
 	if err := db.QueryRowContext(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
@@ -88,9 +104,6 @@ func TestPostgresTxRunsNatively(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback(ctx)
-		if _, ok := tx.t.(*pgxTx); !ok {
-			t.Fatalf("the transaction is a %T, want *pgxTx", tx.t)
-		}
 		var pid1, xid1, pid2, xid2 int64
 		first, err := tx.QueryContext(ctx, "SELECT pg_backend_pid(), txid_current()")
 		if err != nil {
@@ -146,10 +159,10 @@ func TestPostgresTxRunsNatively(t *testing.T) {
 	t.Run("every statement is reported once, in the transaction", func(t *testing.T) {
 		var (
 			mu     sync.Mutex
-			events []QueryEvent
+			events []sqldb.QueryEvent
 		)
-		db.SetObserve(Observe{OnQuery: func(ev QueryEvent) { mu.Lock(); events = append(events, ev); mu.Unlock() }})
-		defer db.SetObserve(Observe{})
+		db.SetObserve(sqldb.Observe{OnQuery: func(ev sqldb.QueryEvent) { mu.Lock(); events = append(events, ev); mu.Unlock() }})
+		defer db.SetObserve(sqldb.Observe{})
 		before := db.QueryCount()
 		tx, err := db.Begin(ctx, nil)
 		if err != nil {
@@ -179,6 +192,7 @@ func TestPostgresTxRunsNatively(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{"BEGIN", "INSERT", "SELECT COUNT", "SELECT ID", "SAVEPOINT", "INSERT", "ROLLBACK TO", "ROLLBACK"}
+		db.SetObserve(sqldb.Observe{}) // countRows below is reported too
 		mu.Lock()
 		defer mu.Unlock()
 		if len(events) != len(want) || db.QueryCount()-before != int64(len(want)) {

@@ -1,7 +1,6 @@
-package sqldb
+package mysql
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -9,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/unitorm/unitorm/uow"
 )
 
@@ -184,109 +182,4 @@ func FuzzMySQLDuplicateKey(f *testing.F) {
 			}
 		}
 	})
-}
-
-// TestClassifyPostgresUsesFieldsOnly: the message and detail quote the
-// value; only the error's fields are read.
-func TestClassifyPostgresUsesFieldsOnly(t *testing.T) {
-	for _, v := range hostileValues {
-		drv := &pgconn.PgError{
-			Severity:       "ERROR",
-			Code:           "23505",
-			Message:        `duplicate key value violates unique constraint "author_name_fake"`,
-			Detail:         fmt.Sprintf("Key (name)=(%s) already exists.", v),
-			ConstraintName: "author_name_unique",
-			TableName:      "author",
-			SchemaName:     "public",
-		}
-		var ce *uow.ConstraintError
-		if !errors.As(ClassifyError(fmt.Errorf("exec: %w", drv)), &ce) {
-			t.Fatalf("%q: no *ConstraintError", v)
-		}
-		if ce.Kind != uow.UniqueConstraint || ce.Constraint != "author_name_unique" || ce.Table != "author" || ce.Columns != nil {
-			t.Errorf("%q: %+v", v, *ce)
-		}
-	}
-	tests := []struct {
-		e    *pgconn.PgError
-		want uow.ConstraintError
-	}{
-		{&pgconn.PgError{Code: "23503", Message: `violates foreign key constraint "evil"`, Detail: `Key (author_id)=(1) is not present in table "author".`,
-			ConstraintName: "book_author_id_foreign", TableName: "book"},
-			uow.ConstraintError{Kind: uow.ForeignKeyConstraint, Constraint: "book_author_id_foreign", Table: "book"}},
-		{&pgconn.PgError{Code: "23502", Message: `null value in column "evil"`, TableName: "book", ColumnName: "author_id"},
-			uow.ConstraintError{Kind: uow.NotNullConstraint, Table: "book", Columns: []string{"author_id"}}},
-		{&pgconn.PgError{Code: "23514", Message: `violates check constraint "evil"`, ConstraintName: "age_positive", TableName: "author"},
-			uow.ConstraintError{Kind: uow.CheckConstraint, Constraint: "age_positive", Table: "author"}},
-		{&pgconn.PgError{Code: "23P01", ConstraintName: "no_overlap", TableName: "booking"},
-			uow.ConstraintError{Kind: uow.OtherConstraint, Constraint: "no_overlap", Table: "booking"}},
-	}
-	for _, tt := range tests {
-		var ce *uow.ConstraintError
-		if !errors.As(ClassifyError(tt.e), &ce) {
-			t.Fatalf("%s: no *ConstraintError", tt.e.Code)
-		}
-		tt.want.Err = tt.e
-		if !reflect.DeepEqual(*ce, tt.want) {
-			t.Errorf("%s: %+v, want %+v", tt.e.Code, *ce, tt.want)
-		}
-	}
-	syntax := &pgconn.PgError{Code: "42601", ConstraintName: "x"}
-	if err := ClassifyError(syntax); err != syntax {
-		t.Errorf("syntax error classified: %v", err)
-	}
-}
-
-// TestClassifySQLiteHostile runs real statements: SQLite's kind comes from
-// the extended result code, and its messages quote no values.
-func TestClassifySQLiteHostile(t *testing.T) {
-	db := openSQLite(t)
-	ctx := context.Background()
-	for _, ddl := range []string{
-		`CREATE TABLE author (id integer PRIMARY KEY, name text NOT NULL CONSTRAINT author_name_unique UNIQUE, age integer CONSTRAINT "age (positive)" CHECK (age > 0))`,
-		`CREATE TABLE tag (name text)`,
-		`CREATE UNIQUE INDEX "it's (lower)" ON tag (lower(name))`,
-		`CREATE TABLE book (id integer PRIMARY KEY, title text, author_id integer NOT NULL REFERENCES author (id))`,
-		`CREATE TABLE pair (a text, b text, UNIQUE (a, b))`,
-	} {
-		if _, err := db.ExecContext(ctx, ddl); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for i, v := range hostileValues {
-		if strings.ContainsRune(v, 0) {
-			continue
-		}
-		v := fmt.Sprintf("%s#%d", v, i)
-		if _, err := db.ExecContext(ctx, `INSERT INTO author (name, age) VALUES (?, 1)`, v); err != nil {
-			t.Fatalf("%q: %v", v, err)
-		}
-		for _, tt := range []struct {
-			sql     string
-			args    []any
-			kind    uow.ConstraintKind
-			name    string
-			table   string
-			columns []string
-		}{
-			{`INSERT INTO author (name, age) VALUES (?, 1)`, []any{v}, uow.UniqueConstraint, "", "author", []string{"name"}},
-			{`INSERT INTO author (id, name, age) VALUES (1, ?, 1)`, []any{v + "pk"}, uow.UniqueConstraint, "", "author", []string{"id"}},
-			{`INSERT INTO author (name, age) VALUES (?, -1)`, []any{v + "neg"}, uow.CheckConstraint, "age (positive)", "", nil},
-			{`INSERT INTO book (title, author_id) VALUES (?, NULL)`, []any{v}, uow.NotNullConstraint, "", "book", []string{"author_id"}},
-			{`INSERT INTO book (title, author_id) VALUES (?, 999999)`, []any{v}, uow.ForeignKeyConstraint, "", "", nil},
-			{`INSERT INTO pair (a, b) VALUES (?, ?), (?, ?)`, []any{v, v, v, v}, uow.UniqueConstraint, "", "pair", []string{"a", "b"}},
-			// A unique index on an expression is named.
-			{`INSERT INTO tag (name) VALUES (?), (?)`, []any{v + "tag", v + "TAG"}, uow.UniqueConstraint, "it's (lower)", "", nil},
-		} {
-			_, err := db.ExecContext(ctx, tt.sql, tt.args...)
-			var ce *uow.ConstraintError
-			if !errors.As(ClassifyError(err), &ce) {
-				t.Errorf("%s %q: %v, want a *ConstraintError", tt.sql, v, err)
-				continue
-			}
-			if ce.Kind != tt.kind || ce.Constraint != tt.name || ce.Table != tt.table || !reflect.DeepEqual(ce.Columns, tt.columns) {
-				t.Errorf("%s %q: got %v %q %q %q", tt.sql, v, ce.Kind, ce.Constraint, ce.Table, ce.Columns)
-			}
-		}
-	}
 }

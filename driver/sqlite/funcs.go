@@ -1,4 +1,4 @@
-package sqldb
+package sqlite
 
 import (
 	"database/sql/driver"
@@ -21,8 +21,8 @@ var (
 // and may come from users.
 const maxCachedRegexps = 256
 
-// registerSQLiteFuncs adds unitorm_fold and regexp to the modernc driver, once.
-func registerSQLiteFuncs() {
+// registerFuncs adds unitorm_fold and regexp to the modernc driver, once.
+func registerFuncs() {
 	sqliteFuncsOnce.Do(func() {
 		sqlite.MustRegisterDeterministicScalarFunction("unitorm_fold", 1, sqliteFold)
 		sqlite.MustRegisterDeterministicScalarFunction("regexp", 2, sqliteRegexp)

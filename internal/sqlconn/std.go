@@ -1,4 +1,4 @@
-package sqldb
+package sqlconn
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/uow"
 )
@@ -16,12 +15,24 @@ import (
 // The database/sql family: MySQL, MariaDB and SQLite. database/sql retries
 // a statement on a fresh connection when the driver reports
 // driver.ErrBadConn, which go-sql-driver/mysql does only when nothing was
-// written (it checks a pooled connection's liveness before the first write).
+// written (it checks a pooled connection's liveness before the first
+// write). Inside a transaction such an error wraps uow.ErrTransactionLost.
+
+// NewStdPool returns the database/sql family's pool on db. badConn reports
+// whether an error says the connection died (driver.ErrBadConn always does).
+// owns says whether Close closes db.
+func NewStdPool(db *sqlx.DB, badConn func(error) bool, owns bool) Pool {
+	return stdPool{db: db, badConn: badConn, owns: owns}
+}
 
 // stdPool is a *sql.DB.
-type stdPool struct{ db *sqlx.DB }
+type stdPool struct {
+	db      *sqlx.DB
+	badConn func(error) bool
+	owns    bool
+}
 
-func (p stdPool) query(ctx context.Context, query string, args []any) (rows, error) {
+func (p stdPool) Query(ctx context.Context, query string, args []any) (Rows, error) {
 	r, err := p.db.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -29,59 +40,67 @@ func (p stdPool) query(ctx context.Context, query string, args []any) (rows, err
 	return &stdRows{Rows: r}, nil
 }
 
-func (p stdPool) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+func (p stdPool) Exec(ctx context.Context, query string, args []any) (sql.Result, error) {
 	return p.db.ExecContext(ctx, query, args...)
 }
 
-func (p stdPool) begin(ctx context.Context, opts *sql.TxOptions) (txConn, error) {
+func (p stdPool) Begin(ctx context.Context, opts *sql.TxOptions) (Tx, error) {
 	tx, err := p.db.BeginTxx(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &stdTx{tx: tx}, nil
+	return &stdTx{tx: tx, badConn: p.badConn}, nil
 }
 
-func (p stdPool) close() {}
+func (p stdPool) Close() error {
+	if !p.owns {
+		return nil
+	}
+	return p.db.Close()
+}
 
 // stdTx is a *sql.Tx. A statement that fails because the connection died
 // says the transaction was lost (uow.ErrTransactionLost).
-type stdTx struct{ tx *sqlx.Tx }
+type stdTx struct {
+	tx      *sqlx.Tx
+	badConn func(error) bool
+}
 
-func (t *stdTx) query(ctx context.Context, query string, args []any) (rows, error) {
+func (t *stdTx) Query(ctx context.Context, query string, args []any) (Rows, error) {
 	r, err := t.tx.QueryxContext(ctx, query, args...)
 	if err != nil {
-		return nil, lostStd(ctx, err)
+		return nil, t.lost(ctx, err)
 	}
 	return &stdRows{Rows: r}, nil
 }
 
-func (t *stdTx) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+func (t *stdTx) Exec(ctx context.Context, query string, args []any) (sql.Result, error) {
 	res, err := t.tx.ExecContext(ctx, query, args...)
 	if err != nil {
-		return nil, lostStd(ctx, err)
+		return nil, t.lost(ctx, err)
 	}
 	return res, nil
 }
 
-func (t *stdTx) commit(context.Context) error { return t.tx.Commit() }
+func (t *stdTx) Commit(context.Context) error { return t.tx.Commit() }
 
-func (t *stdTx) rollback(context.Context) error {
+func (t *stdTx) Rollback(context.Context) error {
 	err := t.tx.Rollback()
-	if deadConnStd(err) {
+	if t.dead(err) {
 		return nil // the server rolled back when the session ended
 	}
 	return err
 }
 
-// deadConnStd reports whether err says the connection is gone.
-func deadConnStd(err error) bool {
-	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn)
+// dead reports whether err says the connection is gone.
+func (t *stdTx) dead(err error) bool {
+	return errors.Is(err, driver.ErrBadConn) || t.badConn != nil && t.badConn(err)
 }
 
-// lostStd marks a statement error inside a transaction as a lost
-// transaction when the connection died (and the context did not end).
-func lostStd(ctx context.Context, err error) error {
-	if ctx.Err() == nil && deadConnStd(err) {
+// lost marks a statement error inside a transaction as a lost transaction
+// when the connection died (and the context did not end).
+func (t *stdTx) lost(ctx context.Context, err error) error {
+	if ctx.Err() == nil && t.dead(err) {
 		return fmt.Errorf("%w: %w", uow.ErrTransactionLost, err)
 	}
 	return err

@@ -1,18 +1,18 @@
-package sqldb
+package sqlite
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/sqldb"
 )
 
-func openSQLite(t *testing.T) *DB {
+func openSQLite(t *testing.T) *sqldb.DB {
 	t.Helper()
-	db, err := Open(context.Background(), "sqlite", "file:"+filepath.Join(t.TempDir(), "t.db"))
+	db, err := OpenDB(context.Background(), "file:"+filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestOpenSQLiteForeignKeysOn(t *testing.T) {
 
 func TestOpenMemoryKeepsOneDatabase(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, "sqlite", ":memory:")
+	db, err := OpenDB(ctx, ":memory:")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,18 +73,12 @@ func TestOpenMemoryKeepsOneDatabase(t *testing.T) {
 	}
 }
 
-func TestOpenUnknownDriver(t *testing.T) {
-	if _, err := Open(context.Background(), "oracle", "x"); !errors.Is(err, ErrUnknownDriver) {
-		t.Fatalf("err = %v", err)
-	}
-}
-
 func TestSQLiteDSN(t *testing.T) {
-	got := sqliteDSN("file:x.db?_pragma=foreign_keys(0)")
+	got := strictDSN("file:x.db?_pragma=foreign_keys(0)")
 	if want := "file:x.db?_dqs=0&_pragma=foreign_keys%280%29&_pragma=busy_timeout%2810000%29&_time_format=sqlite"; got != want {
 		t.Errorf("sqliteDSN = %s\nwant        %s", got, want)
 	}
-	if got := sqliteDSN("file:x.db?_dqs=1"); !strings.Contains(got, "_dqs=1") || strings.Contains(got, "_dqs=0") {
+	if got := strictDSN("file:x.db?_dqs=1"); !strings.Contains(got, "_dqs=1") || strings.Contains(got, "_dqs=0") {
 		t.Errorf("sqliteDSN overrides the DSN's _dqs: %s", got)
 	}
 }

@@ -1,4 +1,4 @@
-package sqldb
+package postgres
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jmoiron/sqlx/reflectx"
+	"github.com/unitorm/unitorm/internal/sqlconn"
 	"github.com/unitorm/unitorm/uow"
 )
 
@@ -23,15 +24,18 @@ import (
 // transaction ends, as pgxpool lends it), pgx's statement cache and binary
 // formats. database/sql is not involved.
 
-// pgxPool is a *pgxpool.Pool.
-type pgxPool struct{ p *pgxpool.Pool }
+// pgxPool is a *pgxpool.Pool; owns says whether Close closes it.
+type pgxPool struct {
+	p    *pgxpool.Pool
+	owns bool
+}
 
 // retries is how many times a statement is tried on a fresh connection
 // after the one it got was found dead: each dead connection is destroyed
 // when it fails, so a pool of n dead connections needs n+1 tries.
 func (p pgxPool) retries() int { return int(p.p.Config().MaxConns) + 1 }
 
-func (p pgxPool) query(ctx context.Context, query string, args []any) (rows, error) {
+func (p pgxPool) Query(ctx context.Context, query string, args []any) (sqlconn.Rows, error) {
 	for try := 0; ; try++ {
 		r, err := p.p.Query(ctx, query, args...)
 		if err != nil {
@@ -58,7 +62,7 @@ func (p pgxPool) query(ctx context.Context, query string, args []any) (rows, err
 	}
 }
 
-func (p pgxPool) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+func (p pgxPool) Exec(ctx context.Context, query string, args []any) (sql.Result, error) {
 	for try := 0; ; try++ {
 		tag, err := p.p.Exec(ctx, query, args...)
 		if err != nil {
@@ -67,11 +71,11 @@ func (p pgxPool) exec(ctx context.Context, query string, args []any) (sql.Result
 			}
 			return nil, err
 		}
-		return execResult(tag.RowsAffected()), nil
+		return sqlconn.ExecResult(tag.RowsAffected()), nil
 	}
 }
 
-func (p pgxPool) begin(ctx context.Context, opts *sql.TxOptions) (txConn, error) {
+func (p pgxPool) Begin(ctx context.Context, opts *sql.TxOptions) (sqlconn.Tx, error) {
 	txOpts, err := pgxTxOptions(opts)
 	if err != nil {
 		return nil, err
@@ -93,7 +97,12 @@ func (p pgxPool) begin(ctx context.Context, opts *sql.TxOptions) (txConn, error)
 	}
 }
 
-func (p pgxPool) close() { p.p.Close() }
+func (p pgxPool) Close() error {
+	if p.owns {
+		p.p.Close()
+	}
+	return nil
+}
 
 // retryablePg reports whether a statement that failed with err can run
 // again on another connection with the same effect as running it once:
@@ -212,7 +221,7 @@ func (t *pgxTx) lost(ctx context.Context, err error) error {
 	return err
 }
 
-func (t *pgxTx) query(ctx context.Context, query string, args []any) (rows, error) {
+func (t *pgxTx) Query(ctx context.Context, query string, args []any) (sqlconn.Rows, error) {
 	if err := t.acquire(); err != nil {
 		return nil, err
 	}
@@ -224,7 +233,7 @@ func (t *pgxTx) query(ctx context.Context, query string, args []any) (rows, erro
 	return &pgxRows{Rows: r, tx: t, ctx: ctx}, nil
 }
 
-func (t *pgxTx) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+func (t *pgxTx) Exec(ctx context.Context, query string, args []any) (sql.Result, error) {
 	if err := t.acquire(); err != nil {
 		return nil, err
 	}
@@ -233,12 +242,12 @@ func (t *pgxTx) exec(ctx context.Context, query string, args []any) (sql.Result,
 	if err != nil {
 		return nil, t.lost(ctx, err)
 	}
-	return execResult(tag.RowsAffected()), nil
+	return sqlconn.ExecResult(tag.RowsAffected()), nil
 }
 
-func (t *pgxTx) commit(ctx context.Context) error { return t.end(ctx, true) }
+func (t *pgxTx) Commit(ctx context.Context) error { return t.end(ctx, true) }
 
-func (t *pgxTx) rollback(ctx context.Context) error { return t.end(ctx, false) }
+func (t *pgxTx) Rollback(ctx context.Context) error { return t.end(ctx, false) }
 
 // end commits (when the context given to Begin has not ended) or rolls
 // back, and releases the connection to the pool (which destroys it when

@@ -1,0 +1,57 @@
+package postgres
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/unitorm/unitorm/uow"
+)
+
+// ClassifyError turns PostgreSQL's constraint violation into a *uow.ConstraintError
+// that wraps it; any other error is returned as it is.
+//
+// The kind always comes from the error's code, and the constraint, table
+// and columns from the server's structured fields, so that a value quoted in the message can never change
+// them. Where a message cannot be read unambiguously, those fields stay
+// empty.
+func ClassifyError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *uow.ConstraintError
+	if errors.As(err, &ce) {
+		return err
+	}
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return classifyPostgres(err, e)
+	}
+	return err
+}
+
+// classifyPostgres reads only the fields of the error response (code,
+// constraint, table, column), never its message or detail, which quote
+// the values.
+func classifyPostgres(err error, e *pgconn.PgError) error {
+	var kind uow.ConstraintKind
+	switch e.Code {
+	case "23505":
+		kind = uow.UniqueConstraint
+	case "23503":
+		kind = uow.ForeignKeyConstraint
+	case "23502":
+		kind = uow.NotNullConstraint
+	case "23514":
+		kind = uow.CheckConstraint
+	default:
+		if !strings.HasPrefix(e.Code, "23") {
+			return err
+		}
+	}
+	ce := &uow.ConstraintError{Kind: kind, Constraint: e.ConstraintName, Table: e.TableName, Err: err}
+	if e.ColumnName != "" {
+		ce.Columns = []string{e.ColumnName}
+	}
+	return ce
+}
