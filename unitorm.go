@@ -48,6 +48,7 @@ var (
 	ErrUnknownPath       = em.ErrUnknownPath
 	ErrNotVersioned      = em.ErrNotVersioned
 	ErrTransactionLost   = uow.ErrTransactionLost
+	ErrInvalidSubscriber = em.ErrInvalidSubscriber
 )
 
 // IsRetryable reports whether err says the work it interrupted can be run

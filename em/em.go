@@ -3,6 +3,7 @@ package em
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -64,6 +65,18 @@ func New(cfg Config) (*EntityManager, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	var bad []error
+	for i, sub := range cfg.Subscribers {
+		switch sub.(type) {
+		case BeforeFlushSubscriber, OnFlushSubscriber, AfterFlushSubscriber:
+		default:
+			bad = append(bad, fmt.Errorf("%w: Subscribers[%d] is a %T, which implements none of BeforeFlushSubscriber, OnFlushSubscriber, AfterFlushSubscriber",
+				ErrInvalidSubscriber, i, sub))
+		}
+	}
+	if len(bad) > 0 {
+		return nil, errors.Join(bad...)
 	}
 	s := &shared{Config: cfg}
 	return &EntityManager{s: s, uow: uow.New(cfg.Registry), global: true}, nil

@@ -28,6 +28,10 @@ var (
 	// ErrNoTransactions is returned by drivers whose database cannot run
 	// transactions.
 	ErrNoTransactions = uow.ErrNoTransactions
+	// ErrInvalidSubscriber is returned by New (and unitorm.Open) for a
+	// Config.Subscribers entry that implements no subscriber interface: it
+	// would never be called.
+	ErrInvalidSubscriber = errors.New("unitorm: not a flush subscriber")
 	// ErrInvalidData is returned by Create and Assign for data that does not
 	// fit the entity.
 	ErrInvalidData = errors.New("unitorm: invalid data")

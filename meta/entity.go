@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/unitorm/unitorm/rel"
@@ -46,9 +47,24 @@ type Entity struct {
 	byField  map[string]*Property
 	byColumn map[string]*Column
 	byFold   map[string]*Property // lower-cased property names, when unambiguous
+
+	derived sync.Map // key -> what other layers derive from the entity (see Derived)
 }
 
 func (e *Entity) String() string { return e.Name }
+
+// Derived returns what build derives from e for key (a comparable value of
+// the caller's own type, so that layers do not collide), building it once.
+// It lives as long as the entity, which its Registry owns: layers that
+// cache per entity (uow's snapshot layouts and select lists) keep their
+// caches here rather than in package variables that would outlive it.
+func (e *Entity) Derived(key any, build func() any) any {
+	if v, ok := e.derived.Load(key); ok {
+		return v
+	}
+	v, _ := e.derived.LoadOrStore(key, build())
+	return v
+}
 
 // Prop finds a property by property name (favouriteBook), Go field name
 // (FavouriteBook) or column name (favourite_book, author_id), in that order

@@ -3,7 +3,6 @@ package uow
 import (
 	"fmt"
 	"slices"
-	"sync"
 
 	"unsafe"
 
@@ -100,26 +99,20 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 // table (scalars and owning foreign keys), in order.
 func Columns(e *meta.Entity) []*meta.Column { return e.Columns }
 
-type selectKey struct {
-	e     *meta.Entity
-	alias string
-}
-
-var selectLists sync.Map // selectKey -> []qb.ValueExpr
+// selectKey is the key of a select list among the entity's derived values.
+type selectKey struct{ alias string }
 
 // SelectList returns the columns of e qualified by alias as select-list
-// items. It is computed once per entity and alias and shared: do not modify.
+// items. It is computed once per entity and alias, kept with the entity
+// (freed with its Registry) and shared: do not modify.
 func SelectList(e *meta.Entity, alias string) []qb.ValueExpr {
-	k := selectKey{e, alias}
-	if v, ok := selectLists.Load(k); ok {
-		return v.([]qb.ValueExpr)
-	}
-	cols := make([]qb.ValueExpr, len(e.Columns))
-	for i, c := range e.Columns {
-		cols[i] = qb.ColRef(alias + "." + c.Name)
-	}
-	v, _ := selectLists.LoadOrStore(k, slices.Clip(cols))
-	return v.([]qb.ValueExpr)
+	return e.Derived(selectKey{alias}, func() any {
+		cols := make([]qb.ValueExpr, len(e.Columns))
+		for i, c := range e.Columns {
+			cols[i] = qb.ColRef(alias + "." + c.Name)
+		}
+		return slices.Clip(cols)
+	}).([]qb.ValueExpr)
 }
 
 // SelectFrom returns SELECT <every column of e> FROM <e's table> AS alias,

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
-	"sync"
 	"time"
 	"unsafe"
 
@@ -44,12 +43,14 @@ type typeInfo struct {
 	valOff uintptr
 }
 
-var typeInfos sync.Map // *meta.Entity -> *typeInfo
+// typeInfoKey is the key of a typeInfo among the entity's derived values.
+type typeInfoKey struct{}
 
 func infoOf(e *meta.Entity) *typeInfo {
-	if ti, ok := typeInfos.Load(e); ok {
-		return ti.(*typeInfo)
-	}
+	return e.Derived(typeInfoKey{}, func() any { return buildTypeInfo(e) }).(*typeInfo)
+}
+
+func buildTypeInfo(e *meta.Entity) *typeInfo {
 	ti := &typeInfo{entity: e}
 	for _, p := range e.Props {
 		switch {
@@ -64,8 +65,7 @@ func infoOf(e *meta.Entity) *typeInfo {
 		reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
 	}
 	ti.pair, ti.valOff = snapshotPair(typ)
-	actual, _ := typeInfos.LoadOrStore(e, ti)
-	return actual.(*typeInfo)
+	return ti
 }
 
 // snapshotPair builds struct{ Snap snapshot; Value typ }, so that a
