@@ -305,6 +305,11 @@ type pgxRows struct {
 	tx           *pgxTx
 	ctx          context.Context
 	cols         []string
+	// The field paths of the last struct type scanned, per column: one
+	// lookup per result set, not per row.
+	structType  reflect.Type
+	structPaths [][]int
+	ptrs        []any
 }
 
 func (r *pgxRows) Next() bool {
@@ -369,13 +374,17 @@ func (r *pgxRows) ScanStruct(dest any) error {
 		return fmt.Errorf("sqldb: scan into %T: want a pointer to a struct", dest)
 	}
 	cols, _ := r.Columns()
-	paths := structMapper.TraversalsByName(v.Type(), cols)
-	ptrs := make([]any, len(cols))
-	for i, p := range paths {
-		if len(p) == 0 {
-			return fmt.Errorf("sqldb: missing destination name %s in %T", cols[i], dest)
+	if r.structType != v.Type() {
+		paths := structMapper.TraversalsByName(v.Type(), cols)
+		for i, p := range paths {
+			if len(p) == 0 {
+				return fmt.Errorf("sqldb: missing destination name %s in %T", cols[i], dest)
+			}
 		}
-		ptrs[i] = reflectx.FieldByIndexes(v.Elem(), p).Addr().Interface()
+		r.structType, r.structPaths, r.ptrs = v.Type(), paths, make([]any, len(cols))
 	}
-	return r.Rows.Scan(ptrs...)
+	for i, p := range r.structPaths {
+		r.ptrs[i] = reflectx.FieldByIndexes(v.Elem(), p).Addr().Interface()
+	}
+	return r.Rows.Scan(r.ptrs...)
 }
