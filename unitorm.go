@@ -49,6 +49,9 @@ var (
 	ErrNotVersioned      = em.ErrNotVersioned
 	ErrTransactionLost   = uow.ErrTransactionLost
 	ErrInvalidSubscriber = em.ErrInvalidSubscriber
+	// ErrTransactionsUnsupported: the database runs no transactions (a
+	// standalone MongoDB, FerretDB). ErrNoTransaction: none is open.
+	ErrTransactionsUnsupported = uow.ErrTransactionsUnsupported
 )
 
 // IsRetryable reports whether err says the work it interrupted can be run

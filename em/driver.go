@@ -39,7 +39,7 @@ type Driver interface {
 	// Executor runs statements outside any transaction.
 	Executor() Executor
 	// Begin starts a transaction. A driver whose database cannot run one
-	// returns an error saying why (ErrNoTransactions).
+	// returns an error saying why (ErrTransactionsUnsupported).
 	Begin(ctx context.Context, opts *sql.TxOptions) (Tx, error)
 	// Dialect is the SQL dialect, or nil for a document database.
 	Dialect() dialect.Dialect

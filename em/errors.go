@@ -25,9 +25,9 @@ var (
 	// ErrNoTransaction is returned by operations that need a transaction
 	// (pessimistic locks, Commit) when none is open.
 	ErrNoTransaction = errors.New("unitorm: no transaction is open")
-	// ErrNoTransactions is returned by drivers whose database cannot run
+	// ErrTransactionsUnsupported is returned by drivers whose database cannot run
 	// transactions.
-	ErrNoTransactions = uow.ErrNoTransactions
+	ErrTransactionsUnsupported = uow.ErrTransactionsUnsupported
 	// ErrInvalidSubscriber is returned by New (and unitorm.Open) for a
 	// Config.Subscribers entry that implements no subscriber interface: it
 	// would never be called.

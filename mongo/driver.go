@@ -130,7 +130,7 @@ func (d *Driver) Executor() *Executor { return d.exec }
 func (d *Driver) NoTransactions() bool { return d.txReason != "" }
 
 // Begin starts a transaction in a new session. On a server without
-// transactions it returns a *TransactionsError (ErrNoTransactions) saying
+// transactions it returns a *TransactionsError (ErrTransactionsUnsupported) saying
 // why. Isolation levels and read-only options of opts are not supported;
 // the session uses the client's read and write concerns.
 func (d *Driver) Begin(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {

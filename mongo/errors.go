@@ -31,17 +31,17 @@ var (
 	ErrInvalidValue = errors.New("mongo: invalid value")
 	// ErrDecode is returned when a stored value does not fit its field.
 	ErrDecode = errors.New("mongo: cannot decode")
-	// ErrNoTransactions is returned by Begin on a server that cannot run
+	// ErrTransactionsUnsupported is returned by Begin on a server that cannot run
 	// transactions: a standalone mongod, or FerretDB. Flushes there run
 	// without one (see Driver.NoTransactions).
-	ErrNoTransactions = uow.ErrNoTransactions
+	ErrTransactionsUnsupported = uow.ErrTransactionsUnsupported
 	// ErrNoSavepoints is returned by RollbackTo: MongoDB transactions have
 	// no savepoints, so rolling back to one aborts the whole transaction.
 	ErrNoSavepoints = errors.New("mongo: MongoDB transactions have no savepoints; the whole transaction was aborted")
 )
 
 // TransactionsError is the error of Begin on a server without
-// transactions. It unwraps to ErrNoTransactions.
+// transactions. It unwraps to ErrTransactionsUnsupported.
 type TransactionsError struct {
 	Reason string // why, e.g. "the server is a standalone mongod (no replica set)"
 }
@@ -51,7 +51,7 @@ func (e *TransactionsError) Error() string {
 		"; flushes run without a transaction, and Transactional and Begin are refused"
 }
 
-func (e *TransactionsError) Unwrap() error { return ErrNoTransactions }
+func (e *TransactionsError) Unwrap() error { return ErrTransactionsUnsupported }
 
 // Written is what one step of a failed flush left in the database.
 type Written struct {

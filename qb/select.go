@@ -94,19 +94,20 @@ type Order struct {
 	Nulls Nulls
 }
 
-// LockMode is a row-lock strength.
-type LockMode int
+// LockStrength is the strength of a row lock: FOR UPDATE or FOR SHARE.
+// (em.LockMode is the ORM's lock mode, which maps to it.)
+type LockStrength int
 
-// The lock modes.
+// The lock strengths.
 const (
-	LockNone LockMode = iota
+	LockNone LockStrength = iota
 	LockUpdate
 	LockShare
 )
 
 // Lock is the row-locking clause of a SELECT.
 type Lock struct {
-	Mode       LockMode
+	Mode       LockStrength
 	SkipLocked bool
 	NoWait     bool
 }

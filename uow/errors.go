@@ -93,9 +93,9 @@ var ErrInvalidKey = errors.New("unitorm: invalid primary key")
 // ErrRowsMissing is returned when rows a flush writes no longer exist.
 var ErrRowsMissing = errors.New("unitorm: rows to write no longer exist")
 
-// ErrNoTransactions is returned when a transaction is asked of a database
+// ErrTransactionsUnsupported is returned when a transaction is asked of a database
 // that cannot run one (a standalone MongoDB, FerretDB).
-var ErrNoTransactions = errors.New("unitorm: the database cannot run transactions")
+var ErrTransactionsUnsupported = errors.New("unitorm: the database cannot run transactions")
 
 // ErrTransactionLost is returned when the connection of an open transaction
 // died (the server restarted or ended the session): nothing of the

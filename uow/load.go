@@ -95,10 +95,6 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 	return en, nil
 }
 
-// Columns returns the columns a load selects for e: every column of its
-// table (scalars and owning foreign keys), in order.
-func Columns(e *meta.Entity) []*meta.Column { return e.Columns }
-
 // selectKey is the key of a select list among the entity's derived values.
 type selectKey struct{ alias string }
 
