@@ -132,7 +132,7 @@ func init() {
 					return err
 				}
 				defer db.Close()
-				conn, err := db.Conn(ctx)
+				conn, err := db.Session(ctx)
 				if err != nil {
 					return err
 				}

@@ -8,21 +8,19 @@ import (
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/sqldb"
 )
 
 // DB is what the runners need of a database: a qb.Runner, such as
-// *sqldb.DB. When it also has BeginTx (as *sqldb.DB has, from database/sql)
-// statements run in one transaction where the dialect has transactional
-// DDL; when it has Conn they run on one connection, so that session
-// settings such as foreign-key checks hold for all of them.
+// *sqldb.DB. When it is a *sqldb.DB, statements run on one connection of
+// its pool, so that session settings such as foreign-key checks hold for
+// all of them, and in one transaction where the dialect has transactional
+// DDL.
 type DB = qb.Runner
 
-type txBeginner interface {
-	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
-}
-
-type connGetter interface {
-	Conn(ctx context.Context) (*sql.Conn, error)
+// sessioner is a DB that hands out one connection of its pool.
+type sessioner interface {
+	Session(ctx context.Context) (*sqldb.Session, error)
 }
 
 // CreateSQL returns the statements creating the tables of entities (and
@@ -149,30 +147,6 @@ func Exec(ctx context.Context, db DB, stmts []string) error {
 // qb.Runner on the migration's transaction or connection.
 type Execer = qb.Runner
 
-// stdExecer is what *sql.Tx and *sql.Conn have.
-type stdExecer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-// stdRunner is a database/sql transaction or connection as a qb.Runner.
-type stdRunner struct {
-	ex stdExecer
-	d  dialect.Dialect
-}
-
-func (r stdRunner) Dialect() dialect.Dialect { return r.d }
-func (r stdRunner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return r.ex.ExecContext(ctx, query, args...)
-}
-func (r stdRunner) QueryContext(ctx context.Context, query string, args ...any) (qb.Rows, error) {
-	rows, err := r.ex.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return rows, nil
-}
-
 // ExecFunc is Exec that then calls fn (when not nil) on the same
 // transaction or connection, before the transaction commits: a migration
 // runs its statements and records itself in one transaction.
@@ -185,15 +159,17 @@ func ExecFunc(ctx context.Context, db DB, stmts []string, fn func(ctx context.Co
 			stmts = stmts[:n-1]
 		}
 	}
-	var ex Execer = db
-	tb, canTx := db.(txBeginner)
-	if cg, ok := db.(connGetter); ok {
-		conn, err := cg.Conn(ctx)
+	var (
+		ex   Execer = db
+		sess *sqldb.Session
+	)
+	if sg, ok := db.(sessioner); ok {
+		s, err := sg.Session(ctx)
 		if err != nil {
 			return fmt.Errorf("schema: %w", err)
 		}
-		defer conn.Close()
-		ex, tb, canTx = stdRunner{conn, db.Dialect()}, conn, true
+		defer s.Close()
+		ex, sess = s, s
 	}
 	if off {
 		if _, err := ex.ExecContext(ctx, st.fkChecksOff); err != nil {
@@ -206,23 +182,23 @@ func ExecFunc(ctx context.Context, db DB, stmts []string, fn func(ctx context.Co
 			}
 		}()
 	}
-	if canTx && st.transactional {
-		tx, err := tb.BeginTx(ctx, nil)
+	if sess != nil && st.transactional {
+		tx, err := sess.Begin(ctx, nil)
 		if err != nil {
-			return fmt.Errorf("schema: begin: %w", err)
+			return fmt.Errorf("schema: %w", err)
 		}
 		if err := execAll(ctx, tx, stmts); err != nil {
-			_ = tx.Rollback()
+			_ = tx.Rollback(context.WithoutCancel(ctx))
 			return err
 		}
 		if fn != nil {
-			if err := fn(ctx, stdRunner{tx, db.Dialect()}); err != nil {
-				_ = tx.Rollback()
+			if err := fn(ctx, tx); err != nil {
+				_ = tx.Rollback(context.WithoutCancel(ctx))
 				return err
 			}
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("schema: commit: %w", err)
+		if err := tx.Commit(ctx); err != nil {
+			return fmt.Errorf("schema: %w", err)
 		}
 		return nil
 	}

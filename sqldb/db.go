@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sync/atomic"
+	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/internal/sqlconn"
 	"github.com/unitorm/unitorm/qb"
@@ -27,7 +27,6 @@ type DB struct {
 	autoIncStep atomic.Int64
 	exec        *Executor
 	pool        sqlconn.Pool
-	std         *sqlx.DB
 	handle      *sql.DB
 }
 
@@ -35,7 +34,7 @@ var _ qb.Runner = (*DB)(nil)
 
 // New pairs a driver's pool with its dialect. Driver packages call it.
 func New(f sqlconn.Family) *DB {
-	db := &DB{dialect: f.Dialect, driver: f.Name, classify: f.Classify, native: f.NativeKeys, pool: f.Pool, std: f.SQL, handle: f.Handle}
+	db := &DB{dialect: f.Dialect, driver: f.Name, classify: f.Classify, native: f.NativeKeys, pool: f.Pool, handle: f.Handle}
 	if db.classify == nil {
 		db.classify = func(err error) error { return err }
 	}
@@ -60,24 +59,39 @@ func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	return db.exec.ExecContext(ctx, query, args...)
 }
 
-// BeginTx begins a database/sql transaction on the same pool, for schema
-// changes that must run in one transaction (schema.Exec). Its statements
-// are not logged; the ORM and qb use Begin.
-func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error) {
-	if db.std == nil {
-		return nil, fmt.Errorf("sqldb: %s has no database/sql view", db.driver)
+// Session takes one connection out of the pool until Close: for
+// statements whose session settings must hold for the next ones (schema
+// changes with foreign-key checks off, imports). Its statements go through
+// the same logged path.
+func (db *DB) Session(ctx context.Context) (*Session, error) {
+	s, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: acquire a connection: %w", db.classifyCtx(ctx, err))
 	}
-	return db.std.BeginTx(ctx, opts)
+	return &Session{Executor: Executor{db: db, c: s}, s: s}, nil
 }
 
-// Conn returns one database/sql connection of the pool, for schema changes
-// whose session settings must hold for several statements (schema.Exec).
-func (db *DB) Conn(ctx context.Context) (*sql.Conn, error) {
-	if db.std == nil {
-		return nil, fmt.Errorf("sqldb: %s has no database/sql view", db.driver)
-	}
-	return db.std.Conn(ctx)
+// Session is one connection of the pool: a qb.Runner whose statements all
+// run on it, and Begin for a transaction on it.
+type Session struct {
+	Executor
+	s sqlconn.Session
 }
+
+// Begin starts a transaction on the session's connection; when it ends,
+// the connection stays with the session.
+func (s *Session) Begin(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
+	start := time.Now()
+	t, err := s.s.Begin(ctx, opts)
+	s.db.report(ctx, "BEGIN", nil, start, -1, err, true)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: begin: %w", s.db.classifyCtx(ctx, err))
+	}
+	return &Tx{Executor: Executor{db: s.db, c: t, inTx: true}, t: t}, nil
+}
+
+// Close puts the connection back in the pool.
+func (s *Session) Close() error { return s.s.Close() }
 
 // SQLDB returns database/sql's pool on MySQL, MariaDB and SQLite, for its
 // settings (SetMaxOpenConns, ...); nil on PostgreSQL, whose pgx pool is

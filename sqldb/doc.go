@@ -10,9 +10,9 @@
 // on MySQL, MariaDB and SQLite. Every statement, from the ORM, qb, raw SQL
 // through DB.QueryContext/ExecContext/QueryRowContext, schema code or a
 // migration, goes through Executor.query or Executor.exec, which log it,
-// count it and call OnQuery. (The exception is a schema change that must
-// run in one database/sql transaction or on one connection: DB.BeginTx and
-// DB.Conn hand those out unlogged.)
+// count it and call OnQuery — also on a Session, one connection held for
+// statements whose session settings must hold for the next ones (schema
+// changes with foreign-key checks off), and in a transaction begun on it.
 //
 // A pooled connection that died while idle (a server restart, a failover,
 // pg_terminate_backend, KILL) fails no work: a statement outside a

@@ -97,7 +97,6 @@ func newDB(db *sql.DB, d dialect.Dialect, name string, owns bool, step int64) *s
 		Name:              name,
 		Dialect:           d,
 		Pool:              sqlconn.NewStdPool(x, badConn, owns),
-		SQL:               x,
 		Handle:            db,
 		Classify:          ClassifyError,
 		AutoIncrementStep: step,

@@ -93,8 +93,53 @@ func (p pgxPool) Begin(ctx context.Context, opts *sql.TxOptions) (sqlconn.Tx, er
 			}
 			return nil, err
 		}
-		return newPgxTx(ctx, c, tx), nil
+		return newPgxTx(ctx, c, tx, true), nil
 	}
+}
+
+func (p pgxPool) Acquire(ctx context.Context) (sqlconn.Session, error) {
+	c, err := p.p.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pgxSession{c: c}, nil
+}
+
+// pgxSession is one connection acquired from the pool until Close. Its
+// statements and transactions run on it from one goroutine at a time.
+type pgxSession struct{ c *pgxpool.Conn }
+
+func (s *pgxSession) Query(ctx context.Context, query string, args []any) (sqlconn.Rows, error) {
+	r, err := s.c.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &pgxRows{Rows: r}, nil
+}
+
+func (s *pgxSession) Exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	tag, err := s.c.Exec(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlconn.ExecResult(tag.RowsAffected()), nil
+}
+
+func (s *pgxSession) Begin(ctx context.Context, opts *sql.TxOptions) (sqlconn.Tx, error) {
+	txOpts, err := pgxTxOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.c.Conn().BeginTx(ctx, txOpts)
+	if err != nil {
+		return nil, err
+	}
+	return newPgxTx(ctx, s.c, tx, false), nil
+}
+
+func (s *pgxSession) Close() error {
+	s.c.Release()
+	return nil
 }
 
 func (p pgxPool) Close() error {
@@ -162,8 +207,9 @@ func pgxTxOptions(opts *sql.TxOptions) (pgx.TxOptions, error) {
 // goroutine, so every use of the connection holds mu: a statement from its
 // start until its rows are closed, the rollback (abort) while it runs.
 type pgxTx struct {
-	c  *pgxpool.Conn
-	tx pgx.Tx
+	c    *pgxpool.Conn
+	tx   pgx.Tx
+	owns bool // the transaction releases the connection when it ends
 
 	mu     sync.Mutex
 	busy   atomic.Bool // a statement holds the connection (its rows are open)
@@ -173,8 +219,8 @@ type pgxTx struct {
 	ctxErr func() error
 }
 
-func newPgxTx(ctx context.Context, c *pgxpool.Conn, tx pgx.Tx) *pgxTx {
-	t := &pgxTx{c: c, tx: tx, ctxErr: ctx.Err}
+func newPgxTx(ctx context.Context, c *pgxpool.Conn, tx pgx.Tx, owns bool) *pgxTx {
+	t := &pgxTx{c: c, tx: tx, owns: owns, ctxErr: ctx.Err}
 	t.stop = context.AfterFunc(ctx, func() { t.abort(ctx.Err()) })
 	return t
 }
@@ -259,7 +305,7 @@ func (t *pgxTx) end(ctx context.Context, commit bool) error {
 		return t.doneErr()
 	}
 	t.done = true
-	defer t.c.Release()
+	defer t.releaseConn()
 	// stop fails once abort has started: ctx ended, and abort waits for mu.
 	if t.stop() && commit && t.ctxErr() == nil {
 		err := t.tx.Commit(ctx)
@@ -294,7 +340,15 @@ func (t *pgxTx) abort(cause error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = t.tx.Rollback(ctx)
-	t.c.Release()
+	t.releaseConn()
+}
+
+// releaseConn gives the connection back to the pool when the transaction
+// took it from there (a session's transaction leaves it to the session).
+func (t *pgxTx) releaseConn() {
+	if t.owns {
+		t.c.Release()
+	}
 }
 
 // pgxRows is pgx's result set. On the pool its first row may have been read

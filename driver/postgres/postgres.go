@@ -20,8 +20,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/internal/sqlconn"
@@ -72,7 +70,6 @@ func newDB(p *pgxpool.Pool, owns bool) *sqldb.DB {
 		Name:       "postgres",
 		Dialect:    dialect.Postgres,
 		Pool:       pgxPool{p: p, owns: owns},
-		SQL:        sqlx.NewDb(stdlib.OpenDBFromPool(p), "pgx"),
 		Classify:   ClassifyError,
 		NativeKeys: true,
 	})

@@ -74,7 +74,6 @@ func newDB(db *sql.DB, owns bool) *sqldb.DB {
 		Name:     "sqlite",
 		Dialect:  dialect.SQLite,
 		Pool:     sqlconn.NewStdPool(x, nil, owns),
-		SQL:      x,
 		Handle:   db,
 		Classify: ClassifyError,
 	})

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -36,7 +35,21 @@ type Pool interface {
 	// Begin starts a transaction on a connection of the pool, retrying on a
 	// fresh one when the first was found dead before anything was sent.
 	Begin(ctx context.Context, opts *sql.TxOptions) (Tx, error)
+	// Acquire takes one connection out of the pool until the session is
+	// closed, for statements whose session settings must hold for the next
+	// ones.
+	Acquire(ctx context.Context) (Session, error)
 	// Close closes the pool.
+	Close() error
+}
+
+// Session is one connection of the pool.
+type Session interface {
+	Conn
+	// Begin starts a transaction on the session's connection; ending it
+	// leaves the connection with the session.
+	Begin(ctx context.Context, opts *sql.TxOptions) (Tx, error)
+	// Close puts the connection back in the pool.
 	Close() error
 }
 
@@ -53,9 +66,6 @@ type Family struct {
 	Name    string
 	Dialect dialect.Dialect
 	Pool    Pool
-	// SQL is database/sql's view of the same pool: schema changes in one
-	// transaction or on one connection use it.
-	SQL *sqlx.DB
 	// Handle is database/sql's pool when it is the family's pool (nil on
 	// pgx, whose pool is configured through its DSN or given ready).
 	Handle *sql.DB

@@ -52,6 +52,42 @@ func (p stdPool) Begin(ctx context.Context, opts *sql.TxOptions) (Tx, error) {
 	return &stdTx{tx: tx, badConn: p.badConn}, nil
 }
 
+func (p stdPool) Acquire(ctx context.Context) (Session, error) {
+	c, err := p.db.Connx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &stdSession{c: c, badConn: p.badConn}, nil
+}
+
+// stdSession is a *sql.Conn.
+type stdSession struct {
+	c       *sqlx.Conn
+	badConn func(error) bool
+}
+
+func (s *stdSession) Query(ctx context.Context, query string, args []any) (Rows, error) {
+	r, err := s.c.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return &stdRows{Rows: r}, nil
+}
+
+func (s *stdSession) Exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	return s.c.ExecContext(ctx, query, args...)
+}
+
+func (s *stdSession) Begin(ctx context.Context, opts *sql.TxOptions) (Tx, error) {
+	tx, err := s.c.BeginTxx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &stdTx{tx: tx, badConn: s.badConn}, nil
+}
+
+func (s *stdSession) Close() error { return s.c.Close() }
+
 func (p stdPool) Close() error {
 	if !p.owns {
 		return nil
