@@ -200,8 +200,19 @@ func (jp *JoinedPlan) Row(row []uow.Loaded) error {
 func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 	for ni, jn := range jp.nodes {
 		_, filtered := jp.opts.Where[jn.node.Path]
-		inMemory(jn.node, jp.order[ni], jp.items[ni], jp.u, !filtered)
 		p := jn.node.Relation.Prop
+		if p.Kind.IsToMany() {
+			// Only the collections this load fills follow memory.
+			var filled []*uow.Entry
+			for _, owner := range jp.order[ni] {
+				if c := p.Collection(owner.Ptr); c != nil && (!c.IsInitialized() || jp.opts.Refresh) {
+					filled = append(filled, owner)
+				}
+			}
+			inMemory(jn.node, filled, jp.items[ni], jp.u, !filtered)
+		} else {
+			inMemory(jn.node, jp.order[ni], jp.items[ni], jp.u, !filtered)
+		}
 		for _, owner := range jp.order[ni] {
 			its := jp.items[ni][owner]
 			if !p.Kind.IsToMany() {

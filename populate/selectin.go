@@ -342,7 +342,8 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 		owners[o.Ptr] = o
 	}
 	placed := map[*uow.Entry]bool{}
-	for o, its := range items {
+	for _, o := range loaded {
+		its := items[o]
 		kept := its[:0]
 		for _, it := range its {
 			if cur := fk.Pointer(it.Ptr); cur == o.Ptr {
@@ -353,7 +354,9 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 				u.NoteLoaded(r, it, cur, true)
 			}
 		}
-		items[o] = kept
+		if len(its) > 0 {
+			items[o] = kept
+		}
 	}
 	if !moveIn {
 		return

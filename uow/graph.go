@@ -176,6 +176,12 @@ func (u *UnitOfWork) NoteLoaded(r *meta.Relation, item *Entry, target unsafe.Poi
 	if iv.link < 0 || item.Entity != r.Target {
 		return
 	}
+	// Where memory showed it last, it is no more.
+	if last, _ := lastLink(item, iv.link, r.MappedBy); last != nil && last != target {
+		if c := r.Prop.Collection(last); c != nil {
+			_ = c.SyncRemove(item.Obj, false)
+		}
+	}
 	setLinkPending(item, iv.link, target, pending && target != nil)
 }
 
