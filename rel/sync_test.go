@@ -150,3 +150,29 @@ func TestCollectionJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+type jAuthor struct {
+	Name  string
+	Books rel.Collection[*jBook]
+}
+
+type jBook struct {
+	Title  string
+	Author *jAuthor // a back-reference without json:"-"
+}
+
+func TestCollectionJSONCycleIsAnError(t *testing.T) {
+	a := &jAuthor{Name: "a"}
+	b := &jBook{Title: "b", Author: a}
+	a.Books.Hydrate([]*jBook{b})
+	_, err := json.Marshal(a)
+	if !errors.Is(err, rel.ErrJSONCycle) {
+		t.Fatalf("json.Marshal of a cycle through a collection = %v, want ErrJSONCycle", err)
+	}
+	// The bookkeeping is gone: the same collection marshals again once the
+	// cycle is cut.
+	b.Author = nil
+	if got, err := json.Marshal(a); err != nil || string(got) != `{"Name":"a","Books":[{"Title":"b","Author":null}]}` {
+		t.Fatalf("after cutting the cycle: %s, %v", got, err)
+	}
+}
