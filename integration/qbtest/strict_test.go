@@ -28,8 +28,9 @@ func TestUnknownQuotedIdentifierFails(t *testing.T) {
 	})
 }
 
-// TestSessionsAreUTC: every session runs in UTC, so that timestamps the
-// database formats or converts read the same everywhere.
+// TestSessionsAreUTC: every session runs in UTC and UTF-8, so that
+// timestamps the database formats or converts read the same everywhere
+// (SQLite has no session time zone: its text encoding is checked).
 func TestSessionsAreUTC(t *testing.T) {
 	seeded(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := context.Background()
@@ -38,7 +39,7 @@ func TestSessionsAreUTC(t *testing.T) {
 		case "postgres":
 			q = "SELECT current_setting('TimeZone') || ' ' || current_setting('client_encoding')"
 		case "sqlite":
-			t.Skip("SQLite has no session time zone")
+			q = "SELECT encoding FROM pragma_encoding"
 		default:
 			q = "SELECT CONCAT(@@session.time_zone, ' ', @@character_set_client)"
 		}
@@ -46,7 +47,7 @@ func TestSessionsAreUTC(t *testing.T) {
 		if err := db.QueryRowContext(ctx, q).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]string{"postgres": "UTC UTF8"}[db.Dialect().Name()]
+		want := map[string]string{"postgres": "UTC UTF8", "sqlite": "UTF-8"}[db.Dialect().Name()]
 		if want == "" {
 			want = "+00:00 utf8mb4"
 		}
