@@ -377,11 +377,11 @@ func (w *world[K]) opCollAdd() bool {
 	if r.Kind == meta.OneToMany && !c.IsInitialized() && r.MappedBy.Pointer(ip) == o.Ptr && w.avoided("noop-unloaded-1:m") {
 		return false
 	}
-	before := w.stateBefore(r, o.Ptr, ip)
 	w.logf("%s.%s.Add(%s) [%s]", w.name(r.Owner, o.Ptr), r.Prop.Name, desc, w.describeColl(r, o.Ptr))
 	if !w.persistNewItems(o, r, []unsafe.Pointer{ip}) {
 		return true
 	}
+	before := w.stateBefore(r, o.Ptr, ip)
 	q := w.be.sqlQueries()
 	_ = c.AddAny(objAt(r.Target, ip))
 	if q >= 0 && w.be.sqlQueries() != q {
@@ -536,18 +536,20 @@ func (w *world[K]) opCollSet() bool {
 			}
 		}
 	}
-	befores := map[unsafe.Pointer]collState{}
 	var names []string
 	for _, ip := range items {
-		befores[ip] = w.stateBefore(r, o.Ptr, ip)
 		names = append(names, w.name(r.Target, ip))
-	}
-	for _, ip := range removed {
-		befores[ip] = w.stateBefore(r, o.Ptr, ip)
 	}
 	w.logf("%s.%s.Set(%s) [%s]", w.name(r.Owner, o.Ptr), r.Prop.Name, strings.Join(names, " "), w.describeColl(r, o.Ptr))
 	if !w.persistNewItems(o, r, items) {
 		return true
+	}
+	befores := map[unsafe.Pointer]collState{}
+	for _, ip := range items {
+		befores[ip] = w.stateBefore(r, o.Ptr, ip)
+	}
+	for _, ip := range removed {
+		befores[ip] = w.stateBefore(r, o.Ptr, ip)
 	}
 	args := make([]any, len(items))
 	for i, ip := range items {

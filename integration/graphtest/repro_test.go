@@ -361,6 +361,34 @@ func reproScenarios[K Key]() []scenario {
 			holdsExactly(t, "p1.Comments after the flush (c.Post = p2)", &a.Comments)
 			holdsExactly(t, "p2.Comments after the flush", &b.Comments, cm)
 		}},
+		// Seeds 69 and 79 (sqlite): an inverse 1:1 pointer filled by a load
+		// from the owner's pointer (not persisted) stays when the owner
+		// moves on.
+		{"inverse 1:1 filled by a load from an unpersisted pointer follows the owner", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			u1, u2 := &User[K]{Name: "u1"}, &User[K]{Name: "u2"}
+			pr := &Profile[K]{Bio: "b"}
+			persist(t, m, pr, u1, u2)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			prof := findOne[Profile[K]](t, m, pr.ID)
+			a := findOne[User[K]](t, m, u1.ID)
+			b := findOne[User[K]](t, m, u2.ID)
+			prof.User = a
+			if err := m.Populate(ctx, a, "profile"); err != nil {
+				t.Fatal(err)
+			}
+			prof.User = b
+			persist(t, m, prof)
+			if a.Profile != nil {
+				t.Errorf("after profile.User = u2; Persist: u1.Profile is still the profile")
+			}
+			flush(t, m)
+			if a.Profile != nil || b.Profile != prof {
+				t.Errorf("after the flush: u1.Profile = %v, u2.Profile = %v; want nil and the profile", a.Profile, b.Profile)
+			}
+		}},
 		// Seed 30 (sqlite, ops 95–102): a reference taken out of a 1:m
 		// collection that is not loaded, then loaded: the removal is lost.
 		{"a reference removed from a 1:m collection then loaded keeps the removal", func(t *testing.T, be *backend) {
