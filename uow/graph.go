@@ -47,7 +47,7 @@ func (s *inverses) of(r *meta.Relation) *inverse {
 		return iv
 	}
 	iv := &inverse{u: s.u, r: r, link: -1}
-	if r.Kind == meta.OneToMany && r.MappedBy != nil {
+	if (r.Kind == meta.OneToMany || (r.Kind == meta.OneToOne && !r.Owning)) && r.MappedBy != nil {
 		for i, tr := range r.Target.Relations {
 			if tr.Prop == r.MappedBy {
 				iv.link = i
@@ -180,6 +180,8 @@ func (u *UnitOfWork) NoteLoaded(r *meta.Relation, item *Entry, target unsafe.Poi
 	if last, _ := lastLink(item, iv.link, r.MappedBy); last != nil && last != target {
 		if c := r.Prop.Collection(last); c != nil {
 			_ = c.SyncRemove(item.Obj, false)
+		} else if r.Kind == meta.OneToOne && r.Prop.Pointer(last) == item.Ptr {
+			r.Prop.SetPointer(last, nil)
 		}
 	}
 	setLinkPending(item, iv.link, target, pending && target != nil)

@@ -111,12 +111,13 @@ func (u *UnitOfWork) Plan(ch *Changes) (*Plan, error) {
 	for i, t := range order {
 		rank[t] = i
 	}
+	released := p.planReleases(ch, order)
 	fixups, err := p.planInserts(ch, order, rank)
 	if err != nil {
 		return nil, err
 	}
 	p.Steps = append(p.Steps, fixups...)
-	p.planUpdates(ch, order)
+	p.planUpdates(ch, order, released)
 	p.planPivots(ch)
 	p.planRelinks(ch)
 	p.planUnlinks(ch, order, rank)
@@ -305,12 +306,19 @@ func propsKey(props []*meta.Property) string {
 	return b.String()
 }
 
-func (p *Plan) planUpdates(ch *Changes, order []*meta.Entity) {
+func (p *Plan) planUpdates(ch *Changes, order []*meta.Entity, released map[*Entry]*meta.Property) {
 	groups := byType(ch.Updates)
 	for _, t := range order {
 		m := map[*Entry][]*meta.Property{}
 		for _, c := range groups[t] {
-			m[c.Entry] = c.Changed
+			props := c.Changed
+			if rp := released[c.Entry]; rp != nil {
+				props = slices.DeleteFunc(slices.Clone(props), func(x *meta.Property) bool { return x == rp })
+				if len(props) == 0 {
+					continue
+				}
+			}
+			m[c.Entry] = props
 		}
 		for _, g := range groupByProps(m) {
 			p.Steps = append(p.Steps, &Step{Kind: StepUpdate, Entity: t, Entries: g.entries, Props: g.props})
@@ -494,4 +502,38 @@ func (p *Plan) planRelinks(ch *Changes) {
 		st.Relinks = append(st.Relinks, rl)
 	}
 	p.Steps = append(p.Steps, steps...)
+}
+
+// planReleases puts first, before the inserts, the updates that set an
+// owning one-to-one foreign key to NULL: the key is unique, and a new row
+// taking the target over (p2.User = u while p1 let go of u) must not meet
+// the old row still holding it. Versioned entities keep the update in their
+// single versioned statement. It returns the released property per entry.
+func (p *Plan) planReleases(ch *Changes, order []*meta.Entity) map[*Entry]*meta.Property {
+	released := map[*Entry]*meta.Property{}
+	groups := byType(ch.Updates)
+	for _, t := range order {
+		if t.Version != nil {
+			continue
+		}
+		byProp := map[*meta.Property][]*Entry{}
+		var props []*meta.Property
+		for _, c := range groups[t] {
+			for _, prop := range c.Changed {
+				r := prop.Relation
+				if r == nil || !r.Owning || r.Kind != meta.OneToOne || prop.Pointer(c.Entry.Ptr) != nil || released[c.Entry] != nil {
+					continue
+				}
+				released[c.Entry] = prop
+				if byProp[prop] == nil {
+					props = append(props, prop)
+				}
+				byProp[prop] = append(byProp[prop], c.Entry)
+			}
+		}
+		for _, prop := range props {
+			p.Steps = append(p.Steps, &Step{Kind: StepUpdate, Entity: t, Entries: byProp[prop], Props: []*meta.Property{prop}})
+		}
+	}
+	return released
 }
