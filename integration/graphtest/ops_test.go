@@ -247,6 +247,38 @@ func (w *world[K]) opRemove() bool {
 			}
 		}
 	}
+	// A Persist above may have cascaded new entities pointing at x (items
+	// a collection change of x gave x as owner): unlink those too, and
+	// the items of x's own 1:m collections, tracked or not.
+	for again := true; again; {
+		again = false
+		for _, r := range w.relations(owningToOne) {
+			if r.Target != k.e {
+				continue
+			}
+			for _, en := range w.live(r.Owner) {
+				if r.Prop.Pointer(en.Ptr) == x.Ptr && en.Ptr != x.Ptr {
+					r.Prop.SetPointer(en.Ptr, nil)
+					w.unsynced[en.Ptr] = true
+					unlinked = append(unlinked, w.name(en.Entity, en.Ptr)+"."+r.Prop.Name)
+					again = true
+				}
+			}
+		}
+	}
+	for _, r := range k.e.Relations {
+		if r.Kind != meta.OneToMany {
+			continue
+		}
+		c := coll(r, x.Ptr)
+		for _, it := range append(c.AnyItems(), c.AddedAny()...) {
+			if ip := ptrOf(it); ip != x.Ptr && r.MappedBy.Pointer(ip) == x.Ptr {
+				r.MappedBy.SetPointer(ip, nil)
+				w.unsynced[ip] = true
+				unlinked = append(unlinked, w.name(r.Target, ip)+"."+r.MappedBy.Name)
+			}
+		}
+	}
 	if len(unlinked) > 0 {
 		w.logf("  unlinked %s", strings.Join(unlinked, ", "))
 	}

@@ -389,6 +389,55 @@ func reproScenarios[K Key]() []scenario {
 				t.Errorf("after the flush: u1.Profile = %v, u2.Profile = %v; want nil and the profile", a.Profile, b.Profile)
 			}
 		}},
+		// Seed 116 (sqlite, ops 9–19): an item moved by its pointer (not
+		// persisted), then removed from the old owner's collection (which
+		// still held it): the new owner's loaded collection never gets it.
+		{"an item moved by pointer then removed from its old owner's collection joins the new one", func(t *testing.T, be *backend) {
+			for _, stored := range []bool{true, false} {
+				m := be.orm.Fork()
+				u1, u2 := &User[K]{Name: "u1"}, &User[K]{Name: "u2"}
+				p := &Post[K]{Title: "p", Author: u1}
+				persist(t, m, p, u2)
+				if stored {
+					flush(t, m)
+					m = be.orm.Fork()
+					u1 = findOne[User[K]](t, m, u1.ID, "posts")
+					u2 = findOne[User[K]](t, m, u2.ID, "posts")
+					p = findOne[Post[K]](t, m, p.ID)
+				}
+				what := map[bool]string{true: "stored", false: "new"}[stored]
+				p.Author = u2
+				u1.Posts.Remove(p)
+				persist(t, m, p)
+				holdsExactly(t, what+": u2.Posts after post.Author = u2; u1.Posts.Remove(post); Persist(post)", &u2.Posts, p)
+				flush(t, m)
+				holdsExactly(t, what+": u2.Posts after the flush", &u2.Posts, p)
+			}
+		}},
+		// Seed 81 (sqlite, ops 87–95): an item a collection Add pointed at
+		// its owner, persisted by cascade, keeps pointing at the owner once
+		// the owner is removed: the flush inserts it with the deleted key.
+		{"removing an owner after a new item joined its collection", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			cat := &Category[K]{Name: "c"}
+			persist(t, m, cat)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			c := findOne[Category[K]](t, m, cat.ID, "posts")
+			p := &Post[K]{Title: "new"}
+			c.Posts.Add(p) // p.Category = c, set by the ORM
+			persist(t, m, c)
+			if err := m.Remove(c); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.Flush(ctx); err != nil {
+				t.Fatalf("flush after Persist(c) (cascading the new post) and Remove(c): %v", err)
+			}
+			if p.Category != nil {
+				t.Errorf("the new post still points at the removed category")
+			}
+		}},
 		// Seed 30 (sqlite, ops 95–102): a reference taken out of a 1:m
 		// collection that is not loaded, then loaded: the removal is lost.
 		{"a reference removed from a 1:m collection then loaded keeps the removal", func(t *testing.T, be *backend) {
