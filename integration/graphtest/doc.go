@@ -29,7 +29,9 @@
 // scalar, flush, Clear and reload, Refresh, Find / FindAll / FindOne with
 // random populate paths and strategy (joined on SQL only: MongoDB has no
 // joins), Populate and Init. Only valid operations are drawn (no NOT NULL
-// or unique violation on purpose, no pivot row added twice).
+// or unique violation on purpose, no pivot row added twice; new items
+// joining a collection of an unloaded reference are persisted first, since
+// the ORM does not cascade from references).
 //
 // Immediate checks (local_test.go) follow each operation: after Add, Remove
 // and Set, a 1:m item's owning pointer is the owner (or nil) and it has left
@@ -68,7 +70,10 @@
 //	                  noop-unloaded-1:m, remove-new, remove-chain,
 //	                  refresh-dirty (see ops_test.go)
 //
-// The seeds in regressions (graph_test.go) always run. TestBlog holds the
-// user-reported scenarios, TestRepro one minimal scenario per failure the
-// random runs found.
+// The seeds in regressions (graph_test.go) always run, each on the backend
+// where it was found (a seed's operations depend on the library's behaviour
+// and on row order, so it replays exactly only there, and only until the
+// library changes what it does). TestBlog holds the user-reported
+// scenarios, TestRepro one minimal scenario per failure the random runs
+// found.
 package graphtest
