@@ -80,13 +80,13 @@ func (s *inverses) bind(en *Entry) {
 func (iv *inverse) Added(owner, item any) {
 	iv.leaveLast(owner, item)
 	iv.r.Added(owner, item)
-	iv.note(item)
+	iv.note(owner, item)
 }
 
 func (iv *inverse) Removed(owner, item any) {
 	iv.leaveLast(owner, item)
 	iv.r.Removed(owner, item)
-	iv.note(item)
+	iv.note(owner, item)
 }
 
 // leaveLast takes a one-to-many item out of the collection of the owner its
@@ -115,8 +115,10 @@ func (iv *inverse) leaveLast(owner, item any) {
 }
 
 // note records the pointer a one-to-many item shows now as the one its
-// other side is in step with.
-func (iv *inverse) note(item any) {
+// other side is in step with — when the change put it there (the owner, or
+// nil after a removal). A pointer moved elsewhere by a plain write is not in
+// step yet: the link stays, and the next sync moves the item.
+func (iv *inverse) note(owner, item any) {
 	if iv.link < 0 {
 		return
 	}
@@ -124,8 +126,12 @@ func (iv *inverse) note(item any) {
 	if ip == nil {
 		return
 	}
+	cur := iv.r.MappedBy.Pointer(ip)
+	if cur != nil && cur != reflect.ValueOf(owner).UnsafePointer() {
+		return
+	}
 	if en, ok := iv.u.im.EntryOf(ip); ok {
-		setLink(en, iv.link, iv.r.MappedBy.Pointer(ip))
+		setLink(en, iv.link, cur)
 	}
 }
 
@@ -387,7 +393,7 @@ func (p *Plan) forgetReplaced(pc *PivotChange, edit func(c meta.AnyCollection, a
 // to-one targets, their inverse one-to-one pointers, and the other side of
 // its many-to-many collections.
 func unlinkNew(en *Entry) {
-	for _, r := range en.Entity.Relations {
+	for i, r := range en.Entity.Relations {
 		other := r.Other()
 		if other == nil {
 			continue
@@ -406,16 +412,19 @@ func unlinkNew(en *Entry) {
 				}
 			}
 		default:
-			t := r.Prop.Pointer(en.Ptr)
-			if t == nil {
-				continue
-			}
-			if other.Kind.IsToMany() {
-				if oc := other.Collection(t); oc != nil {
-					_ = oc.SyncRemove(en.Obj, false)
+			// Where the pointer is now, and where memory last put it.
+			last, _ := lastLink(en, i, r.Prop)
+			for _, t := range []unsafe.Pointer{r.Prop.Pointer(en.Ptr), last} {
+				if t == nil {
+					continue
 				}
-			} else if other.Pointer(t) == en.Ptr {
-				other.SetPointer(t, nil)
+				if other.Kind.IsToMany() {
+					if oc := other.Collection(t); oc != nil {
+						_ = oc.SyncRemove(en.Obj, false)
+					}
+				} else if other.Pointer(t) == en.Ptr {
+					other.SetPointer(t, nil)
+				}
 			}
 		}
 	}
