@@ -414,6 +414,37 @@ func reproScenarios[K Key]() []scenario {
 				holdsExactly(t, what+": u2.Posts after the flush", &u2.Posts, p)
 			}
 		}},
+		// Seed 181 (sqlite, ops 262–279): a new entity whose pointer moved
+		// (not persisted) is removed before the flush: it was inserted
+		// anyway and its first owner's loaded collection kept it.
+		{"a new entity moved by its pointer then removed is not inserted", func(t *testing.T, be *backend) {
+			m := be.orm.Fork()
+			c1, c2 := &Category[K]{Name: "c1"}, &Category[K]{Name: "c2"}
+			persist(t, m, c1, c2)
+			flush(t, m)
+
+			m = be.orm.Fork()
+			a := findOne[Category[K]](t, m, c1.ID, "posts")
+			b := findOne[Category[K]](t, m, c2.ID, "posts")
+			p := &Post[K]{Title: "moved then removed", Category: a}
+			persist(t, m, p)
+			p.Category = b
+			if err := m.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			flush(t, m)
+			holdsExactly(t, "c1.Posts after the flush", &a.Posts)
+			holdsExactly(t, "c2.Posts after the flush", &b.Posts)
+			var zero K
+			if p.ID != zero {
+				t.Errorf("the removed new post was inserted (key %v)", p.ID)
+			}
+			for _, c := range []K{c1.ID, c2.ID} {
+				if n, err := em.Count[Post[K]](ctx, be.orm.Fork(), qb.Cond{"category": c}); err != nil || n != 0 {
+					t.Errorf("%d posts stored in category %v (%v), want 0", n, c, err)
+				}
+			}
+		}},
 		// Seed 30 (sqlite, ops 95–102): a reference taken out of a 1:m
 		// collection that is not loaded, then loaded: the removal is lost.
 		{"a reference removed from a 1:m collection then loaded keeps the removal", func(t *testing.T, be *backend) {
