@@ -1,7 +1,6 @@
 package mysql
 
 import (
-	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -17,20 +16,7 @@ import (
 // and columns from a parse of the message anchored on its fixed text, so that a value quoted in the message can never change
 // them. Where a message cannot be read unambiguously, those fields stay
 // empty.
-func ClassifyError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ce *uow.ConstraintError
-	if errors.As(err, &ce) {
-		return err
-	}
-	var e *mysql.MySQLError
-	if errors.As(err, &e) {
-		return classifyMySQL(err, e)
-	}
-	return err
-}
+func ClassifyError(err error) error { return sqlconn.Classify(err, classifyMySQL) }
 
 // MySQL and MariaDB send no structured fields with an error, only its
 // number and message, so the message is parsed, anchored on its fixed text.

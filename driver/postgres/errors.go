@@ -1,10 +1,10 @@
 package postgres
 
 import (
-	"errors"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/unitorm/unitorm/internal/sqlconn"
 	"github.com/unitorm/unitorm/uow"
 )
 
@@ -15,20 +15,7 @@ import (
 // and columns from the server's structured fields, so that a value quoted in the message can never change
 // them. Where a message cannot be read unambiguously, those fields stay
 // empty.
-func ClassifyError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ce *uow.ConstraintError
-	if errors.As(err, &ce) {
-		return err
-	}
-	var e *pgconn.PgError
-	if errors.As(err, &e) {
-		return classifyPostgres(err, e)
-	}
-	return err
-}
+func ClassifyError(err error) error { return sqlconn.Classify(err, classifyPostgres) }
 
 // classifyPostgres reads only the fields of the error response (code,
 // constraint, table, column), never its message or detail, which quote

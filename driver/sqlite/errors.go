@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 
@@ -17,20 +16,7 @@ import (
 // and columns from a parse of the message anchored on its fixed text, so that a value quoted in the message can never change
 // them. Where a message cannot be read unambiguously, those fields stay
 // empty.
-func ClassifyError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var ce *uow.ConstraintError
-	if errors.As(err, &ce) {
-		return err
-	}
-	var e *sqlite.Error
-	if errors.As(err, &e) {
-		return classifySQLite(err, e)
-	}
-	return err
-}
+func ClassifyError(err error) error { return sqlconn.Classify(err, classifySQLite) }
 
 const (
 	sqliteConstraint           = 19

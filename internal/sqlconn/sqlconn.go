@@ -14,6 +14,7 @@ import (
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/uow"
 )
 
 // Conn runs statements on a pool or inside one transaction.
@@ -97,4 +98,23 @@ func Between(msg, head, tail string) (string, bool) {
 		return "", false
 	}
 	return msg[len(head) : len(msg)-len(tail)], true
+}
+
+// Classify is the shared entry of the drivers' ClassifyError: nil stays
+// nil, an error already classified is returned as it is, an error holding
+// the driver's error type E goes through classify, any other is returned
+// as it is.
+func Classify[E error](err error, classify func(err error, e E) error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *uow.ConstraintError
+	if errors.As(err, &ce) {
+		return err
+	}
+	var e E
+	if errors.As(err, &e) {
+		return classify(err, e)
+	}
+	return err
 }
