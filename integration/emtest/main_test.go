@@ -114,6 +114,13 @@ func openDSN(t *testing.T, b harness.Backend, dsn func(string) string, configure
 	if dsn != nil {
 		tg.DSN = dsn(tg.DSN)
 	}
+	return openAt(t, b, tg.Driver, tg.DSN, configure)
+}
+
+// openAt opens an ORM on the database at dsn, its tables created.
+func openAt(t *testing.T, b harness.Backend, drv, dsn string, configure func(*unitorm.Config)) *env {
+	t.Helper()
+	tg := struct{ Driver, DSN string }{drv, dsn}
 	rec := &recorder{}
 	cfg := unitorm.Config{Entities: allEntities, OnQuery: rec.on}
 	if configure != nil {
