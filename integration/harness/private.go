@@ -174,7 +174,7 @@ func (s *PrivateServer) Start() {
 		cmd = exec.Command(mariadbd, args...)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred, Setpgid: true}
-	log, err := os.Create(filepath.Join(os.TempDir(), filepath.Base(s.dir)+".log"))
+	log, err := os.OpenFile(filepath.Join(s.dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		s.tb.Fatal(err)
 	}
