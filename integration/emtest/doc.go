@@ -1,10 +1,4 @@
-// Package emtest is the behaviour suite of the EntityManager, Identity Map
-// and Unit of Work (packages em, uow and sqldb behind unitorm.Open), run on
-// every SQL backend: SQLite, PostgreSQL, MySQL (the mysql dialect: no
-// RETURNING, generated keys from LastInsertId) and MariaDB.
-//
-// Every test opens its own ORM on a fresh namespace, creates the tables with
-// ORM.CreateSchema, and checks what ran through Config.OnQuery: statement
-// counts and order are asserted, not read by eye. It holds tests only; see
-// the harness package for where the databases come from.
+// Package emtest runs the EntityManager suite (internal/emsuite) on every SQL
+// backend the harness serves: SQLite, PostgreSQL, MySQL and MariaDB. The root
+// module runs the same suite on SQLite alone.
 package emtest

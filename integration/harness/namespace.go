@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"github.com/unitorm/unitorm/internal/testkit"
+
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -196,10 +198,7 @@ func namespaceExists(ctx context.Context, tg Target) (bool, error) {
 }
 
 // sqliteDSN is the modernc.org/sqlite DSN of a database file.
-func sqliteDSN(path string) string {
-	// A path is part of a URI here: escape what would end it (# and ?).
-	return "file:" + strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F").Replace(path)
-}
+func sqliteDSN(path string) string { return testkit.SQLiteDSN(path) }
 
 // postgresDSN returns base with search_path set to schema (pgx sends unknown
 // DSN parameters as run-time parameters). base may be a URL or a

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"github.com/unitorm/unitorm/internal/testkit"
+
 	"context"
 	"errors"
 	"fmt"
@@ -230,6 +232,7 @@ func ContainerID(b Backend) string {
 // containers it started and stops embedded servers, before exiting with the
 // tests' status. Call it from TestMain.
 func Main(m *testing.M) {
+	testkit.Use(suiteProvider{})
 	code := m.Run()
 	if err := shutdown(); err != nil {
 		// A container left behind is worth a warning, not a failed run:
