@@ -7,10 +7,10 @@ import (
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
 	"github.com/unitorm/unitorm/sqldb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Collection is the holder of a to-many relation: rel.Collection.
@@ -30,6 +30,30 @@ type ConstraintError = uow.ConstraintError
 
 // FlushError says which statement of a flush failed.
 type FlushError = uow.FlushError
+
+// ConstraintKind says which kind of constraint a ConstraintError reports.
+type ConstraintKind = uow.ConstraintKind
+
+// The kinds of constraint a ConstraintError reports.
+const (
+	OtherConstraint      = uow.OtherConstraint
+	UniqueConstraint     = uow.UniqueConstraint
+	ForeignKeyConstraint = uow.ForeignKeyConstraint
+	NotNullConstraint    = uow.NotNullConstraint
+	CheckConstraint      = uow.CheckConstraint
+)
+
+// IsUniqueViolation reports whether err wraps a ConstraintError for a
+// duplicate value in a unique index or primary key.
+func IsUniqueViolation(err error) bool { return uow.IsUniqueViolation(err) }
+
+// IsForeignKeyViolation reports whether err wraps a ConstraintError for a
+// foreign key.
+func IsForeignKeyViolation(err error) bool { return uow.IsForeignKeyViolation(err) }
+
+// IsNotNullViolation reports whether err wraps a ConstraintError for a NULL
+// written to a NOT NULL column.
+func IsNotNullViolation(err error) bool { return uow.IsNotNullViolation(err) }
 
 // Errors callers check with errors.Is.
 var (

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Create returns a new T filled from data (property names to values) and

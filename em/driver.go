@@ -5,8 +5,8 @@ import (
 	"database/sql"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Executor runs reads and writes, on a pool or inside a transaction.

@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Config is what every EntityManager of one ORM shares.
@@ -94,9 +94,11 @@ func (m *EntityManager) Registry() *meta.Registry { return m.s.Registry }
 // Driver returns the driver.
 func (m *EntityManager) Driver() Driver { return m.s.Driver }
 
-// UnitOfWork returns the EntityManager's unit of work (identity map and
-// change tracking), for advanced use and tests.
-func (m *EntityManager) UnitOfWork() *uow.UnitOfWork { return m.uow }
+// The drivers and tests of this module reach an EntityManager's Unit of Work
+// through uow.OfManager; it is not part of the public API.
+func init() {
+	uow.OfManager = func(m any) *uow.UnitOfWork { return m.(*EntityManager).uow }
+}
 
 // check refuses work on the global EntityManager.
 func (m *EntityManager) check() error {

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/unitorm/unitorm/populate"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/populate"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 var (

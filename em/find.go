@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // FindOption shapes a Find: order, limit, offset, populate, locks.

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Flush writes every pending change — inserts parents first, updates of

@@ -11,9 +11,9 @@ import (
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // These tests drive the concurrent-use guard with a fake driver whose loads

@@ -4,7 +4,7 @@ import (
 	"context"
 	"reflect"
 
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // Entity hooks: an entity type implements any of these (on the pointer

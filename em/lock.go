@@ -6,9 +6,9 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Lock locks a managed entity (MikroORM's em.lock).

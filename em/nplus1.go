@@ -8,8 +8,8 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // The N+1 detector: with Config.NPlusOneThreshold > 0, an EntityManager

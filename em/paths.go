@@ -6,9 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // joinPlan tracks the joins that property paths of a query need.

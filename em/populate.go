@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/unitorm/unitorm/internal/populate"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/populate"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Strategy says how populate loads relations.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // ToJSON returns the JSON of an entity, or of a slice of entities,

@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/unitorm/unitorm/internal/populate"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/populate"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Checks of a query's populate options against the metadata, run before

@@ -7,8 +7,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // slot says what one document field fills in a fresh instance.

@@ -7,7 +7,7 @@ import (
 
 	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
 
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 var (

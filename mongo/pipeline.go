@@ -1,6 +1,8 @@
 package mongo
 
 import (
+	"github.com/unitorm/unitorm/em"
+
 	"context"
 	"errors"
 	"fmt"
@@ -10,9 +12,9 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Pipeline builds an aggregation pipeline fluently, in the style of qb: it
@@ -338,9 +340,10 @@ func (x *Executor) aggregateTarget(entity any) (string, resolver, error) {
 
 // AggregateEntities runs p on T's collection and hydrates each result
 // document (which must be a whole T document, e.g. after $match, $sort and
-// $limit) into u's identity map, returning the managed instances in result
+// $limit) into m's Identity Map, returning the managed instances in result
 // order: an instance already tracked is reused. x is d.Executor() or a Tx.
-func AggregateEntities[T any](ctx context.Context, x *Executor, u *uow.UnitOfWork, p Pipeline) ([]*T, error) {
+func AggregateEntities[T any](ctx context.Context, x *Executor, m *em.EntityManager, p Pipeline) ([]*T, error) {
+	u := uow.OfManager(m)
 	ctx, err := x.ctx(ctx)
 	if err != nil {
 		return nil, err

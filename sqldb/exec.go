@@ -12,9 +12,9 @@ import (
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/internal/sqlconn"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Executor runs statements and flush plans on the pool or inside one

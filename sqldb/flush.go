@@ -8,8 +8,8 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Execute runs a flush plan's steps in order. Generated keys are written back

@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/unitorm/unitorm/internal/sqlconn"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // ClassifyError turns a MySQL or MariaDB constraint violation into a *uow.ConstraintError

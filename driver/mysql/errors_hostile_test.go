@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // hostileValues are values a user may store that look like the fixed text

@@ -16,7 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jmoiron/sqlx/reflectx"
 	"github.com/unitorm/unitorm/internal/sqlconn"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // The PostgreSQL family runs on pgx end to end: pgxpool for the pool,

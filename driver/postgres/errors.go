@@ -5,7 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/unitorm/unitorm/internal/sqlconn"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // ClassifyError turns PostgreSQL's constraint violation into a *uow.ConstraintError

@@ -14,9 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/sqldb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // sqlStmt is a qb.Statement of fixed PostgreSQL text.

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/unitorm/unitorm/internal/sqlconn"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 	"modernc.org/sqlite"
 )
 

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 func TestClassifySQLiteErrors(t *testing.T) {

@@ -11,9 +11,9 @@ import (
 	"unsafe"
 
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // jsonBudget bounds the entities ToJSON would visit over all roots of one
@@ -73,7 +73,7 @@ func (w *world[K]) check(withJSON, final bool) {
 	report := func(format string, args ...any) {
 		bad = append(bad, fmt.Sprintf(format, args...))
 	}
-	for _, en := range w.m.UnitOfWork().IdentityMap().Entries() {
+	for _, en := range uow.OfManager(w.m).IdentityMap().Entries() {
 		e, ptr := en.Entity, en.Ptr
 		switch en.State {
 		case uow.StateNew:

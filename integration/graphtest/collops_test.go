@@ -5,8 +5,8 @@ import (
 	"unsafe"
 
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // The collection operations: Add, Remove and Set on either side of a

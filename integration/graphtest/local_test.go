@@ -5,9 +5,9 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // The immediate checks: what must hold right after an operation, before

@@ -5,9 +5,9 @@ import (
 	"unsafe"
 
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // The operations. Each returns false when it found nothing to act on (the

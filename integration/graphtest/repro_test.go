@@ -1,6 +1,8 @@
 package graphtest
 
 import (
+	"github.com/unitorm/unitorm/internal/uow"
+
 	"context"
 	"testing"
 
@@ -230,7 +232,7 @@ func reproScenarios[K Key]() []scenario {
 			tag.Posts.Add(ref)
 			persist(t, m, tag) // cascades to ref, and from ref?
 			flush(t, m)
-			if en, ok := m.UnitOfWork().EntryOf(c); ok {
+			if en, ok := uow.OfManager(m).EntryOf(c); ok {
 				t.Errorf("the deleted category is tracked again (%v)", en.State)
 			}
 			got := findOne[Post[K]](t, be.orm.Fork(), p.ID, "category")

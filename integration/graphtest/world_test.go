@@ -13,9 +13,9 @@ import (
 	"unsafe"
 
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // kind is what the random test knows about one entity type: its metadata
@@ -167,14 +167,14 @@ func objAt(e *meta.Entity, ptr unsafe.Pointer) any { return reflect.NewAt(e.Type
 
 // entry returns EM1's entry of the entity at ptr.
 func (w *world[K]) entry(ptr unsafe.Pointer) (*uow.Entry, bool) {
-	return w.m.UnitOfWork().IdentityMap().EntryOf(ptr)
+	return uow.OfManager(w.m).IdentityMap().EntryOf(ptr)
 }
 
 // entries returns EM1's entries of e (all types when e is nil) in the given
 // states, in registration order.
 func (w *world[K]) entries(e *meta.Entity, states ...uow.State) []*uow.Entry {
 	var out []*uow.Entry
-	for _, en := range w.m.UnitOfWork().IdentityMap().Entries() {
+	for _, en := range uow.OfManager(w.m).IdentityMap().Entries() {
 		if (e == nil || en.Entity == e) && slices.Contains(states, en.State) {
 			out = append(out, en)
 		}

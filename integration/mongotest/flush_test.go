@@ -9,10 +9,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/mongo"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/rel"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // seed stores authors × books × tags: author i has books "A<i>-B<j>", each

@@ -57,7 +57,7 @@ func TestPipeline(t *testing.T) {
 
 	// Results as entities join the identity map.
 	m := e.fork()
-	top, err := mongo.AggregateEntities[Book](e.ctx, e.drv.Executor(), m.UnitOfWork(),
+	top, err := mongo.AggregateEntities[Book](e.ctx, e.drv.Executor(), m,
 		mongo.NewPipeline().Match(qb.Cond{"price": 30}).Sort(mongo.Asc("title")).Limit(2))
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +65,7 @@ func TestPipeline(t *testing.T) {
 	if len(top) != 2 || top[0].Title != "A0-B2" || top[1].Title != "A1-B2" || !m.IsLoaded(top[0]) {
 		t.Fatalf("top %+v", top)
 	}
-	again, err := mongo.AggregateEntities[Book](e.ctx, e.drv.Executor(), m.UnitOfWork(),
+	again, err := mongo.AggregateEntities[Book](e.ctx, e.drv.Executor(), m,
 		mongo.NewPipeline().Match(qb.Cond{"title": "A0-B2"}))
 	if err != nil || len(again) != 1 || again[0] != top[0] {
 		t.Fatalf("the same document hydrated as another instance: %v, %v", again, err)

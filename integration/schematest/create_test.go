@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/unitorm/unitorm/integration/harness"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 var modelTables = []string{"author", "book", "book_tags", "category", "edition", "publisher", "tag"}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/unitorm/unitorm"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // TestCancelDuringFlush cancels the flush's context part-way — from the

@@ -7,7 +7,7 @@ import (
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/internal/testkit"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // TestCommitFailureIsAnError: a deferred constraint fails at COMMIT, not

@@ -11,7 +11,7 @@ import (
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/internal/testkit"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // HostileUser and HostilePost are the model of the constraint tests with

@@ -7,8 +7,8 @@ import (
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 func TestCreateAndAssign(t *testing.T) {
@@ -47,7 +47,7 @@ func TestCreateAndAssign(t *testing.T) {
 			if !errors.Is(err, unitorm.ErrUnknownProperty) || x != nil {
 				t.Errorf("Create with an unknown key: %v, %v; want ErrUnknownProperty", x, err)
 			}
-			if n := m.UnitOfWork().IdentityMap().Len(); n != 0 {
+			if n := uow.OfManager(m).IdentityMap().Len(); n != 0 {
 				t.Errorf("%d entities tracked after the failed Create", n)
 			}
 		})
@@ -137,7 +137,7 @@ func TestNativeOperations(t *testing.T) {
 				t.Fatalf("NativeInsert: %d, %v", n, err)
 			}
 		}
-		if n := m.UnitOfWork().IdentityMap().Len(); n != 0 {
+		if n := uow.OfManager(m).IdentityMap().Len(); n != 0 {
 			t.Errorf("native inserts tracked %d entities", n)
 		}
 		b, err := em.FindOneOrFail[Note](ctx, m, qb.Cond{"text": "b"})

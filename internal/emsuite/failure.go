@@ -9,12 +9,12 @@ import (
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/internal/testkit"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // stateOf returns the Unit of Work state of a tracked entity.
 func stateOf(m *em.EntityManager, entity any) uow.State {
-	en, ok := m.UnitOfWork().EntryOf(entity)
+	en, ok := uow.OfManager(m).EntryOf(entity)
 	if !ok {
 		return 0
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // TestHooks: what a Before hook sets is written by the same flush; a hook's

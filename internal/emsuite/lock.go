@@ -9,7 +9,7 @@ import (
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
-	"github.com/unitorm/unitorm/uow"
+	"github.com/unitorm/unitorm/internal/uow"
 )
 
 // TestLockOptimistic: m.Lock(ctx, entity, em.LockOptimistic, version)

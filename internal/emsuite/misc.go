@@ -12,8 +12,8 @@ import (
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // TestBidirectionalInSync: setting the owning side of a relation adds the
@@ -223,8 +223,8 @@ func TestRepositoryAndRawRows(t *testing.T) {
 		if v, ok := rows[0]["email"]; !ok || asString(v) != "bob@repo" {
 			t.Errorf("raw row %v", rows[0])
 		}
-		if m.UnitOfWork().IdentityMap().Len() != 2 {
-			t.Errorf("raw rows were hydrated: %d tracked", m.UnitOfWork().IdentityMap().Len())
+		if uow.OfManager(m).IdentityMap().Len() != 2 {
+			t.Errorf("raw rows were hydrated: %d tracked", uow.OfManager(m).IdentityMap().Len())
 		}
 	})
 }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 func seedAccount(t *testing.T, e *env) *Account {

@@ -13,8 +13,8 @@ import (
 	"github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/driver/sqlite"
 	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/internal/populate"
 	"github.com/unitorm/unitorm/internal/testkit"
-	"github.com/unitorm/unitorm/populate"
 	"github.com/unitorm/unitorm/qb"
 )
 

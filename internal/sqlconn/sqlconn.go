@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Conn runs statements on a pool or inside one transaction.

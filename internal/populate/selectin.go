@@ -6,9 +6,9 @@ import (
 	"reflect"
 	"unsafe"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Loader runs load requests (an em.Executor).

@@ -4,9 +4,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // Benchmarks of the in-memory work of the Unit of Work (no database): the

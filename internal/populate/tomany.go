@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // filtered adds the path's populate filter and order to a select of the

@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // arrayOwning populates an owning many-to-many collection stored as an

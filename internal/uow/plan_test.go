@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
-	"github.com/unitorm/unitorm/uow"
 )
 
 // The model: Author ↔ Book is a cycle (FavouriteBook nullable); Cart.Items
