@@ -11,19 +11,19 @@ import (
 func TestImportGraph(t *testing.T) {
 	const mod = "github.com/unitorm/unitorm/"
 	forbidden := map[string][]string{
-		"rel":              {"meta", "dialect", "qb", "uow", "populate", "sqldb", "mongo", "em"},
-		"meta":             {"dialect", "qb", "uow", "populate", "sqldb", "mongo", "em"},
-		"dialect":          {"meta", "qb", "uow", "populate", "sqldb", "mongo", "em"},
-		"qb":               {"meta", "uow", "populate", "sqldb", "mongo", "em"},
-		"uow":              {"populate", "sqldb", "mongo", "em"},
-		"populate":         {"sqldb", "mongo", "em"},
-		"sqldb":            {"populate", "mongo", "em", "driver/postgres", "driver/mysql", "driver/sqlite"},
-		"mongo":            {"populate", "sqldb", "em"},
-		"em":               {"sqldb", "mongo", "internal/sqlconn"},
-		"internal/sqlconn": {"populate", "sqldb", "mongo", "em"},
+		"rel":               {"meta", "dialect", "qb", "internal/uow", "internal/populate", "sqldb", "mongo", "em"},
+		"meta":              {"dialect", "qb", "internal/uow", "internal/populate", "sqldb", "mongo", "em"},
+		"dialect":           {"meta", "qb", "internal/uow", "internal/populate", "sqldb", "mongo", "em"},
+		"qb":                {"meta", "internal/uow", "internal/populate", "sqldb", "mongo", "em"},
+		"internal/uow":      {"internal/populate", "sqldb", "mongo", "em"},
+		"internal/populate": {"sqldb", "mongo", "em"},
+		"sqldb":             {"internal/populate", "mongo", "em", "driver/postgres", "driver/mysql", "driver/sqlite"},
+		"mongo":             {"internal/populate", "sqldb", "em"},
+		"em":                {"sqldb", "mongo", "internal/sqlconn"},
+		"internal/sqlconn":  {"internal/populate", "sqldb", "mongo", "em"},
 		// The root package links no driver: programs import the one they use.
 		"":       {"driver", "driver/postgres", "driver/mysql", "driver/sqlite", "driver/mongo", "mongo"},
-		"schema": {"populate", "mongo", "em", "driver/postgres", "driver/mysql", "driver/sqlite"},
+		"schema": {"internal/populate", "mongo", "em", "driver/postgres", "driver/mysql", "driver/sqlite"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./"+pkg).Output()

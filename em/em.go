@@ -97,7 +97,12 @@ func (m *EntityManager) Driver() Driver { return m.s.Driver }
 // The drivers and tests of this module reach an EntityManager's Unit of Work
 // through uow.OfManager; it is not part of the public API.
 func init() {
-	uow.OfManager = func(m any) *uow.UnitOfWork { return m.(*EntityManager).uow }
+	uow.OfManager = func(m any) *uow.UnitOfWork {
+		if em, ok := m.(*EntityManager); ok && em != nil {
+			return em.uow
+		}
+		return nil
+	}
 }
 
 // check refuses work on the global EntityManager.

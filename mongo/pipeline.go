@@ -1,8 +1,6 @@
 package mongo
 
 import (
-	"github.com/unitorm/unitorm/em"
-
 	"context"
 	"errors"
 	"fmt"
@@ -338,12 +336,21 @@ func (x *Executor) aggregateTarget(entity any) (string, resolver, error) {
 	return dm.coll, dm, nil
 }
 
+// Manager is the EntityManager (*em.EntityManager) whose Identity Map
+// receives what AggregateEntities reads.
+type Manager interface {
+	Registry() *meta.Registry
+}
+
 // AggregateEntities runs p on T's collection and hydrates each result
 // document (which must be a whole T document, e.g. after $match, $sort and
 // $limit) into m's Identity Map, returning the managed instances in result
 // order: an instance already tracked is reused. x is d.Executor() or a Tx.
-func AggregateEntities[T any](ctx context.Context, x *Executor, m *em.EntityManager, p Pipeline) ([]*T, error) {
+func AggregateEntities[T any](ctx context.Context, x *Executor, m Manager, p Pipeline) ([]*T, error) {
 	u := uow.OfManager(m)
+	if u == nil {
+		return nil, fmt.Errorf("mongo: AggregateEntities: %T is not an *em.EntityManager", m)
+	}
 	ctx, err := x.ctx(ctx)
 	if err != nil {
 		return nil, err

@@ -429,7 +429,8 @@ func (u *UnitOfWork) Seed(from *UnitOfWork) {
 	}
 }
 
-// OfManager returns the Unit of Work of an *em.EntityManager. Package em sets
+// OfManager returns the Unit of Work of an *em.EntityManager (nil for
+// anything else). Package em sets
 // it; this module's drivers (mongo.AggregateEntities) and tests use it, and
 // nothing outside the module can.
 var OfManager func(m any) *UnitOfWork
