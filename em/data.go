@@ -94,21 +94,21 @@ func (m *EntityManager) assignProp(p *meta.Property, ptr unsafe.Pointer, v any, 
 				if err != nil {
 					return fmt.Errorf("%s: %w", p, err)
 				}
-				return p.Set(ptr, elem.Addr().Interface())
+				return p.At.Set(ptr, elem.Addr().Interface())
 			}
 		}
-		return p.Set(ptr, v)
+		return p.At.Set(ptr, v)
 	case meta.ManyToOne, meta.OneToOne:
 		target, err := m.relTarget(p.Relation.Target, v)
 		if err != nil {
 			return err
 		}
-		if !p.SetPointer(ptr, target) {
+		if !p.At.SetPointer(ptr, target) {
 			return fmt.Errorf("cannot set %s", p)
 		}
 		return nil
 	default:
-		c := p.Collection(ptr)
+		c := p.At.Collection(ptr)
 		if c == nil {
 			return fmt.Errorf("cannot reach collection %s", p)
 		}
@@ -211,7 +211,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 	var vals []any
 	var merge []string
 	for _, c := range e.Columns {
-		if c.PK && c.AutoIncrement && !e.HasPK(ptr) {
+		if c.PK && c.AutoIncrement && !uow.HasPK(e, ptr) {
 			continue
 		}
 		v, err := uow.ColumnValue(c, ptr)

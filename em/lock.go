@@ -104,7 +104,7 @@ func (m *EntityManager) lockOptimistic(ctx context.Context, en *uow.Entry, expec
 			return fmt.Errorf("%w: %s", ErrNotFound, k)
 		}
 	}
-	actual := vp.Interface(en.Ptr)
+	actual := vp.At.Interface(en.Ptr)
 	if !sameVersion(actual, expected) {
 		k, _ := en.Key()
 		return fmt.Errorf("%w: %s: version %v was expected, but it is %v", ErrOptimisticLock, k, expected, actual)

@@ -137,7 +137,7 @@ func entityValues(p *meta.Property, v any) (any, error) {
 				return nil, nil
 			}
 			ptr := rv.UnsafePointer()
-			if !target.HasPK(ptr) {
+			if !uow.HasPK(target, ptr) {
 				return nil, fmt.Errorf("%w: %s: the %s compared has no primary key yet", ErrInvalidData, p, target.Name)
 			}
 			return uow.FieldValue(target.PK[0], ptr)

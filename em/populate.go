@@ -121,7 +121,7 @@ func (m *EntityManager) Init(ctx context.Context, coll any) error {
 	addr := target.UnsafePointer()
 	for _, en := range m.uow.IdentityMap().Entries() {
 		for _, r := range en.Entity.Relations {
-			if r.Prop.Kind.IsToMany() && r.Prop.Ptr(en.Ptr) == addr {
+			if r.Prop.Kind.IsToMany() && r.Prop.At.Ptr(en.Ptr) == addr {
 				return m.populate(ctx, en.Entity, []*uow.Entry{en}, []string{r.Prop.Name}, populate.Options{})
 			}
 		}

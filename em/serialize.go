@@ -94,9 +94,9 @@ func jsonName(e *meta.Entity, p *meta.Property) (string, bool) {
 
 func (s *serializer) key(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer) error {
 	if len(e.PK) == 1 {
-		return writeJSON(b, e.PK[0].Interface(ptr))
+		return writeJSON(b, e.PK[0].At.Interface(ptr))
 	}
-	vals := e.PKValues(ptr)
+	vals := uow.PKValues(e, ptr)
 	return writeJSON(b, vals)
 }
 
@@ -118,7 +118,7 @@ func (s *serializer) entity(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer)
 		}
 		var c meta.AnyCollection
 		if p.Kind.IsToMany() {
-			if c = p.Collection(ptr); c == nil || !c.IsInitialized() {
+			if c = p.At.Collection(ptr); c == nil || !c.IsInitialized() {
 				continue
 			}
 		}
@@ -132,7 +132,7 @@ func (s *serializer) entity(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer)
 		b.WriteByte(':')
 		switch {
 		case p.Kind == meta.Scalar:
-			fp := p.Ptr(ptr)
+			fp := p.At.Ptr(ptr)
 			if fp == nil {
 				b.WriteString("null")
 				continue
@@ -152,7 +152,7 @@ func (s *serializer) entity(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer)
 			}
 			b.WriteByte(']')
 		default:
-			tp := p.Pointer(ptr)
+			tp := p.At.Pointer(ptr)
 			if tp == nil {
 				b.WriteString("null")
 				continue

@@ -148,7 +148,7 @@ func treeLoaded(im *uow.IdentityMap, nodes []*populate.Node, owners []*uow.Entry
 		for _, o := range owners {
 			switch {
 			case p.Kind.IsToMany():
-				c := p.Collection(o.Ptr)
+				c := p.At.Collection(o.Ptr)
 				if c == nil || !c.IsInitialized() {
 					return false
 				}
@@ -158,7 +158,7 @@ func treeLoaded(im *uow.IdentityMap, nodes []*populate.Node, owners []*uow.Entry
 					}
 				}
 			case n.Relation.Owning:
-				tp := p.Pointer(o.Ptr)
+				tp := p.At.Pointer(o.Ptr)
 				if tp == nil {
 					continue // no target
 				}
@@ -171,7 +171,7 @@ func treeLoaded(im *uow.IdentityMap, nodes []*populate.Node, owners []*uow.Entry
 				}
 				next = append(next, t)
 			default: // inverse one-to-one: nil may mean not loaded
-				tp := p.Pointer(o.Ptr)
+				tp := p.At.Pointer(o.Ptr)
 				if tp == nil {
 					return false
 				}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 )
 
@@ -13,35 +14,35 @@ func TestAccessors(t *testing.T) {
 	r := mustRegister(t, Author{}, Book{}, Tag{}, Post{}, Kitchen{})
 	be := mustEntity(t, r, Book{})
 	b := &Book{ID: 7, Title: "Wall"}
-	ptr, err := be.PtrOf(b)
+	ptr, err := uow.PtrOf(be, b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	id, title, author, tags := mustProp(t, be, "ID"), mustProp(t, be, "Title"), mustProp(t, be, "Author"), mustProp(t, be, "Tags")
 
-	if v, ok := id.Int64(ptr); !ok || v != 7 {
+	if v, ok := id.At.Int64(ptr); !ok || v != 7 {
 		t.Errorf("Int64 = %d, %v", v, ok)
 	}
-	if !id.SetInt64(ptr, 42) || b.ID != 42 {
+	if !id.At.SetInt64(ptr, 42) || b.ID != 42 {
 		t.Errorf("SetInt64: ID = %d", b.ID)
 	}
-	if s, ok := title.StringValue(ptr); !ok || s != "Wall" {
+	if s, ok := title.At.StringValue(ptr); !ok || s != "Wall" {
 		t.Errorf("StringValue = %q, %v", s, ok)
 	}
-	if !title.SetString(ptr, "Part 2") || b.Title != "Part 2" {
+	if !title.At.SetString(ptr, "Part 2") || b.Title != "Part 2" {
 		t.Errorf("SetString: Title = %q", b.Title)
 	}
-	if _, ok := title.Int64(ptr); ok {
+	if _, ok := title.At.Int64(ptr); ok {
 		t.Error("Int64 on a string field succeeded")
 	}
-	if title.SetInt64(ptr, 1) {
+	if title.At.SetInt64(ptr, 1) {
 		t.Error("SetInt64 on a string field succeeded")
 	}
 	a := &Author{Name: "Jon"}
-	if !author.SetPointer(ptr, unsafe.Pointer(a)) || b.Author != a {
+	if !author.At.SetPointer(ptr, unsafe.Pointer(a)) || b.Author != a {
 		t.Error("SetPointer did not set Book.Author")
 	}
-	if author.Pointer(ptr) != unsafe.Pointer(a) {
+	if author.At.Pointer(ptr) != unsafe.Pointer(a) {
 		t.Error("Pointer mismatch")
 	}
 	if got := title.Value(reflect.ValueOf(b)); got.String() != "Part 2" || !got.CanSet() {
@@ -50,19 +51,19 @@ func TestAccessors(t *testing.T) {
 	if got := title.Value(reflect.ValueOf(*b)); got.String() != "Part 2" {
 		t.Errorf("Value(struct) = %v", got)
 	}
-	if got := title.Interface(ptr); got != "Part 2" {
+	if got := title.At.Interface(ptr); got != "Part 2" {
 		t.Errorf("Interface = %v", got)
 	}
-	if err := id.Set(ptr, int32(9)); err != nil || b.ID != 9 {
+	if err := id.At.Set(ptr, int32(9)); err != nil || b.ID != 9 {
 		t.Errorf("Set(int32) err=%v ID=%d", err, b.ID)
 	}
-	if err := title.Set(ptr, 65); err == nil {
+	if err := title.At.Set(ptr, 65); err == nil {
 		t.Error("Set(int) into a string field succeeded")
 	}
-	if err := title.Set(ptr, nil); err != nil || b.Title != "" {
+	if err := title.At.Set(ptr, nil); err != nil || b.Title != "" {
 		t.Errorf("Set(nil) err=%v Title=%q", err, b.Title)
 	}
-	coll := tags.Collection(ptr)
+	coll := tags.At.Collection(ptr)
 	if coll == nil || coll.ElemType() != reflect.TypeFor[*Tag]() {
 		t.Fatalf("Collection = %v", coll)
 	}
@@ -73,30 +74,27 @@ func TestAccessors(t *testing.T) {
 	if !b.Tags.Contains(tg) {
 		t.Error("HydrateAny through Property.Collection did not reach the field")
 	}
-	if title.Collection(ptr) != nil {
+	if title.At.Collection(ptr) != nil {
 		t.Error("Collection on a scalar is not nil")
 	}
 
 	// Primary-key helpers.
-	if be.PKValue(ptr) != int64(9) || !be.HasPK(ptr) {
-		t.Errorf("PKValue = %v HasPK=%v", be.PKValue(ptr), be.HasPK(ptr))
+	if uow.PKValues(be, ptr)[0] != int64(9) || !uow.HasPK(be, ptr) {
+		t.Errorf("PKValue = %v HasPK=%v", uow.PKValues(be, ptr)[0], uow.HasPK(be, ptr))
 	}
-	if err := be.SetPK(ptr, int64(11)); err != nil || b.ID != 11 {
+	if err := mustProp(t, be, "ID").At.Set(ptr, int64(11)); err != nil || b.ID != 11 {
 		t.Errorf("SetPK err=%v ID=%d", err, b.ID)
 	}
-	if err := be.SetPK(ptr, 1, 2); err == nil {
-		t.Error("SetPK with two values on a single key succeeded")
-	}
-	if vals := be.PKValues(ptr); len(vals) != 1 || vals[0] != int64(11) {
+	if vals := uow.PKValues(be, ptr); len(vals) != 1 || vals[0] != int64(11) {
 		t.Errorf("PKValues = %v", vals)
 	}
-	if be.HasPK(unsafe.Pointer(&Book{})) {
+	if uow.HasPK(be, unsafe.Pointer(&Book{})) {
 		t.Error("HasPK on zero Book")
 	}
-	if _, err := be.PtrOf(&Author{}); err == nil {
+	if _, err := uow.PtrOf(be, &Author{}); err == nil {
 		t.Error("PtrOf(*Author) on Book succeeded")
 	}
-	if _, err := be.PtrOf((*Book)(nil)); err == nil {
+	if _, err := uow.PtrOf(be, (*Book)(nil)); err == nil {
 		t.Error("PtrOf(nil) succeeded")
 	}
 
@@ -105,20 +103,20 @@ func TestAccessors(t *testing.T) {
 	post := &Post{}
 	pp := unsafe.Pointer(post)
 	created := mustProp(t, pe, "CreatedAt")
-	if created.Ptr(pp) != unsafe.Pointer(&post.CreatedAt) {
+	if created.At.Ptr(pp) != unsafe.Pointer(&post.CreatedAt) {
 		t.Error("Ptr of embedded value field is wrong")
 	}
 	by := mustProp(t, pe, "By")
-	if by.Ptr(pp) != nil || !by.IsZero(pp) || by.Value(reflect.ValueOf(post)).IsValid() || by.Value(reflect.ValueOf(*post)).IsValid() {
+	if by.At.Ptr(pp) != nil || !by.At.IsZero(pp) || by.Value(reflect.ValueOf(post)).IsValid() || by.Value(reflect.ValueOf(*post)).IsValid() {
 		t.Error("field behind nil embedded pointer is reachable")
 	}
-	if err := by.Set(pp, "admin"); err != nil || post.Audit == nil || post.By != "admin" {
+	if err := by.At.Set(pp, "admin"); err != nil || post.Audit == nil || post.By != "admin" {
 		t.Errorf("Set through nil embedded pointer: err=%v Audit=%v", err, post.Audit)
 	}
-	if by.Ptr(pp) != unsafe.Pointer(&post.Audit.By) {
+	if by.At.Ptr(pp) != unsafe.Pointer(&post.Audit.By) {
 		t.Error("Ptr through embedded pointer is wrong")
 	}
-	if s, _ := by.StringValue(pp); s != "admin" {
+	if s, _ := by.At.StringValue(pp); s != "admin" {
 		t.Errorf("StringValue through embedded pointer = %q", s)
 	}
 
@@ -128,14 +126,14 @@ func TestAccessors(t *testing.T) {
 	kp := unsafe.Pointer(k)
 	for field, want := range map[string]int64{"I8": -3, "U16": 65535, "I32": -1, "I": 0} {
 		p := mustProp(t, ke, field)
-		if v, ok := p.Int64(kp); !ok || v != want {
+		if v, ok := p.At.Int64(kp); !ok || v != want {
 			t.Errorf("%s Int64 = %d, %v; want %d", field, v, ok, want)
 		}
-		if p.IsZero(kp) != (want == 0) {
-			t.Errorf("%s IsZero = %v", field, p.IsZero(kp))
+		if p.At.IsZero(kp) != (want == 0) {
+			t.Errorf("%s IsZero = %v", field, p.At.IsZero(kp))
 		}
 	}
-	if !mustProp(t, ke, "ID").IsZero(kp) || !mustProp(t, ke, "At").IsZero(kp) {
+	if !mustProp(t, ke, "ID").At.IsZero(kp) || !mustProp(t, ke, "At").At.IsZero(kp) {
 		t.Error("IsZero on zero UUID / time")
 	}
 }
@@ -197,7 +195,7 @@ func BenchmarkPropertyPtr(b *testing.B) {
 	prop, _ := e.Prop("Title")
 	b.ReportAllocs()
 	for b.Loop() {
-		*(*string)(prop.Ptr(p)) = "x"
+		*(*string)(prop.At.Ptr(p)) = "x"
 	}
 }
 
@@ -206,7 +204,7 @@ func BenchmarkPropertyInt64(b *testing.B) {
 	prop := e.PK[0]
 	b.ReportAllocs()
 	for b.Loop() {
-		v, _ := prop.Int64(p)
+		v, _ := prop.At.Int64(p)
 		sink += v
 	}
 }
@@ -216,7 +214,7 @@ func BenchmarkPropertySetInt64(b *testing.B) {
 	prop := e.PK[0]
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		prop.SetInt64(p, int64(i))
+		prop.At.SetInt64(p, int64(i))
 	}
 }
 
@@ -225,7 +223,7 @@ func BenchmarkPropertyStringValue(b *testing.B) {
 	prop, _ := e.Prop("Title")
 	b.ReportAllocs()
 	for b.Loop() {
-		s, _ := prop.StringValue(p)
+		s, _ := prop.At.StringValue(p)
 		sink += int64(len(s))
 	}
 }
@@ -245,7 +243,7 @@ func BenchmarkPropertyCollection(b *testing.B) {
 	prop, _ := e.Prop("Tags")
 	b.ReportAllocs()
 	for b.Loop() {
-		if prop.Collection(p).IsInitialized() {
+		if prop.At.Collection(p).IsInitialized() {
 			sink++
 		}
 	}
@@ -285,14 +283,14 @@ func TestAccessorsDoNotAllocate(t *testing.T) {
 	v := reflect.NewAt(e.Type, p)
 	bt := reflect.TypeFor[Book]()
 	checks := map[string]func(){
-		"Ptr":         func() { _ = title.Ptr(p) },
-		"Int64":       func() { x, _ := e.PK[0].Int64(p); sink += x },
-		"SetInt64":    func() { e.PK[0].SetInt64(p, 1001) },
-		"StringValue": func() { s, _ := title.StringValue(p); sink += int64(len(s)) },
-		"SetString":   func() { title.SetString(p, "u") },
+		"Ptr":         func() { _ = title.At.Ptr(p) },
+		"Int64":       func() { x, _ := e.PK[0].At.Int64(p); sink += x },
+		"SetInt64":    func() { e.PK[0].At.SetInt64(p, 1001) },
+		"StringValue": func() { s, _ := title.At.StringValue(p); sink += int64(len(s)) },
+		"SetString":   func() { title.At.SetString(p, "u") },
 		"Value":       func() { _ = title.Value(v) },
-		"Collection":  func() { _ = tags.Collection(p) },
-		"IsZero":      func() { _ = title.IsZero(p) },
+		"Collection":  func() { _ = tags.At.Collection(p) },
+		"IsZero":      func() { _ = title.At.IsZero(p) },
 		"Entity":      func() { _, _ = r.Entity(bt) },
 	}
 	for name, f := range checks {

@@ -1,6 +1,8 @@
 package meta
 
 import (
+	"github.com/unitorm/unitorm/internal/access"
+
 	"fmt"
 	"reflect"
 	"strings"
@@ -45,7 +47,7 @@ func (b *builder) problemf(e *Entity, field, format string, args ...any) {
 type fieldRec struct {
 	sf    reflect.StructField
 	index []int
-	steps []pathStep
+	steps []access.Step
 	depth int
 }
 
@@ -135,7 +137,7 @@ func (b *builder) tableName(e *Entity) (name string) {
 }
 
 // collect walks the fields of t, flattening anonymous embedded structs.
-func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathStep, depth int, seen map[reflect.Type]bool, out *[]fieldRec) {
+func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []access.Step, depth int, seen map[reflect.Type]bool, out *[]fieldRec) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("orm")
@@ -157,8 +159,8 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathSt
 				if tag != "" {
 					b.problemf(e, sf.Name, "tag on an embedded struct is not supported (tag its fields)")
 				}
-				st := append([]pathStep(nil), steps...)
-				st = append(st, pathStep{offset: sf.Offset, deref: isPtr, typ: et})
+				st := append([]access.Step(nil), steps...)
+				st = append(st, access.Step{Offset: sf.Offset, Deref: isPtr, Type: et})
 				seen[et] = true
 				b.collect(e, et, idx, st, depth+1, seen, out)
 				delete(seen, et)
@@ -168,7 +170,7 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathSt
 		if !sf.IsExported() {
 			continue
 		}
-		st := append(append([]pathStep(nil), steps...), pathStep{offset: sf.Offset})
+		st := append(append([]access.Step(nil), steps...), access.Step{Offset: sf.Offset})
 		*out = append(*out, fieldRec{sf: sf, index: idx, steps: st, depth: depth})
 	}
 }
@@ -257,24 +259,24 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 		Field:  sf.Name,
 		Index:  fr.index,
 		Type:   sf.Type,
-		rkind:  sf.Type.Kind(),
 		Hidden: spec.hidden,
 	}
-	p.direct = true
+	p.At = access.Field{Name: e.Name + "." + sf.Name, Type: sf.Type, Kind: sf.Type.Kind(), Direct: true}
 	for _, s := range fr.steps {
-		p.Offset += s.offset
-		if s.deref {
-			p.direct = false
+		p.At.Offset += s.Offset
+		if s.Deref {
+			p.At.Direct = false
 		}
 	}
-	if !p.direct {
-		p.Offset = 0
-		p.steps = fr.steps
+	if !p.At.Direct {
+		p.At.Offset = 0
+		p.At.Steps = fr.steps
 	}
 
 	ft := sf.Type
 	if elem, ok := isCollection(ft); ok {
 		p.BaseType = elem
+		p.At.ToMany = true
 		if !spec.hasRel || !spec.rel.IsToMany() {
 			b.problemf(e, sf.Name, `a rel.Collection needs orm:"1:m,mappedBy=..." or orm:"m:n"`)
 			return nil

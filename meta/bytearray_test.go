@@ -3,6 +3,7 @@ package meta_test
 import (
 	"testing"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 )
 
@@ -40,10 +41,10 @@ func TestFixedByteArrays(t *testing.T) {
 		t.Errorf("[12]byte key: PK=%v AutoIncrement=%v, want a key that is not generated", id.PK, id.AutoIncrement)
 	}
 	ptr := e.NewValue().UnsafePointer()
-	if e.HasPK(ptr) {
+	if uow.HasPK(e, ptr) {
 		t.Error("a zero [12]byte key counts as set")
 	}
-	if err := e.SetPK(ptr, objectID{1}); err != nil || !e.HasPK(ptr) {
-		t.Errorf("SetPK: %v, HasPK %v", err, e.HasPK(ptr))
+	if err := mustProp(t, e, "ID").At.Set(ptr, objectID{1}); err != nil || !uow.HasPK(e, ptr) {
+		t.Errorf("SetPK: %v, HasPK %v", err, uow.HasPK(e, ptr))
 	}
 }

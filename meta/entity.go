@@ -1,11 +1,9 @@
 package meta
 
 import (
-	"fmt"
 	"reflect"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/unitorm/unitorm/rel"
 )
@@ -97,60 +95,6 @@ func (e *Entity) New() any { return reflect.New(e.Type).Interface() }
 
 // NewValue returns a reflect.Value holding a pointer to a new zero entity.
 func (e *Entity) NewValue() reflect.Value { return reflect.New(e.Type) }
-
-// PtrOf returns the address of the entity v points to. v must be a *T of
-// this entity's type and not nil.
-func (e *Entity) PtrOf(v any) (unsafe.Pointer, error) {
-	rv := reflect.ValueOf(v)
-	if rv.Type() != e.PtrType {
-		return nil, fmt.Errorf("meta: %s: got %T, want %s", e.Name, v, e.PtrType)
-	}
-	if rv.IsNil() {
-		return nil, fmt.Errorf("meta: %s: nil pointer", e.Name)
-	}
-	return rv.UnsafePointer(), nil
-}
-
-// PKValue returns the value of a single-column primary key (boxed). For a
-// composite key use PKValues.
-func (e *Entity) PKValue(structPtr unsafe.Pointer) any {
-	if len(e.PK) == 0 {
-		return nil
-	}
-	return e.PK[0].Interface(structPtr)
-}
-
-// PKValues returns the values of all primary-key properties in order.
-func (e *Entity) PKValues(structPtr unsafe.Pointer) []any {
-	out := make([]any, len(e.PK))
-	for i, p := range e.PK {
-		out[i] = p.Interface(structPtr)
-	}
-	return out
-}
-
-// SetPK assigns the primary key; vals must have one value per PK property.
-func (e *Entity) SetPK(structPtr unsafe.Pointer, vals ...any) error {
-	if len(vals) != len(e.PK) {
-		return fmt.Errorf("meta: %s: %d primary key values, want %d", e.Name, len(vals), len(e.PK))
-	}
-	for i, p := range e.PK {
-		if err := p.Set(structPtr, vals[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// HasPK reports whether every primary-key property holds a non-zero value.
-func (e *Entity) HasPK(structPtr unsafe.Pointer) bool {
-	for _, p := range e.PK {
-		if p.IsZero(structPtr) {
-			return false
-		}
-	}
-	return len(e.PK) > 0
-}
 
 // Column is one column of a table.
 type Column struct {

@@ -1,22 +1,18 @@
 package meta
 
 import (
-	"fmt"
 	"reflect"
-	"unsafe"
+
+	"github.com/unitorm/unitorm/internal/access"
 )
 
 // Property is one mapped field of an entity: a column, or a relation.
 // Properties are built once by a Registry and must not be modified.
 type Property struct {
-	Entity *Entity // the entity this property belongs to
-	Name   string  // property name (lowerCamel of the Go field: favouriteBook)
-	Field  string  // Go field name (FavouriteBook)
-	Index  []int   // reflect index path from the entity struct (embedded structs included)
-	// Offset is the byte offset of the field from the start of the entity
-	// struct, summed over embedded value structs. It is meaningful only when
-	// Direct reports true (no embedded pointer on the path).
-	Offset uintptr
+	Entity *Entity      // the entity this property belongs to
+	Name   string       // property name (lowerCamel of the Go field: favouriteBook)
+	Field  string       // Go field name (FavouriteBook)
+	Index  []int        // reflect index path from the entity struct (embedded structs included)
 	Type   reflect.Type // Go type of the field
 	// BaseType is the value type without its nullable wrapper (*T,
 	// sql.Null[T]); for a to-one relation the target struct type; for a
@@ -55,18 +51,11 @@ type Property struct {
 	// Relation describes the relation when Kind is not Scalar.
 	Relation *Relation
 
-	direct     bool
-	autoIncSet bool
-	steps      []pathStep // walk used when !direct
-	rkind      reflect.Kind
-}
+	// At is where the field lies in memory, for this module's layers
+	// (hydration, snapshots); its type is internal.
+	At access.Field
 
-// pathStep moves from a struct pointer to a field: add offset, then
-// dereference when the field is an embedded pointer.
-type pathStep struct {
-	offset uintptr
-	deref  bool
-	typ    reflect.Type // type pointed to, when deref
+	autoIncSet bool
 }
 
 func (p *Property) String() string {
@@ -74,49 +63,6 @@ func (p *Property) String() string {
 		return p.Entity.Name + "." + p.Field
 	}
 	return p.Field
-}
-
-// Direct reports whether Ptr is a plain offset addition (no embedded
-// pointer on the path from the entity struct to the field).
-func (p *Property) Direct() bool { return p.direct }
-
-// Ptr returns the address of the field inside the entity struct at
-// structPtr. When an embedded pointer on the path is nil it returns nil.
-func (p *Property) Ptr(structPtr unsafe.Pointer) unsafe.Pointer {
-	if p.direct {
-		return unsafe.Add(structPtr, p.Offset)
-	}
-	ptr := structPtr
-	for _, s := range p.steps {
-		ptr = unsafe.Add(ptr, s.offset)
-		if s.deref {
-			ptr = *(*unsafe.Pointer)(ptr)
-			if ptr == nil {
-				return nil
-			}
-		}
-	}
-	return ptr
-}
-
-// PtrAlloc is Ptr for writing: nil embedded pointers on the path are
-// allocated.
-func (p *Property) PtrAlloc(structPtr unsafe.Pointer) unsafe.Pointer {
-	if p.direct {
-		return unsafe.Add(structPtr, p.Offset)
-	}
-	ptr := structPtr
-	for _, s := range p.steps {
-		ptr = unsafe.Add(ptr, s.offset)
-		if s.deref {
-			slot := (*unsafe.Pointer)(ptr)
-			if *slot == nil {
-				*slot = reflect.New(s.typ).UnsafePointer()
-			}
-			ptr = *slot
-		}
-	}
-	return ptr
 }
 
 // Value returns the field of an entity as a reflect.Value. v is a pointer
@@ -128,14 +74,14 @@ func (p *Property) Value(v reflect.Value) reflect.Value {
 		if v.IsNil() {
 			return reflect.Value{}
 		}
-		fp := p.Ptr(v.UnsafePointer())
+		fp := p.At.Ptr(v.UnsafePointer())
 		if fp == nil {
 			return reflect.Value{}
 		}
 		return reflect.NewAt(p.Type, fp).Elem()
 	}
 	if v.CanAddr() {
-		fp := p.Ptr(v.Addr().UnsafePointer())
+		fp := p.At.Ptr(v.Addr().UnsafePointer())
 		if fp == nil {
 			return reflect.Value{}
 		}
@@ -151,197 +97,4 @@ func (p *Property) Value(v reflect.Value) reflect.Value {
 		v = v.Field(x)
 	}
 	return v
-}
-
-// Interface returns the field's value boxed in an interface (this
-// allocates for most non-pointer types). It returns nil when an embedded
-// pointer on the path is nil.
-func (p *Property) Interface(structPtr unsafe.Pointer) any {
-	fp := p.Ptr(structPtr)
-	if fp == nil {
-		return nil
-	}
-	return reflect.NewAt(p.Type, fp).Elem().Interface()
-}
-
-// Set assigns v to the field, converting between convertible types
-// (int32 to int64, string to a named string type, ...). A nil v sets the
-// zero value.
-func (p *Property) Set(structPtr unsafe.Pointer, v any) error {
-	f := reflect.NewAt(p.Type, p.PtrAlloc(structPtr)).Elem()
-	if v == nil {
-		f.SetZero()
-		return nil
-	}
-	rv := reflect.ValueOf(v)
-	switch {
-	case rv.Type().AssignableTo(p.Type):
-		f.Set(rv)
-	case rv.Type().ConvertibleTo(p.Type) && convertSafe(rv.Kind(), p.Type.Kind()):
-		c := rv.Convert(p.Type)
-		if lossy(rv, c) {
-			return fmt.Errorf("meta: %s: %v does not fit %s", p, v, p.Type)
-		}
-		f.Set(c)
-	default:
-		return fmt.Errorf("meta: %s: cannot set %T into %s", p, v, p.Type)
-	}
-	return nil
-}
-
-// lossy reports whether converting a number from to to lost its value (a
-// fraction dropped, an overflow).
-func lossy(from, to reflect.Value) bool {
-	switch {
-	case from.CanFloat() && to.CanInt():
-		return float64(to.Int()) != from.Float()
-	case from.CanFloat() && to.CanUint():
-		return float64(to.Uint()) != from.Float()
-	case from.CanInt() && to.CanInt():
-		return to.Int() != from.Int()
-	case from.CanInt() && to.CanUint():
-		return from.Int() < 0 || to.Uint() != uint64(from.Int())
-	case from.CanUint() && to.CanInt():
-		return to.Int() < 0 || uint64(to.Int()) != from.Uint()
-	case from.CanInt() && to.CanFloat():
-		return int64(to.Float()) != from.Int()
-	}
-	return false
-}
-
-// convertSafe rejects conversions Go allows but that change meaning (an
-// integer converted to a string yields a rune).
-func convertSafe(from, to reflect.Kind) bool {
-	if to == reflect.String {
-		return from == reflect.String || from == reflect.Slice
-	}
-	return true
-}
-
-// IsZero reports whether the field holds its zero value (or is unreachable
-// behind a nil embedded pointer).
-func (p *Property) IsZero(structPtr unsafe.Pointer) bool {
-	fp := p.Ptr(structPtr)
-	if fp == nil {
-		return true
-	}
-	switch p.rkind {
-	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr:
-		return *(*uint64)(fp) == 0
-	case reflect.Int32, reflect.Uint32:
-		return *(*uint32)(fp) == 0
-	case reflect.Int16, reflect.Uint16:
-		return *(*uint16)(fp) == 0
-	case reflect.Int8, reflect.Uint8, reflect.Bool:
-		return *(*uint8)(fp) == 0
-	case reflect.String:
-		return len(*(*string)(fp)) == 0
-	case reflect.Pointer:
-		return *(*unsafe.Pointer)(fp) == nil
-	}
-	return reflect.NewAt(p.Type, fp).Elem().IsZero()
-}
-
-// Int64 reads an integer field (any signed or unsigned integer kind, not
-// through a pointer) without allocating. ok is false for other kinds or
-// when the field is unreachable.
-func (p *Property) Int64(structPtr unsafe.Pointer) (v int64, ok bool) {
-	fp := p.Ptr(structPtr)
-	if fp == nil {
-		return 0, false
-	}
-	switch p.rkind {
-	case reflect.Int, reflect.Int64:
-		return *(*int64)(fp), true
-	case reflect.Int32:
-		return int64(*(*int32)(fp)), true
-	case reflect.Int16:
-		return int64(*(*int16)(fp)), true
-	case reflect.Int8:
-		return int64(*(*int8)(fp)), true
-	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
-		return int64(*(*uint64)(fp)), true
-	case reflect.Uint32:
-		return int64(*(*uint32)(fp)), true
-	case reflect.Uint16:
-		return int64(*(*uint16)(fp)), true
-	case reflect.Uint8:
-		return int64(*(*uint8)(fp)), true
-	}
-	return 0, false
-}
-
-// SetInt64 writes an integer field without allocating (truncating to the
-// field's size). It reports false for other kinds.
-func (p *Property) SetInt64(structPtr unsafe.Pointer, v int64) bool {
-	switch p.rkind {
-	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr:
-		*(*int64)(p.PtrAlloc(structPtr)) = v
-	case reflect.Int32, reflect.Uint32:
-		*(*int32)(p.PtrAlloc(structPtr)) = int32(v)
-	case reflect.Int16, reflect.Uint16:
-		*(*int16)(p.PtrAlloc(structPtr)) = int16(v)
-	case reflect.Int8, reflect.Uint8:
-		*(*int8)(p.PtrAlloc(structPtr)) = int8(v)
-	default:
-		return false
-	}
-	return true
-}
-
-// StringValue reads a string-kinded field without allocating.
-func (p *Property) StringValue(structPtr unsafe.Pointer) (string, bool) {
-	if p.rkind != reflect.String {
-		return "", false
-	}
-	fp := p.Ptr(structPtr)
-	if fp == nil {
-		return "", false
-	}
-	return *(*string)(fp), true
-}
-
-// SetString writes a string-kinded field without allocating.
-func (p *Property) SetString(structPtr unsafe.Pointer, v string) bool {
-	if p.rkind != reflect.String {
-		return false
-	}
-	*(*string)(p.PtrAlloc(structPtr)) = v
-	return true
-}
-
-// Pointer reads a pointer field (a to-one relation, or a *T scalar) as
-// an unsafe.Pointer to its target, nil when unset.
-func (p *Property) Pointer(structPtr unsafe.Pointer) unsafe.Pointer {
-	if p.rkind != reflect.Pointer {
-		return nil
-	}
-	fp := p.Ptr(structPtr)
-	if fp == nil {
-		return nil
-	}
-	return *(*unsafe.Pointer)(fp)
-}
-
-// SetPointer writes a pointer field (a to-one relation, or a *T scalar);
-// target must point to a value of the field's element type, or be nil.
-func (p *Property) SetPointer(structPtr, target unsafe.Pointer) bool {
-	if p.rkind != reflect.Pointer {
-		return false
-	}
-	*(*unsafe.Pointer)(p.PtrAlloc(structPtr)) = target
-	return true
-}
-
-// Collection returns the rel.Collection held by a to-many property, through
-// its untyped interface; nil for other properties or when unreachable.
-func (p *Property) Collection(structPtr unsafe.Pointer) AnyCollection {
-	if !p.Kind.IsToMany() {
-		return nil
-	}
-	fp := p.Ptr(structPtr)
-	if fp == nil {
-		return nil
-	}
-	return reflect.NewAt(p.Type, fp).Interface().(AnyCollection)
 }

@@ -243,10 +243,10 @@ func TestEmbedded(t *testing.T) {
 		t.Errorf("Post columns = %v", got)
 	}
 	id := mustProp(t, p, "id")
-	if !slices.Equal(id.Index, []int{0, 0}) || !id.Direct() || !id.PK {
-		t.Errorf("Post.id Index=%v Direct=%v PK=%v", id.Index, id.Direct(), id.PK)
+	if !slices.Equal(id.Index, []int{0, 0}) || !id.At.Direct || !id.PK {
+		t.Errorf("Post.id Index=%v Direct=%v PK=%v", id.Index, id.At.Direct, id.PK)
 	}
-	if by := mustProp(t, p, "By"); by.Direct() {
+	if by := mustProp(t, p, "By"); by.At.Direct {
 		t.Error("field behind embedded pointer reports Direct")
 	}
 	if c := mustProp(t, p, "CreatedAt"); c.Default != "CURRENT_TIMESTAMP" || c.Nullable {

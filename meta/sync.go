@@ -38,19 +38,19 @@ func (r *Relation) Added(owner, item any) {
 		if mp == nil {
 			return
 		}
-		old := mp.Pointer(ip)
+		old := mp.At.Pointer(ip)
 		if old == op {
 			return
 		}
 		if old != nil {
-			if c := r.Prop.Collection(old); c != nil {
+			if c := r.Prop.At.Collection(old); c != nil {
 				_ = c.SyncRemove(item, false)
 			}
 		}
-		mp.SetPointer(ip, op)
+		mp.At.SetPointer(ip, op)
 	case ManyToMany:
 		if other := r.Other(); other != nil {
-			if c := other.Collection(ip); c != nil {
+			if c := other.At.Collection(ip); c != nil {
 				_ = c.SyncAdd(owner, true)
 			}
 		}
@@ -68,12 +68,12 @@ func (r *Relation) Removed(owner, item any) {
 	}
 	switch r.Kind {
 	case OneToMany:
-		if mp := r.MappedBy; mp != nil && !r.OrphanRemoval && mp.Pointer(ip) == op {
-			mp.SetPointer(ip, nil)
+		if mp := r.MappedBy; mp != nil && !r.OrphanRemoval && mp.At.Pointer(ip) == op {
+			mp.At.SetPointer(ip, nil)
 		}
 	case ManyToMany:
 		if other := r.Other(); other != nil {
-			if c := other.Collection(ip); c != nil {
+			if c := other.At.Collection(ip); c != nil {
 				_ = c.SyncRemove(owner, true)
 			}
 		}

@@ -167,7 +167,7 @@ func (f *flush) generateKeys() error {
 			return &uow.FlushError{Step: st.String(), Err: err}
 		}
 		for _, en := range st.Entries {
-			if st.Entity.HasPK(en.Ptr) {
+			if uow.HasPK(st.Entity, en.Ptr) {
 				continue
 			}
 			var id any
@@ -274,7 +274,7 @@ func (f *flush) insert(st *uow.Step) error {
 // initialVersion is the version a new entity is stored with: its own when
 // set, else 1 (or the current time for a time version).
 func initialVersion(p *meta.Property, en *uow.Entry) (any, error) {
-	if !p.IsZero(en.Ptr) {
+	if !p.At.IsZero(en.Ptr) {
 		v, err := uow.FieldValue(p, en.Ptr)
 		if err != nil {
 			return nil, err
@@ -345,7 +345,7 @@ func (f *flush) update(st *uow.Step) error {
 				next = nowMillis()
 				set = append(set, bson.E{Key: vf.name, Value: next})
 			} else {
-				n, ok := vp.Int64(en.Ptr)
+				n, ok := vp.At.Int64(en.Ptr)
 				if !ok {
 					return fmt.Errorf("mongo: version %s is neither an integer nor a time", vp)
 				}
@@ -611,7 +611,7 @@ func (f *flush) delete(st *uow.Step) error {
 // inverseItemKeys returns the stored keys of the items of target's inverse
 // collection of the owning many-to-many relation r.
 func inverseItemKeys(r *meta.Relation, target *uow.Entry) (bson.A, error) {
-	c := r.InversedBy.Collection(target.Ptr)
+	c := r.InversedBy.At.Collection(target.Ptr)
 	if c == nil {
 		return nil, nil
 	}
@@ -628,7 +628,7 @@ func inverseItemKeys(r *meta.Relation, target *uow.Entry) (bson.A, error) {
 
 // objectKey returns the stored key of the entity obj (a *T of e).
 func objectKey(e *meta.Entity, obj any) (any, error) {
-	ptr, err := e.PtrOf(obj)
+	ptr, err := uow.PtrOf(e, obj)
 	if err != nil {
 		return nil, err
 	}

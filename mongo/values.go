@@ -126,7 +126,7 @@ func plainValue(v any) (any, error) {
 func writeValue(f *field, ptr unsafe.Pointer) (any, error) {
 	p := f.prop
 	if f.doc {
-		fp := p.Ptr(ptr)
+		fp := p.At.Ptr(ptr)
 		if fp == nil {
 			return nil, nil
 		}
@@ -269,7 +269,7 @@ var (
 // instance at ptr.
 func readField(f *field, ptr unsafe.Pointer, rv bson.RawValue) error {
 	p := f.prop
-	if err := readInto(f, p.Type, p.PtrAlloc(ptr), rv); err != nil {
+	if err := readInto(f, p.Type, p.At.PtrAlloc(ptr), rv); err != nil {
 		return fmt.Errorf("mongo: %s from %s: %w", p, rv.Type, err)
 	}
 	return nil

@@ -273,11 +273,11 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 			}
 			dest[i] = &l.FK[i]
 		case c.json:
-			dest[i] = &jsonField{typ: c.prop.Type, ptr: c.prop.PtrAlloc(l.Ptr)}
+			dest[i] = &jsonField{typ: c.prop.Type, ptr: c.prop.At.PtrAlloc(l.Ptr)}
 		case c.direct != nil:
-			dest[i] = c.direct(c.prop.PtrAlloc(l.Ptr))
+			dest[i] = c.direct(c.prop.At.PtrAlloc(l.Ptr))
 		default:
-			dest[i] = reflect.NewAt(c.prop.Type, c.prop.PtrAlloc(l.Ptr)).Interface()
+			dest[i] = reflect.NewAt(c.prop.Type, c.prop.At.PtrAlloc(l.Ptr)).Interface()
 		}
 	}
 	return l
@@ -314,14 +314,14 @@ func (sp *scanPlan) finish(l *uow.Loaded) error {
 // database/sql's conversions.
 func assignRaw(p *meta.Property, ptr unsafe.Pointer, v any) error {
 	if p.Codec == meta.CodecJSON {
-		return (&jsonField{typ: p.Type, ptr: p.PtrAlloc(ptr)}).Scan(v)
+		return (&jsonField{typ: p.Type, ptr: p.At.PtrAlloc(ptr)}).Scan(v)
 	}
-	dst := reflect.NewAt(p.Type, p.PtrAlloc(ptr)).Interface()
+	dst := reflect.NewAt(p.Type, p.At.PtrAlloc(ptr)).Interface()
 	if s, ok := dst.(sql.Scanner); ok {
 		return s.Scan(v)
 	}
 	if v == nil {
-		reflect.NewAt(p.Type, p.PtrAlloc(ptr)).Elem().SetZero()
+		reflect.NewAt(p.Type, p.At.PtrAlloc(ptr)).Elem().SetZero()
 		return nil
 	}
 	return convertAssign(dst, v)

@@ -95,7 +95,7 @@ func (w *world[K]) check(withJSON, final bool) {
 				if r.Kind.IsToMany() {
 					continue
 				}
-				if t := r.Prop.Pointer(ptr); t != nil {
+				if t := r.Prop.At.Pointer(ptr); t != nil {
 					if te, ok := w.entry(t); !ok {
 						report("%s (an unloaded reference).%s points at an instance EM1 does not manage (%s, deleted?)", w.name(e, ptr), r.Prop.Name, w.name(r.Target, t))
 					} else if te.State == uow.StateRemoved {
@@ -143,7 +143,7 @@ func (w *world[K]) compareEntity(e *meta.Entity, p1, p2 unsafe.Pointer, report f
 		if p.Kind != meta.Scalar {
 			continue
 		}
-		v1, v2 := p.Interface(p1), p.Interface(p2)
+		v1, v2 := p.At.Interface(p1), p.At.Interface(p2)
 		if !reflect.DeepEqual(v1, v2) {
 			report("%s.%s: memory %#v, database %#v", me, p.Name, v1, v2)
 		}
@@ -151,7 +151,7 @@ func (w *world[K]) compareEntity(e *meta.Entity, p1, p2 unsafe.Pointer, report f
 	for _, r := range e.Relations {
 		p := r.Prop
 		if !r.Kind.IsToMany() {
-			t1, t2 := p.Pointer(p1), p.Pointer(p2)
+			t1, t2 := p.At.Pointer(p1), p.At.Pointer(p2)
 			if !r.Owning && t1 == nil {
 				continue // an inverse 1:1 pointer that is nil may just not be loaded
 			}
@@ -170,7 +170,7 @@ func (w *world[K]) compareEntity(e *meta.Entity, p1, p2 unsafe.Pointer, report f
 			}
 			continue
 		}
-		c1 := p.Collection(p1)
+		c1 := p.At.Collection(p1)
 		if c1.IsDirty() {
 			report("%s.%s has a pending diff right after a successful flush (added %d, removed %d, replaced %v, loaded %v)",
 				me, p.Name, len(c1.AddedAny()), len(c1.RemovedAny()), c1.Replaced(), c1.IsInitialized())
@@ -191,7 +191,7 @@ func (w *world[K]) compareEntity(e *meta.Entity, p1, p2 unsafe.Pointer, report f
 			}
 			k1 = append(k1, keyOf(r.Target, ip))
 		}
-		c2 := p.Collection(p2)
+		c2 := p.At.Collection(p2)
 		if !c2.IsInitialized() {
 			report("%s.%s was not populated in EM2", me, p.Name)
 			continue
@@ -305,7 +305,7 @@ func jsonCost(e *meta.Entity, ptr unsafe.Pointer, path map[unsafe.Pointer]bool, 
 	defer delete(path, ptr)
 	for _, r := range e.Relations {
 		if r.Kind.IsToMany() {
-			c := r.Prop.Collection(ptr)
+			c := r.Prop.At.Collection(ptr)
 			if !c.IsInitialized() {
 				continue
 			}
@@ -316,7 +316,7 @@ func jsonCost(e *meta.Entity, ptr unsafe.Pointer, path map[unsafe.Pointer]bool, 
 			}
 			continue
 		}
-		if tp := r.Prop.Pointer(ptr); tp != nil && !path[tp] {
+		if tp := r.Prop.At.Pointer(ptr); tp != nil && !path[tp] {
 			jsonCost(r.Target, tp, path, n, budget)
 		}
 	}

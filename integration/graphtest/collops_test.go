@@ -27,13 +27,13 @@ func (w *world[K]) stateBefore(r *meta.Relation, o, i unsafe.Pointer) collState 
 	s := collState{ownInit: coll(r, o).IsInitialized(), held: holds(coll(r, o), i), unsynced: w.unsynced[i]}
 	switch r.Kind {
 	case meta.OneToMany:
-		s.oldOwner = r.MappedBy.Pointer(i)
+		s.oldOwner = r.MappedBy.At.Pointer(i)
 		if s.oldOwner != nil {
 			s.oldInit = coll(r, s.oldOwner).IsInitialized()
 		}
 	case meta.ManyToMany:
 		if other := r.Other(); other != nil {
-			s.otherInit = other.Collection(i).IsInitialized()
+			s.otherInit = other.At.Collection(i).IsInitialized()
 		}
 	}
 	return s
@@ -82,7 +82,7 @@ func (w *world[K]) pairFree(r *meta.Relation, o, i unsafe.Pointer) bool {
 	if c := coll(r, o); c.IsInitialized() {
 		return true // Add of a held item is a no-op; else memory is the truth
 	}
-	if oc := r.Other().Collection(i); oc.IsInitialized() && holds(oc, o) {
+	if oc := r.Other().At.Collection(i); oc.IsInitialized() && holds(oc, o) {
 		return false
 	}
 	ik := keyOf(r.Target, i)
@@ -129,7 +129,7 @@ func (w *world[K]) opCollAdd() bool {
 		}
 	}
 	c := coll(r, o.Ptr)
-	if r.Kind == meta.OneToMany && !c.IsInitialized() && r.MappedBy.Pointer(ip) == o.Ptr && w.avoided("noop-unloaded-1:m") {
+	if r.Kind == meta.OneToMany && !c.IsInitialized() && r.MappedBy.At.Pointer(ip) == o.Ptr && w.avoided("noop-unloaded-1:m") {
 		return false
 	}
 	w.logf("%s.%s.Add(%s) [%s]", w.name(r.Owner, o.Ptr), r.Prop.Name, desc, w.describeColl(r, o.Ptr))
@@ -215,7 +215,7 @@ func (w *world[K]) opCollRemove() bool {
 			return false
 		}
 	}
-	if r.Kind == meta.OneToMany && !c.IsInitialized() && r.MappedBy.Pointer(ip) != o.Ptr && w.avoided("noop-unloaded-1:m") {
+	if r.Kind == meta.OneToMany && !c.IsInitialized() && r.MappedBy.At.Pointer(ip) != o.Ptr && w.avoided("noop-unloaded-1:m") {
 		return false
 	}
 	before := w.stateBefore(r, o.Ptr, ip)

@@ -25,13 +25,13 @@ func callSet(c reflect.Value, target *meta.Entity, items []any) {
 // checkNotInitialized reports a collection that was not loaded before the
 // operation and is now claimed to be (or no longer says so).
 func (w *world[K]) checkNotInitialized(sig string, r *meta.Relation, p *meta.Property, ptr unsafe.Pointer, what string) {
-	c := p.Collection(ptr)
+	c := p.At.Collection(ptr)
 	if c.IsInitialized() {
 		w.violation(sig, "%s: %s.%s was not loaded and is now initialized (holding %d items)",
 			what, w.name(p.Entity, ptr), p.Name, len(c.AnyItems()))
 		return
 	}
-	err, _ := reflect.NewAt(p.Type, p.Ptr(ptr)).MethodByName("Len").Call(nil)[1].Interface().(error)
+	err, _ := reflect.NewAt(p.Type, p.At.Ptr(ptr)).MethodByName("Len").Call(nil)[1].Interface().(error)
 	if !errors.Is(err, rel.ErrNotInitialized) {
 		w.violation(sig+"-len", "%s: Len of %s.%s (not loaded) returned %v, want rel.ErrNotInitialized", what, w.name(p.Entity, ptr), p.Name, err)
 	}
@@ -55,7 +55,7 @@ func (w *world[K]) checkAdded(r *meta.Relation, o, i unsafe.Pointer, before coll
 			// collection; which side wins is settled at the flush.
 			return
 		}
-		if got := r.MappedBy.Pointer(i); got != o {
+		if got := r.MappedBy.At.Pointer(i); got != o {
 			w.violation(sig+"/owning-pointer", "%s(%s.%s, %s): %s.%s is %s, want %s at once",
 				what, w.name(r.Owner, o), r.Prop.Name, w.name(r.Target, i), w.name(r.Target, i), r.MappedBy.Name, w.name(r.Owner, got), w.name(r.Owner, o))
 		}
@@ -75,7 +75,7 @@ func (w *world[K]) checkAdded(r *meta.Relation, o, i unsafe.Pointer, before coll
 			return
 		}
 		if before.otherInit {
-			if !holds(other.Collection(i), o) {
+			if !holds(other.At.Collection(i), o) {
 				w.violation(sig+"/other-side", "%s(%s.%s, %s): the loaded %s.%s lacks %s",
 					what, w.name(r.Owner, o), r.Prop.Name, w.name(r.Target, i), w.name(r.Target, i), other.Name, w.name(r.Owner, o))
 			}
@@ -96,7 +96,7 @@ func (w *world[K]) checkRemoved(r *meta.Relation, o, i unsafe.Pointer, before co
 	}
 	switch r.Kind {
 	case meta.OneToMany:
-		got := r.MappedBy.Pointer(i)
+		got := r.MappedBy.At.Pointer(i)
 		if before.oldOwner == o && got != nil && !r.OrphanRemoval {
 			w.violation(sig+"/owning-pointer", "%s(%s.%s, %s): %s.%s is %s, want nil at once",
 				what, w.name(r.Owner, o), r.Prop.Name, w.name(r.Target, i), w.name(r.Target, i), r.MappedBy.Name, w.name(r.Owner, got))
@@ -112,7 +112,7 @@ func (w *world[K]) checkRemoved(r *meta.Relation, o, i unsafe.Pointer, before co
 			return
 		}
 		if before.otherInit {
-			if holds(other.Collection(i), o) {
+			if holds(other.At.Collection(i), o) {
 				w.violation(sig+"/other-side", "%s(%s.%s, %s): the loaded %s.%s still holds %s",
 					what, w.name(r.Owner, o), r.Prop.Name, w.name(r.Target, i), w.name(r.Target, i), other.Name, w.name(r.Owner, o))
 			}
@@ -136,11 +136,11 @@ func (w *world[K]) checkSynced(x *uow.Entry, what string, changed *meta.Relation
 			continue
 		}
 		inv := r.Other()
-		cur := r.Prop.Pointer(x.Ptr)
+		cur := r.Prop.At.Pointer(x.Ptr)
 		for _, y := range w.live(r.Target) {
 			want := y.Ptr == cur
 			if inv.Kind.IsToMany() {
-				c := inv.Collection(y.Ptr)
+				c := inv.At.Collection(y.Ptr)
 				if !c.IsInitialized() {
 					continue
 				}
@@ -150,7 +150,7 @@ func (w *world[K]) checkSynced(x *uow.Entry, what string, changed *meta.Relation
 				}
 				continue
 			}
-			got := inv.Pointer(y.Ptr)
+			got := inv.At.Pointer(y.Ptr)
 			assigned := r == changed || x.State == uow.StateNew
 			if want && got != x.Ptr && (got != nil || assigned) || !want && got == x.Ptr {
 				w.violation(what+"/"+r.Prop.String(), "after %s of %s (%s = %s): the inverse %s.%s is %s",

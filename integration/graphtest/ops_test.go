@@ -58,7 +58,7 @@ func (w *world[K]) freeForOneToOne(r *meta.Relation, tp unsafe.Pointer) bool {
 		return true
 	}
 	for _, en := range w.entries(r.Owner, uow.StateNew, uow.StateManaged, uow.StateRemoved) {
-		if r.Prop.Pointer(en.Ptr) == tp {
+		if r.Prop.At.Pointer(en.Ptr) == tp {
 			return false
 		}
 	}
@@ -87,7 +87,7 @@ func (w *world[K]) pickToOne(r *meta.Relation, self unsafe.Pointer, pNil, pNew f
 	}
 	var cands []*uow.Entry
 	for _, en := range w.targets(r.Target, w.chance(0.3)) {
-		if r.Kind == meta.OneToOne && en.Ptr != r.Prop.Pointer(self) && !w.freeForOneToOne(r, en.Ptr) {
+		if r.Kind == meta.OneToOne && en.Ptr != r.Prop.At.Pointer(self) && !w.freeForOneToOne(r, en.Ptr) {
 			continue
 		}
 		cands = append(cands, en)
@@ -128,7 +128,7 @@ func (w *world[K]) opPersistNew() bool {
 			if !ok {
 				continue
 			}
-			r.Prop.SetPointer(ptr, tp)
+			r.Prop.At.SetPointer(ptr, tp)
 			parts = append(parts, r.Prop.Name+"="+desc)
 		case toMany(r):
 			if !w.chance(0.4) {
@@ -157,7 +157,7 @@ func (w *world[K]) opPersistNew() bool {
 				}
 				a := added{r: r, item: ip}
 				if r.Kind == meta.OneToMany {
-					a.old = r.MappedBy.Pointer(ip)
+					a.old = r.MappedBy.At.Pointer(ip)
 				}
 				adds = append(adds, a)
 				_ = c.AddAny(objAt(r.Target, ip))
@@ -186,7 +186,7 @@ func (w *world[K]) opPersistNew() bool {
 	for _, a := range adds {
 		switch a.r.Kind {
 		case meta.OneToMany:
-			if got := a.r.MappedBy.Pointer(a.item); got != ptr {
+			if got := a.r.MappedBy.At.Pointer(a.item); got != ptr {
 				w.violation("persist-new-1:m-owner", "%s added to new %s.%s points at %s after Persist, want the new owner",
 					w.name(a.r.Target, a.item), w.name(k.e, ptr), a.r.Prop.Name, w.name(k.e, got))
 			}
@@ -197,7 +197,7 @@ func (w *world[K]) opPersistNew() bool {
 				}
 			}
 		case meta.ManyToMany:
-			if oc := a.r.Other().Collection(a.item); oc.IsInitialized() && !holds(oc, ptr) {
+			if oc := a.r.Other().At.Collection(a.item); oc.IsInitialized() && !holds(oc, ptr) {
 				w.violation("persist-new-m:n-other", "%s.%s (loaded) lacks new %s after Persist",
 					w.name(a.r.Target, a.item), a.r.Other().Name, w.name(k.e, ptr))
 			}
@@ -237,8 +237,8 @@ func (w *world[K]) opRemove() bool {
 			}
 		}
 		for _, en := range w.live(r.Owner) {
-			if r.Prop.Pointer(en.Ptr) == x.Ptr && en.Ptr != x.Ptr {
-				r.Prop.SetPointer(en.Ptr, nil)
+			if r.Prop.At.Pointer(en.Ptr) == x.Ptr && en.Ptr != x.Ptr {
+				r.Prop.At.SetPointer(en.Ptr, nil)
 				w.unsynced[en.Ptr] = true
 				unlinked = append(unlinked, w.name(en.Entity, en.Ptr)+"."+r.Prop.Name)
 				if w.chance(0.5) && !w.persist(en.Obj) {
@@ -257,8 +257,8 @@ func (w *world[K]) opRemove() bool {
 				continue
 			}
 			for _, en := range w.live(r.Owner) {
-				if r.Prop.Pointer(en.Ptr) == x.Ptr && en.Ptr != x.Ptr {
-					r.Prop.SetPointer(en.Ptr, nil)
+				if r.Prop.At.Pointer(en.Ptr) == x.Ptr && en.Ptr != x.Ptr {
+					r.Prop.At.SetPointer(en.Ptr, nil)
 					w.unsynced[en.Ptr] = true
 					unlinked = append(unlinked, w.name(en.Entity, en.Ptr)+"."+r.Prop.Name)
 					again = true
@@ -272,8 +272,8 @@ func (w *world[K]) opRemove() bool {
 		}
 		c := coll(r, x.Ptr)
 		for _, it := range append(c.AnyItems(), c.AddedAny()...) {
-			if ip := ptrOf(it); ip != x.Ptr && r.MappedBy.Pointer(ip) == x.Ptr {
-				r.MappedBy.SetPointer(ip, nil)
+			if ip := ptrOf(it); ip != x.Ptr && r.MappedBy.At.Pointer(ip) == x.Ptr {
+				r.MappedBy.At.SetPointer(ip, nil)
 				w.unsynced[ip] = true
 				unlinked = append(unlinked, w.name(r.Target, ip)+"."+r.MappedBy.Name)
 			}
@@ -301,13 +301,13 @@ func (w *world[K]) opSetPointer() bool {
 	if w.collMoved[x.Ptr] && w.avoided("pointer-after-coll") {
 		return false
 	}
-	old := r.Prop.Pointer(x.Ptr)
+	old := r.Prop.At.Pointer(x.Ptr)
 	tp, desc, ok := w.pickToOne(r, x.Ptr, 0.2, 0.15)
 	if !ok || w.stopped {
 		return false
 	}
 	w.logf("%s.%s = %s (was %s)", w.name(r.Owner, x.Ptr), r.Prop.Name, desc, w.name(r.Target, old))
-	r.Prop.SetPointer(x.Ptr, tp)
+	r.Prop.At.SetPointer(x.Ptr, tp)
 	if w.chance(0.6) {
 		w.logf("  persist %s", w.name(r.Owner, x.Ptr))
 		if w.persist(x.Obj) {
@@ -398,10 +398,10 @@ func (w *world[K]) opRefresh() bool {
 		if !owningToOne(r) {
 			continue
 		}
-		if tp := r.Prop.Pointer(x.Ptr); tp != nil {
+		if tp := r.Prop.At.Pointer(x.Ptr); tp != nil {
 			if te, ok := w.entry(tp); ok && te.State == uow.StateRemoved {
 				w.logf("  unlink %s.%s again (it points at the removed %s)", w.name(k.e, x.Ptr), r.Prop.Name, w.name(r.Target, tp))
-				r.Prop.SetPointer(x.Ptr, nil)
+				r.Prop.At.SetPointer(x.Ptr, nil)
 				w.unsynced[x.Ptr] = true
 			}
 		}
@@ -565,11 +565,11 @@ func (w *world[K]) removalAlone(x *uow.Entry) bool {
 		if !owningToOne(r) || r.Target != x.Entity {
 			continue
 		}
-		if r.Prop.Pointer(x.Ptr) == x.Ptr {
+		if r.Prop.At.Pointer(x.Ptr) == x.Ptr {
 			return false
 		}
 		if stored != nil {
-			if t := r.Prop.Pointer(stored); t != nil && keyOf(r.Target, t) == key {
+			if t := r.Prop.At.Pointer(stored); t != nil && keyOf(r.Target, t) == key {
 				return false
 			}
 		}

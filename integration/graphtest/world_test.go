@@ -210,10 +210,10 @@ func (w *world[K]) loaded(ptr unsafe.Pointer) bool {
 
 // keyOf returns the primary key of the entity at ptr (nil when it has none yet).
 func keyOf(e *meta.Entity, ptr unsafe.Pointer) any {
-	if !e.HasPK(ptr) {
+	if !uow.HasPK(e, ptr) {
 		return nil
 	}
-	return e.PK[0].Interface(ptr)
+	return e.PK[0].At.Interface(ptr)
 }
 
 // name describes the entity at ptr for logs: Post(3), Post(…a02e) for an
@@ -286,7 +286,7 @@ func (w *world[K]) setScalar(p *meta.Property, ptr unsafe.Pointer) string {
 	default:
 		panic("graphtest: no random value for " + p.String())
 	}
-	if err := p.Set(ptr, v); err != nil {
+	if err := p.At.Set(ptr, v); err != nil {
 		panic(err)
 	}
 	return fmt.Sprintf("%v", v)
@@ -316,7 +316,7 @@ func owningToOne(r *meta.Relation) bool { return r.Owning && !r.Kind.IsToMany() 
 func toMany(r *meta.Relation) bool { return r.Kind.IsToMany() }
 
 // coll returns the collection of relation r in the entity at ptr.
-func coll(r *meta.Relation, ptr unsafe.Pointer) meta.AnyCollection { return r.Prop.Collection(ptr) }
+func coll(r *meta.Relation, ptr unsafe.Pointer) meta.AnyCollection { return r.Prop.At.Collection(ptr) }
 
 // holds reports whether the collection's items contain obj.
 func holds(c meta.AnyCollection, ptr unsafe.Pointer) bool {
@@ -331,7 +331,7 @@ func holds(c meta.AnyCollection, ptr unsafe.Pointer) bool {
 // collValue is the typed collection field (a *rel.Collection[*T]) as a
 // reflect.Value, for the methods AnyCollection has no untyped form of.
 func collValue(r *meta.Relation, ptr unsafe.Pointer) reflect.Value {
-	return reflect.NewAt(r.Prop.Type, r.Prop.Ptr(ptr))
+	return reflect.NewAt(r.Prop.Type, r.Prop.At.Ptr(ptr))
 }
 
 // lenErr calls Len on the typed collection.

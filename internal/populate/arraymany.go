@@ -28,7 +28,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 	im := r.u.IdentityMap()
 	var need []any
 	for _, o := range owners {
-		c := prop.Collection(o.Ptr)
+		c := prop.At.Collection(o.Ptr)
 		if _, ok := o.Key(); !ok || c == nil || (c.IsInitialized() && !r.opts.Refresh) {
 			continue
 		}
@@ -55,7 +55,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 				}
 				items = append(items, ref.Obj)
 			}
-			if c := prop.Collection(en.Ptr); c != nil {
+			if c := prop.At.Collection(en.Ptr); c != nil {
 				return c.HydrateAny(items)
 			}
 			return nil
@@ -69,7 +69,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 	var keys []any
 	seen := map[*uow.Entry]bool{}
 	for _, o := range owners {
-		c := prop.Collection(o.Ptr)
+		c := prop.At.Collection(o.Ptr)
 		if c == nil || !c.IsInitialized() {
 			continue
 		}
@@ -108,7 +108,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 			}
 		}
 		for _, o := range owners {
-			c := prop.Collection(o.Ptr)
+			c := prop.At.Collection(o.Ptr)
 			if c == nil || !c.IsInitialized() || c.IsDirty() {
 				continue
 			}

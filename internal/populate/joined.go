@@ -205,7 +205,7 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 			// Only the collections this load fills follow memory.
 			var filled []*uow.Entry
 			for _, owner := range jp.order[ni] {
-				if c := p.Collection(owner.Ptr); c != nil && (!c.IsInitialized() || jp.opts.Refresh) {
+				if c := p.At.Collection(owner.Ptr); c != nil && (!c.IsInitialized() || jp.opts.Refresh) {
 					filled = append(filled, owner)
 				}
 			}
@@ -220,11 +220,11 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 					continue // the FK already points at the (now loaded) target
 				}
 				if len(its) > 0 {
-					p.SetPointer(owner.Ptr, its[0].Ptr)
+					p.At.SetPointer(owner.Ptr, its[0].Ptr)
 				}
 				continue
 			}
-			c := p.Collection(owner.Ptr)
+			c := p.At.Collection(owner.Ptr)
 			if c == nil || (c.IsInitialized() && !jp.opts.Refresh) {
 				continue
 			}

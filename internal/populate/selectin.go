@@ -171,7 +171,7 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 	im := r.u.IdentityMap()
 	var targets, missing []*uow.Entry
 	for _, o := range owners {
-		tp := rel.Prop.Pointer(o.Ptr)
+		tp := rel.Prop.At.Pointer(o.Ptr)
 		if tp == nil {
 			continue
 		}
@@ -218,10 +218,10 @@ func (r *run) ownersToLoad(n *Node, owners []*uow.Entry) (map[uow.Key]*uow.Entry
 		if !ok {
 			continue
 		}
-		if c := n.Relation.Prop.Collection(o.Ptr); c != nil && c.IsInitialized() && !r.opts.Refresh {
+		if c := n.Relation.Prop.At.Collection(o.Ptr); c != nil && c.IsInitialized() && !r.opts.Refresh {
 			continue
 		}
-		if !n.Relation.Prop.Kind.IsToMany() && n.Relation.Prop.Pointer(o.Ptr) != nil && !r.opts.Refresh {
+		if !n.Relation.Prop.Kind.IsToMany() && n.Relation.Prop.At.Pointer(o.Ptr) != nil && !r.opts.Refresh {
 			continue
 		}
 		v, err := keyValue(o)
@@ -241,14 +241,14 @@ func children(n *Node, owners []*uow.Entry, im *uow.IdentityMap) []*uow.Entry {
 	for _, o := range owners {
 		p := n.Relation.Prop
 		if !p.Kind.IsToMany() {
-			if tp := p.Pointer(o.Ptr); tp != nil {
+			if tp := p.At.Pointer(o.Ptr); tp != nil {
 				if t, ok := im.EntryOf(tp); ok {
 					out = append(out, t)
 				}
 			}
 			continue
 		}
-		c := p.Collection(o.Ptr)
+		c := p.At.Collection(o.Ptr)
 		if c == nil {
 			continue
 		}
@@ -272,10 +272,10 @@ func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Ent
 			if len(its) > 0 {
 				tp = its[0].Ptr
 			}
-			p.SetPointer(o.Ptr, tp)
+			p.At.SetPointer(o.Ptr, tp)
 			continue
 		}
-		c := p.Collection(o.Ptr)
+		c := p.At.Collection(o.Ptr)
 		if c == nil {
 			continue
 		}
@@ -346,7 +346,7 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 		its := items[o]
 		kept := its[:0]
 		for _, it := range its {
-			if cur := fk.Pointer(it.Ptr); cur == o.Ptr {
+			if cur := fk.At.Pointer(it.Ptr); cur == o.Ptr {
 				kept = append(kept, it)
 				placed[it] = true
 				u.NoteLoaded(r, it, o.Ptr, false)
@@ -365,7 +365,7 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 		if placed[en] || (en.State != uow.StateManaged && en.State != uow.StateNew) {
 			continue
 		}
-		if o, ok := owners[fk.Pointer(en.Ptr)]; ok {
+		if o, ok := owners[fk.At.Pointer(en.Ptr)]; ok {
 			items[o] = append(items[o], en)
 			u.NoteLoaded(r, en, o.Ptr, false)
 		}

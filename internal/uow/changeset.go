@@ -161,7 +161,7 @@ func (u *UnitOfWork) removeOrphans() error {
 			}
 			var orphans []unsafe.Pointer
 			if r.Prop.Kind.IsToMany() {
-				c := r.Prop.Collection(en.Ptr)
+				c := r.Prop.At.Collection(en.Ptr)
 				if c == nil {
 					continue
 				}
@@ -169,7 +169,7 @@ func (u *UnitOfWork) removeOrphans() error {
 					orphans = append(orphans, reflect.ValueOf(it).UnsafePointer())
 				}
 			} else if en.snap != nil {
-				old, cur := r.Prop.Pointer(en.snap.ptr), r.Prop.Pointer(en.Ptr)
+				old, cur := r.Prop.At.Pointer(en.snap.ptr), r.Prop.At.Pointer(en.Ptr)
 				if old != nil && old != cur {
 					orphans = append(orphans, old)
 				}
@@ -206,7 +206,7 @@ func (u *UnitOfWork) isDirty(en *Entry) bool {
 		}
 		for _, r := range en.Entity.Relations {
 			if r.Kind == meta.ManyToMany {
-				if c := r.Prop.Collection(en.Ptr); c != nil && c.IsDirty() {
+				if c := r.Prop.At.Collection(en.Ptr); c != nil && c.IsDirty() {
 					return true
 				}
 			}
@@ -225,7 +225,7 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 		if p.Version {
 			continue
 		}
-		a, b := p.Ptr(en.Ptr), p.Ptr(en.snap.ptr)
+		a, b := p.At.Ptr(en.Ptr), p.At.Ptr(en.snap.ptr)
 		if a == nil || b == nil {
 			if a != b {
 				changed = append(changed, p)
@@ -247,7 +247,7 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 		changed = append(changed, p)
 	}
 	for _, p := range ti.toOne {
-		cur, old := p.Pointer(en.Ptr), p.Pointer(en.snap.ptr)
+		cur, old := p.At.Pointer(en.Ptr), p.At.Pointer(en.snap.ptr)
 		if cur == old {
 			continue
 		}
@@ -273,7 +273,7 @@ func (u *UnitOfWork) pivotChanges(en *Entry) ([]*PivotChange, error) {
 		if r.Kind != meta.ManyToMany {
 			continue
 		}
-		c := r.Prop.Collection(en.Ptr)
+		c := r.Prop.At.Collection(en.Ptr)
 		if c == nil || !c.IsDirty() {
 			continue
 		}
@@ -330,7 +330,7 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 	ti := infoOf(en.Entity)
 	for i := range ti.cols {
 		c := &ti.cols[i]
-		a, b := c.prop.Ptr(fresh), c.prop.Ptr(en.snap.ptr)
+		a, b := c.prop.At.Ptr(fresh), c.prop.At.Ptr(en.snap.ptr)
 		if a == nil || b == nil {
 			if a != b {
 				return false
@@ -348,7 +348,7 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 		}
 	}
 	for _, p := range ti.toOne {
-		cur, old := p.Pointer(fresh), p.Pointer(en.snap.ptr)
+		cur, old := p.At.Pointer(fresh), p.At.Pointer(en.snap.ptr)
 		if cur == old {
 			continue
 		}
@@ -386,7 +386,7 @@ func (u *UnitOfWork) relinks(en *Entry) ([]*Relink, error) {
 		if r.Kind != meta.OneToMany || r.MappedBy == nil {
 			continue
 		}
-		c := r.Prop.Collection(en.Ptr)
+		c := r.Prop.At.Collection(en.Ptr)
 		if c == nil || !c.IsDirty() {
 			continue
 		}

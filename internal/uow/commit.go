@@ -72,10 +72,10 @@ func (p *Plan) Commit() {
 	p.undo = nil
 	ch := p.Changes
 	for en, v := range p.versions {
-		old := en.Entity.Version.Interface(en.Ptr)
-		_ = en.Entity.Version.Set(en.Ptr, v)
+		old := en.Entity.Version.At.Interface(en.Ptr)
+		_ = en.Entity.Version.At.Set(en.Ptr, v)
 		ptr, prop := en.Ptr, en.Entity.Version
-		p.committed = append(p.committed, func() { _ = prop.Set(ptr, old) })
+		p.committed = append(p.committed, func() { _ = prop.At.Set(ptr, old) })
 	}
 	for _, f := range undo {
 		p.committed = append(p.committed, f)
@@ -89,7 +89,7 @@ func (p *Plan) Commit() {
 			}
 		}
 		for _, r := range en.Entity.Relations {
-			if c := r.Prop.Collection(en.Ptr); c != nil {
+			if c := r.Prop.At.Collection(en.Ptr); c != nil {
 				p.committed = append(p.committed, c.SaveDiff())
 				c.MarkInitialized()
 			}
@@ -106,7 +106,7 @@ func (p *Plan) Commit() {
 			continue
 		}
 		for _, r := range en.Entity.Relations {
-			if c := r.Prop.Collection(en.Ptr); c != nil && c.IsDirty() {
+			if c := r.Prop.At.Collection(en.Ptr); c != nil && c.IsDirty() {
 				p.committed = append(p.committed, c.SaveDiff())
 				c.ResetDiff()
 			}
@@ -160,27 +160,27 @@ func (p *Plan) syncInverseCollections() {
 			if r == nil || !r.Owning || r.InversedBy == nil || en.snap == nil {
 				continue
 			}
-			old, cur := prop.Pointer(en.snap.ptr), prop.Pointer(en.Ptr)
+			old, cur := prop.At.Pointer(en.snap.ptr), prop.At.Pointer(en.Ptr)
 			if inv := r.InversedBy; inv.Kind == meta.OneToOne {
 				// The inverse pointers follow the row: the old target loses
 				// en (a load may have set it from the stored row since).
-				if old != nil && old != cur && inv.Pointer(old) == en.Ptr {
+				if old != nil && old != cur && inv.At.Pointer(old) == en.Ptr {
 					ptr := old
-					p.committed = append(p.committed, func() { inv.SetPointer(ptr, en.Ptr) })
-					inv.SetPointer(old, nil)
+					p.committed = append(p.committed, func() { inv.At.SetPointer(ptr, en.Ptr) })
+					inv.At.SetPointer(old, nil)
 				}
-				if cur != nil && inv.Pointer(cur) != en.Ptr {
-					ptr, was := cur, inv.Pointer(cur)
-					p.committed = append(p.committed, func() { inv.SetPointer(ptr, was) })
-					inv.SetPointer(cur, en.Ptr)
+				if cur != nil && inv.At.Pointer(cur) != en.Ptr {
+					ptr, was := cur, inv.At.Pointer(cur)
+					p.committed = append(p.committed, func() { inv.At.SetPointer(ptr, was) })
+					inv.At.SetPointer(cur, en.Ptr)
 				}
 				continue
 			}
 			if old != nil && old != cur {
-				edit(r.InversedBy.Collection(old), false, en.Obj)
+				edit(r.InversedBy.At.Collection(old), false, en.Obj)
 			}
 			if cur != nil {
-				edit(r.InversedBy.Collection(cur), true, en.Obj)
+				edit(r.InversedBy.At.Collection(cur), true, en.Obj)
 			}
 		}
 	}

@@ -65,7 +65,7 @@ func (s *inverses) bind(en *Entry) {
 		if !r.Kind.IsToMany() {
 			continue
 		}
-		c := r.Prop.Collection(en.Ptr)
+		c := r.Prop.At.Collection(en.Ptr)
 		if c == nil {
 			continue
 		}
@@ -106,10 +106,10 @@ func (iv *inverse) leaveLast(owner, item any) {
 		return
 	}
 	last, _ := lastLink(en, iv.link, iv.r.MappedBy)
-	if last == nil || last == iv.r.MappedBy.Pointer(ip) || last == reflect.ValueOf(owner).UnsafePointer() {
+	if last == nil || last == iv.r.MappedBy.At.Pointer(ip) || last == reflect.ValueOf(owner).UnsafePointer() {
 		return
 	}
-	if c := iv.r.Prop.Collection(last); c != nil {
+	if c := iv.r.Prop.At.Collection(last); c != nil {
 		_ = c.SyncRemove(item, false)
 	}
 }
@@ -126,7 +126,7 @@ func (iv *inverse) note(owner, item any) {
 	if ip == nil {
 		return
 	}
-	cur := iv.r.MappedBy.Pointer(ip)
+	cur := iv.r.MappedBy.At.Pointer(ip)
 	if cur != nil && cur != reflect.ValueOf(owner).UnsafePointer() {
 		return
 	}
@@ -142,7 +142,7 @@ func initCollections(en *Entry) {
 		if !r.Kind.IsToMany() {
 			continue
 		}
-		if c := r.Prop.Collection(en.Ptr); c != nil && !c.IsInitialized() {
+		if c := r.Prop.At.Collection(en.Ptr); c != nil && !c.IsInitialized() {
 			c.MarkInitialized()
 		}
 	}
@@ -158,7 +158,7 @@ func lastLink(en *Entry, i int, p *meta.Property) (last unsafe.Pointer, pending 
 		return l.ptr, l.pending
 	}
 	if en.snap != nil {
-		return p.Pointer(en.snap.ptr), false
+		return p.At.Pointer(en.snap.ptr), false
 	}
 	return nil, false
 }
@@ -184,10 +184,10 @@ func (u *UnitOfWork) NoteLoaded(r *meta.Relation, item *Entry, target unsafe.Poi
 	}
 	// Where memory showed it last, it is no more.
 	if last, _ := lastLink(item, iv.link, r.MappedBy); last != nil && last != target {
-		if c := r.Prop.Collection(last); c != nil {
+		if c := r.Prop.At.Collection(last); c != nil {
 			_ = c.SyncRemove(item.Obj, false)
-		} else if r.Kind == meta.OneToOne && r.Prop.Pointer(last) == item.Ptr {
-			r.Prop.SetPointer(last, nil)
+		} else if r.Kind == meta.OneToOne && r.Prop.At.Pointer(last) == item.Ptr {
+			r.Prop.At.SetPointer(last, nil)
 		}
 	}
 	setLinkPending(item, iv.link, target, pending && target != nil)
@@ -203,13 +203,13 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 		return
 	}
 	p := r.Prop
-	cur := p.Pointer(en.Ptr)
+	cur := p.At.Pointer(en.Ptr)
 	if !r.Owning {
 		// Inverse one-to-one: the owning side is what is written. Setting
 		// only the inverse pointer of a pair whose owner points nowhere
 		// sets the owner's pointer; a pointer the owner already holds wins.
-		if cur != nil && other.Pointer(cur) == nil {
-			other.SetPointer(cur, en.Ptr)
+		if cur != nil && other.At.Pointer(cur) == nil {
+			other.At.SetPointer(cur, en.Ptr)
 		}
 		return
 	}
@@ -221,12 +221,12 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 	switch other.Kind {
 	case meta.OneToMany:
 		if last != nil && last != cur {
-			if c := other.Collection(last); c != nil {
+			if c := other.At.Collection(last); c != nil {
 				_ = c.SyncRemove(en.Obj, false)
 			}
 		}
 		if cur != nil {
-			c := other.Collection(cur)
+			c := other.At.Collection(cur)
 			switch {
 			case c == nil:
 			case !c.IsInitialized():
@@ -242,16 +242,16 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 			}
 		}
 	case meta.OneToOne:
-		if last != nil && last != cur && other.Pointer(last) == en.Ptr {
-			other.SetPointer(last, nil)
+		if last != nil && last != cur && other.At.Pointer(last) == en.Ptr {
+			other.At.SetPointer(last, nil)
 		}
 		if cur != nil {
 			// A target taken from another owner: that owner's pointer
 			// goes (one-to-one), and its row is written so.
-			if prev := other.Pointer(cur); prev != nil && prev != en.Ptr && p.Pointer(prev) == cur {
-				p.SetPointer(prev, nil)
+			if prev := other.At.Pointer(cur); prev != nil && prev != en.Ptr && p.At.Pointer(prev) == cur {
+				p.At.SetPointer(prev, nil)
 			}
-			other.SetPointer(cur, en.Ptr)
+			other.At.SetPointer(cur, en.Ptr)
 		}
 	}
 	setLinkPending(en, i, cur, pending)
@@ -299,7 +299,7 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 			}
 			for _, r := range en.Entity.Relations {
 				if r.Owning && !r.Kind.IsToMany() && r.OnDelete == meta.ActionCascade {
-					if t := r.Prop.Pointer(en.snap.ptr); t != nil && gone[t] {
+					if t := r.Prop.At.Pointer(en.snap.ptr); t != nil && gone[t] {
 						gone[en.Ptr] = true
 						cascaded = append(cascaded, en)
 						more = true
@@ -321,7 +321,7 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 		for _, r := range en.Entity.Relations {
 			switch {
 			case r.Kind.IsToMany():
-				c := r.Prop.Collection(en.Ptr)
+				c := r.Prop.At.Collection(en.Ptr)
 				if c == nil || !c.IsInitialized() {
 					continue
 				}
@@ -333,26 +333,26 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 					c.SyncRemoveFunc(isGone)
 				}
 			case !r.Owning && r.Kind == meta.OneToOne:
-				if t := r.Prop.Pointer(en.Ptr); t != nil && gone[t] {
+				if t := r.Prop.At.Pointer(en.Ptr); t != nil && gone[t] {
 					ptr, prop := en.Ptr, r.Prop
-					p.committed = append(p.committed, func() { prop.SetPointer(ptr, t) })
-					prop.SetPointer(ptr, nil)
+					p.committed = append(p.committed, func() { prop.At.SetPointer(ptr, t) })
+					prop.At.SetPointer(ptr, nil)
 				}
 			case r.Owning:
 				// No stored row points at a deleted one (the foreign key
 				// refused it, or set it to NULL): a pointer still at it in
 				// memory goes to nil, snapshot included (nothing to write).
-				t := r.Prop.Pointer(en.Ptr)
+				t := r.Prop.At.Pointer(en.Ptr)
 				if t == nil || !gone[t] {
 					continue
 				}
 				ptr, prop := en.Ptr, r.Prop
-				p.committed = append(p.committed, func() { prop.SetPointer(ptr, t) })
-				prop.SetPointer(ptr, nil)
-				if en.snap != nil && prop.Pointer(en.snap.ptr) == t {
+				p.committed = append(p.committed, func() { prop.At.SetPointer(ptr, t) })
+				prop.At.SetPointer(ptr, nil)
+				if en.snap != nil && prop.At.Pointer(en.snap.ptr) == t {
 					sp := en.snap.ptr
-					p.committed = append(p.committed, func() { prop.SetPointer(sp, t) })
-					prop.SetPointer(sp, nil)
+					p.committed = append(p.committed, func() { prop.At.SetPointer(sp, t) })
+					prop.At.SetPointer(sp, nil)
 				}
 			}
 		}
@@ -370,7 +370,7 @@ func (p *Plan) forgetReplaced(pc *PivotChange, edit func(c meta.AnyCollection, a
 		return
 	}
 	owner := pc.Owner
-	c := r.Prop.Collection(owner.Ptr)
+	c := r.Prop.At.Collection(owner.Ptr)
 	if c == nil {
 		return
 	}
@@ -382,7 +382,7 @@ func (p *Plan) forgetReplaced(pc *PivotChange, edit func(c meta.AnyCollection, a
 		if keep[en.Ptr] {
 			continue
 		}
-		if oc := other.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
+		if oc := other.At.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
 			edit(oc, false, owner.Obj)
 		}
 	}
@@ -400,13 +400,13 @@ func unlinkNew(en *Entry) {
 		}
 		switch {
 		case r.Kind.IsToMany():
-			c := r.Prop.Collection(en.Ptr)
+			c := r.Prop.At.Collection(en.Ptr)
 			if c == nil || r.Kind != meta.ManyToMany {
 				continue
 			}
 			for _, it := range c.AnyItems() {
 				if tp := reflect.ValueOf(it).UnsafePointer(); tp != nil {
-					if oc := other.Collection(tp); oc != nil {
+					if oc := other.At.Collection(tp); oc != nil {
 						_ = oc.SyncRemove(en.Obj, true)
 					}
 				}
@@ -414,16 +414,16 @@ func unlinkNew(en *Entry) {
 		default:
 			// Where the pointer is now, and where memory last put it.
 			last, _ := lastLink(en, i, r.Prop)
-			for _, t := range []unsafe.Pointer{r.Prop.Pointer(en.Ptr), last} {
+			for _, t := range []unsafe.Pointer{r.Prop.At.Pointer(en.Ptr), last} {
 				if t == nil {
 					continue
 				}
 				if other.Kind.IsToMany() {
-					if oc := other.Collection(t); oc != nil {
+					if oc := other.At.Collection(t); oc != nil {
 						_ = oc.SyncRemove(en.Obj, false)
 					}
-				} else if other.Pointer(t) == en.Ptr {
-					other.SetPointer(t, nil)
+				} else if other.At.Pointer(t) == en.Ptr {
+					other.At.SetPointer(t, nil)
 				}
 			}
 		}
@@ -439,7 +439,7 @@ func (u *UnitOfWork) SettleDiffs() {
 			continue
 		}
 		for _, r := range en.Entity.Relations {
-			if c := r.Prop.Collection(en.Ptr); c != nil && c.IsDirty() {
+			if c := r.Prop.At.Collection(en.Ptr); c != nil && c.IsDirty() {
 				c.ResetDiff()
 			}
 		}
@@ -456,7 +456,7 @@ func (p *Plan) forgetReplacedInverse(pc *PivotChange, edit func(c meta.AnyCollec
 	if inv == nil {
 		return
 	}
-	c := inv.Collection(target.Ptr)
+	c := inv.At.Collection(target.Ptr)
 	if c == nil {
 		return
 	}
@@ -468,7 +468,7 @@ func (p *Plan) forgetReplacedInverse(pc *PivotChange, edit func(c meta.AnyCollec
 		if keep[en.Ptr] {
 			continue
 		}
-		if oc := r.Prop.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
+		if oc := r.Prop.At.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
 			edit(oc, false, target.Obj)
 		}
 	}
@@ -486,7 +486,7 @@ func (p *Plan) forgetCleared(rl *Relink) {
 		keep[k] = true
 	}
 	for _, en := range p.u.im.OfType(rl.Relation.Target) {
-		if keep[en] || fk.Pointer(en.Ptr) != owner {
+		if keep[en] || fk.At.Pointer(en.Ptr) != owner {
 			continue
 		}
 		if rl.Relation.OrphanRemoval {
@@ -494,12 +494,12 @@ func (p *Plan) forgetCleared(rl *Relink) {
 			continue
 		}
 		ptr := en.Ptr
-		p.committed = append(p.committed, func() { fk.SetPointer(ptr, owner) })
-		fk.SetPointer(ptr, nil)
-		if en.snap != nil && fk.Pointer(en.snap.ptr) == owner {
+		p.committed = append(p.committed, func() { fk.At.SetPointer(ptr, owner) })
+		fk.At.SetPointer(ptr, nil)
+		if en.snap != nil && fk.At.Pointer(en.snap.ptr) == owner {
 			sp := en.snap.ptr
-			p.committed = append(p.committed, func() { fk.SetPointer(sp, owner) })
-			fk.SetPointer(sp, nil)
+			p.committed = append(p.committed, func() { fk.At.SetPointer(sp, owner) })
+			fk.At.SetPointer(sp, nil)
 		}
 	}
 }
@@ -526,20 +526,20 @@ func (iv *inverse) Replaced(owner any, items []any) {
 		}
 		switch iv.r.Kind {
 		case meta.OneToMany:
-			if other.Pointer(en.Ptr) == op && iv.r.OrphanRemoval {
+			if other.At.Pointer(en.Ptr) == op && iv.r.OrphanRemoval {
 				// An orphan: deleted at the flush, as Remove from the
 				// collection would (its pointer stays until then).
 				_ = iv.u.remove(en, map[unsafe.Pointer]bool{})
 				continue
 			}
-			if other.Pointer(en.Ptr) == op {
-				other.SetPointer(en.Ptr, nil)
+			if other.At.Pointer(en.Ptr) == op {
+				other.At.SetPointer(en.Ptr, nil)
 				if iv.link >= 0 {
 					setLink(en, iv.link, nil)
 				}
 			}
 		case meta.ManyToMany:
-			if c := other.Collection(en.Ptr); c != nil {
+			if c := other.At.Collection(en.Ptr); c != nil {
 				_ = c.SyncRemove(owner, false)
 			}
 		}
@@ -561,7 +561,7 @@ func keptLinks(en *Entry) []keptLink {
 	for i, l := range *en.links {
 		if l.set {
 			p := en.Entity.Relations[i].Prop
-			out = append(out, keptLink{prop: p, ptr: p.Pointer(en.Ptr)})
+			out = append(out, keptLink{prop: p, ptr: p.At.Pointer(en.Ptr)})
 		}
 	}
 	return out
@@ -580,7 +580,7 @@ func copyLinks(l *[]link) *[]link {
 func unbindCollections(en *Entry) {
 	for _, r := range en.Entity.Relations {
 		if r.Kind.IsToMany() {
-			if c := r.Prop.Collection(en.Ptr); c != nil {
+			if c := r.Prop.At.Collection(en.Ptr); c != nil {
 				c.Bind(en.Obj, nil)
 			}
 		}

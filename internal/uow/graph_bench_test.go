@@ -59,7 +59,7 @@ func BenchmarkGraphHydrate100(b *testing.B) {
 		u := uow.New(reg)
 		for i := range 100 {
 			x := &BUser{ID: int64(i + 1), Name: "n", Priority: int64(i)}
-			ptr, _ := e.PtrOf(x)
+			ptr, _ := uow.PtrOf(e, x)
 			if _, err := u.Merge(e, x, ptr, false); err != nil {
 				b.Fatal(err)
 			}
@@ -76,7 +76,7 @@ func BenchmarkGraphChanges10k(b *testing.B) {
 	users := make([]*BUser, 10000)
 	for i := range users {
 		users[i] = &BUser{ID: int64(i + 1), Name: "n"}
-		ptr, _ := e.PtrOf(users[i])
+		ptr, _ := uow.PtrOf(e, users[i])
 		if _, err := u.Merge(e, users[i], ptr, false); err != nil {
 			b.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func BenchmarkGraphChangesRelations(b *testing.B) {
 	var books []*BBook
 	for i := range authors {
 		a := &BAuthor{ID: int64(i + 1), Name: "a"}
-		ptr, _ := ea.PtrOf(a)
+		ptr, _ := uow.PtrOf(ea, a)
 		en, err := u.Merge(ea, a, ptr, false)
 		if err != nil {
 			b.Fatal(err)
@@ -113,7 +113,7 @@ func BenchmarkGraphChangesRelations(b *testing.B) {
 		var its []*BBook
 		for j := range 10 {
 			bk := &BBook{ID: int64(i*10 + j + 1), Title: "t", Author: a}
-			bp, _ := eb.PtrOf(bk)
+			bp, _ := uow.PtrOf(eb, bk)
 			if _, err := u.Merge(eb, bk, bp, false); err != nil {
 				b.Fatal(err)
 			}

@@ -56,21 +56,21 @@ func (k Key) String() string {
 // KeyOf returns the identity key of the entity at ptr; ok is false when its
 // primary key is not set.
 func KeyOf(e *meta.Entity, ptr unsafe.Pointer) (Key, bool) {
-	if !e.HasPK(ptr) {
+	if !HasPK(e, ptr) {
 		return Key{}, false
 	}
 	k := Key{Entity: e}
 	if len(e.PK) == 1 {
 		p := e.PK[0]
-		if n, ok := p.Int64(ptr); ok {
+		if n, ok := p.At.Int64(ptr); ok {
 			k.N = n
 			return k, true
 		}
-		if s, ok := p.StringValue(ptr); ok {
+		if s, ok := p.At.StringValue(ptr); ok {
 			k.S = "s" + s
 			return k, true
 		}
-		k.S = "v" + fmt.Sprint(p.Interface(ptr))
+		k.S = "v" + fmt.Sprint(p.At.Interface(ptr))
 		return k, true
 	}
 	var b strings.Builder
@@ -78,10 +78,10 @@ func KeyOf(e *meta.Entity, ptr unsafe.Pointer) (Key, bool) {
 		if i > 0 {
 			b.WriteByte(0)
 		}
-		if n, ok := p.Int64(ptr); ok {
+		if n, ok := p.At.Int64(ptr); ok {
 			b.WriteString(strconv.FormatInt(n, 10))
 		} else {
-			fmt.Fprint(&b, p.Interface(ptr))
+			fmt.Fprint(&b, p.At.Interface(ptr))
 		}
 	}
 	k.S = "c" + b.String()
@@ -116,30 +116,30 @@ func setKeyValue(p *meta.Property, ptr unsafe.Pointer, v any) error {
 	case nil:
 		return fmt.Errorf("%w: %s: nil", ErrInvalidKey, p)
 	case int64:
-		if p.SetInt64(ptr, x) {
+		if p.At.SetInt64(ptr, x) {
 			return nil
 		}
 	case int:
-		if p.SetInt64(ptr, int64(x)) {
+		if p.At.SetInt64(ptr, int64(x)) {
 			return nil
 		}
 	case int32:
-		if p.SetInt64(ptr, int64(x)) {
+		if p.At.SetInt64(ptr, int64(x)) {
 			return nil
 		}
 	case string:
-		if p.SetString(ptr, x) {
+		if p.At.SetString(ptr, x) {
 			return nil
 		}
 	case []byte:
-		if p.SetString(ptr, string(x)) {
+		if p.At.SetString(ptr, string(x)) {
 			return nil
 		}
 	}
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
 		return setKeyValue(p, ptr, rv.Elem().Interface())
 	}
-	if err := p.Set(ptr, v); err != nil {
+	if err := p.At.Set(ptr, v); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidKey, err)
 	}
 	return nil

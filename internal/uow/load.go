@@ -67,7 +67,7 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 		if err != nil {
 			return nil, fmt.Errorf("uow: %s: %w", c.Prop, err)
 		}
-		c.Prop.SetPointer(l.Ptr, ref.Ptr)
+		c.Prop.At.SetPointer(l.Ptr, ref.Ptr)
 	}
 	en, err := u.Merge(g.Entity, l.Obj, l.Ptr, overwrite)
 	if err != nil {
@@ -76,7 +76,7 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 	// Key arrays (document databases) fill the tracked instance's
 	// collections, unless they hold something already.
 	for p, keys := range l.Many {
-		c := p.Collection(en.Ptr)
+		c := p.At.Collection(en.Ptr)
 		if c == nil || (c.IsInitialized() && !overwrite) {
 			continue
 		}

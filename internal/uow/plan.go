@@ -172,7 +172,7 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 				if !r.Owning || r.Prop.Kind.IsToMany() || r.Target != t {
 					continue
 				}
-				tp := r.Prop.Pointer(en.Ptr)
+				tp := r.Prop.At.Pointer(en.Ptr)
 				te, ok := p.u.im.EntryOf(tp)
 				if tp == nil || !ok || te.State != StateNew {
 					continue
@@ -199,13 +199,13 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 				if !r.Owning || r.Prop.Kind.IsToMany() || r.Target == t {
 					continue
 				}
-				tp := r.Prop.Pointer(en.Ptr)
+				tp := r.Prop.At.Pointer(en.Ptr)
 				if tp == nil {
 					continue
 				}
 				te, ok := p.u.im.EntryOf(tp)
 				if !ok {
-					if !r.Target.HasPK(tp) {
+					if !HasPK(r.Target, tp) {
 						return nil, fmt.Errorf("%w: %s references an unmanaged %s without a primary key; persist it or cascade persist",
 							ErrDetached, r.Prop, r.Target.Name)
 					}
@@ -232,7 +232,7 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 				if level[c.Entry] != l {
 					continue
 				}
-				if generatedKey(t) != nil && !t.HasPK(c.Entry.Ptr) {
+				if generatedKey(t) != nil && !HasPK(t, c.Entry.Ptr) {
 					withoutKey = append(withoutKey, c.Entry)
 				} else {
 					withKey = append(withKey, c.Entry)
@@ -415,7 +415,7 @@ func (p *Plan) planUnlinks(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 				if !r.Owning || r.Prop.Kind.IsToMany() || !r.Nullable || rank[r.Target] < rank[t] {
 					continue
 				}
-				tp := r.Prop.Pointer(en.snap.ptr)
+				tp := r.Prop.At.Pointer(en.snap.ptr)
 				if te, ok := p.u.im.EntryOf(tp); tp != nil && ok && te.State == StateRemoved {
 					m[en] = append(m[en], r.Prop)
 				}
@@ -471,7 +471,7 @@ func (p *Plan) SetGeneratedKey(en *Entry, v any) error {
 }
 
 func zeroField(p *meta.Property, ptr unsafe.Pointer) {
-	_ = p.Set(ptr, nil)
+	_ = p.At.Set(ptr, nil)
 }
 
 // Rollback undoes what the plan changed in entities and the identity map:
@@ -521,7 +521,7 @@ func (p *Plan) planReleases(ch *Changes, order []*meta.Entity) map[*Entry]*meta.
 		for _, c := range groups[t] {
 			for _, prop := range c.Changed {
 				r := prop.Relation
-				if r == nil || !r.Owning || r.Kind != meta.OneToOne || prop.Pointer(c.Entry.Ptr) != nil || released[c.Entry] != nil {
+				if r == nil || !r.Owning || r.Kind != meta.OneToOne || prop.At.Pointer(c.Entry.Ptr) != nil || released[c.Entry] != nil {
 					continue
 				}
 				released[c.Entry] = prop

@@ -229,8 +229,8 @@ func takeSnapshot(en *Entry) {
 			continue
 		}
 		if c.deep != nil {
-			if src := c.prop.Ptr(en.Ptr); src != nil {
-				c.deep(c.prop.PtrAlloc(s.ptr), src)
+			if src := c.prop.At.Ptr(en.Ptr); src != nil {
+				c.deep(c.prop.At.PtrAlloc(s.ptr), src)
 			}
 		}
 	}
@@ -238,7 +238,7 @@ func takeSnapshot(en *Entry) {
 }
 
 func marshalJSON(p *meta.Property, ptr unsafe.Pointer) []byte {
-	fp := p.Ptr(ptr)
+	fp := p.At.Ptr(ptr)
 	if fp == nil {
 		return nil
 	}

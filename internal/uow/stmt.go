@@ -99,7 +99,7 @@ func Chunks[T any](s []T, n int) [][]T {
 // keyValue returns the value of the referenced key of the entity at target
 // for a foreign-key column, or a Pending placeholder in a dry run.
 func (p *Plan) refValue(c *meta.Column, en *Entry, dry bool) (any, error) {
-	target := c.Prop.Pointer(en.Ptr)
+	target := c.Prop.At.Pointer(en.Ptr)
 	if target == nil {
 		return nil, nil
 	}
@@ -115,7 +115,7 @@ func (p *Plan) refValue(c *meta.Column, en *Entry, dry bool) (any, error) {
 func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
 	e := step.Entity
 	gk := generatedKey(e)
-	omitKey := gk != nil && !e.HasPK(step.Entries[0].Ptr)
+	omitKey := gk != nil && !HasPK(e, step.Entries[0].Ptr)
 	var cols []*meta.Column
 	names := make([]string, 0, len(e.Columns))
 	for _, c := range e.Columns {
@@ -208,7 +208,7 @@ func isNullFK(step *Step, en *Entry, prop *meta.Property) bool {
 // initialVersion is the version a new entity is inserted with: its own when
 // set, else 1 (or the current time for time versions).
 func initialVersion(p *meta.Property, en *Entry) (any, error) {
-	if !p.IsZero(en.Ptr) {
+	if !p.At.IsZero(en.Ptr) {
 		return FieldValue(p, en.Ptr)
 	}
 	if p.Type == timeType {
@@ -222,7 +222,7 @@ func nextVersion(p *meta.Property, en *Entry) (any, error) {
 	if p.Type == timeType {
 		return time.Now().UTC().Truncate(time.Microsecond), nil
 	}
-	n, ok := p.Int64(en.Ptr)
+	n, ok := p.At.Int64(en.Ptr)
 	if !ok {
 		return nil, fmt.Errorf("uow: version %s is neither an integer nor a time", p)
 	}

@@ -63,7 +63,7 @@ func (u *UnitOfWork) Resolve(obj any) (*meta.Entity, unsafe.Pointer, error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("%w: %T", ErrNotEntity, obj)
 	}
-	ptr, err := e.PtrOf(obj)
+	ptr, err := PtrOf(e, obj)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrNotEntity, err)
 	}
@@ -112,7 +112,7 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 				// to its collections while it was not managed are not
 				// flushed (nor passed on when it is bound).
 				for _, r := range e.Relations {
-					if c := r.Prop.Collection(ptr); c != nil && r.Kind.IsToMany() {
+					if c := r.Prop.At.Collection(ptr); c != nil && r.Kind.IsToMany() {
 						c.ResetDiff()
 					}
 				}
@@ -141,7 +141,7 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 		p := r.Prop
 		switch p.Kind {
 		case meta.ManyToOne, meta.OneToOne:
-			target := p.Pointer(en.Ptr)
+			target := p.At.Pointer(en.Ptr)
 			if target != nil && r.Cascade.Has(meta.CascadePersist) {
 				if err := u.persist(r.Target, objAt(r.Target, target), target, seen, true); err != nil {
 					return err
@@ -149,7 +149,7 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 			}
 			syncToOne(en, i, r)
 		case meta.OneToMany, meta.ManyToMany:
-			c := p.Collection(en.Ptr)
+			c := p.At.Collection(en.Ptr)
 			if c == nil {
 				continue
 			}
@@ -248,12 +248,12 @@ func (u *UnitOfWork) remove(en *Entry, seen map[unsafe.Pointer]bool) error {
 func relatedPtrs(r *meta.Relation, ptr unsafe.Pointer) []unsafe.Pointer {
 	p := r.Prop
 	if !p.Kind.IsToMany() {
-		if t := p.Pointer(ptr); t != nil {
+		if t := p.At.Pointer(ptr); t != nil {
 			return []unsafe.Pointer{t}
 		}
 		return nil
 	}
-	c := p.Collection(ptr)
+	c := p.At.Collection(ptr)
 	if c == nil {
 		return nil
 	}
@@ -338,7 +338,7 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 		en.State = StateManaged
 		takeSnapshot(en)
 		for _, k := range kept {
-			k.prop.SetPointer(en.Ptr, k.ptr)
+			k.prop.At.SetPointer(en.Ptr, k.ptr)
 		}
 	case StateManaged:
 		// The same row loaded again as it was: nothing to merge.
@@ -374,11 +374,11 @@ func copyColumns(e *meta.Entity, dst, src unsafe.Pointer) {
 }
 
 func copyField(p *meta.Property, dst, src unsafe.Pointer) {
-	s := p.Ptr(src)
+	s := p.At.Ptr(src)
 	if s == nil {
 		return
 	}
-	reflect.NewAt(p.Type, p.PtrAlloc(dst)).Elem().Set(reflect.NewAt(p.Type, s).Elem())
+	reflect.NewAt(p.Type, p.At.PtrAlloc(dst)).Elem().Set(reflect.NewAt(p.Type, s).Elem())
 }
 
 // Snapshot records en's current state as its clean state (used after the

@@ -22,7 +22,7 @@ func ColumnValue(c *meta.Column, ptr unsafe.Pointer) (any, error) {
 		return nil, fmt.Errorf("uow: column %s has no property", c.Name)
 	}
 	if p.Kind != meta.Scalar {
-		target := p.Pointer(ptr)
+		target := p.At.Pointer(ptr)
 		if target == nil || c.Ref == nil {
 			return nil, nil
 		}
@@ -33,7 +33,7 @@ func ColumnValue(c *meta.Column, ptr unsafe.Pointer) (any, error) {
 
 // FieldValue is ColumnValue for a scalar property.
 func FieldValue(p *meta.Property, ptr unsafe.Pointer) (any, error) {
-	fp := p.Ptr(ptr)
+	fp := p.At.Ptr(ptr)
 	if fp == nil {
 		return nil, nil
 	}
