@@ -14,7 +14,7 @@ var (
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | ILike | CaseSensitiveLike | NullsOrder | ForUpdate | ForShare | SkipLocked |
 			NoWait | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL | Truncate | ArrayOps |
-			Regexp | Savepoints | UpdateFrom | DropCascade | AlterFK | IsDistinctFrom,
+			Regexp | Savepoints | UpdateFrom | DropCascade | AlterFK | IsDistinctFrom | ArrayParams,
 		placeholders: Dollar,
 		quote:        '"',
 		maxParams:    65535,

@@ -77,6 +77,10 @@ const (
 	// RebuildTables: columns cannot be altered in place; changes other than
 	// adding a column or an index rebuild the table.
 	RebuildTables
+	// ArrayParams: a Go slice binds as one array parameter (PostgreSQL
+	// through pgx): bulk writes and key lists use unnest and = ANY, one
+	// statement text whatever the row count.
+	ArrayParams
 )
 
 // PlaceholderStyle says how bound parameters are written.

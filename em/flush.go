@@ -174,11 +174,22 @@ func (m *EntityManager) runPlan(ctx context.Context, plan *uow.Plan, savepoint b
 		}
 		return err
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := commitTx(ctx, tx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 		return err
 	}
 	return nil
+}
+
+// commitTx commits tx once its work is done. A context that ended before
+// the COMMIT is sent fails it (the caller rolls back); one that ends while
+// the COMMIT runs does not interrupt it: a COMMIT cut off mid-way may have
+// committed, and an error from a flush must always mean nothing was kept.
+func commitTx(ctx context.Context, tx Tx) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return tx.Commit(context.WithoutCancel(ctx))
 }
 
 // PlannedStatement is one statement a flush would run.

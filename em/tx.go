@@ -94,7 +94,7 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	if savepoint != "" {
 		err = tx.Release(ctx, savepoint)
 	} else {
-		err = tx.Commit(ctx)
+		err = commitTx(ctx, tx)
 	}
 	if err != nil {
 		_ = undo()
@@ -172,7 +172,8 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 	m.tx, m.ownTx = nil, false
 	committed := m.committed
 	m.committed = nil
-	if err := tx.Commit(ctx); err != nil {
+	if err := commitTx(ctx, tx); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
 		// Nothing was kept: undo what the flushes set in entities and forget
 		// the identity map, as Rollback does.
 		for i := len(committed) - 1; i >= 0; i-- {

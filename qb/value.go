@@ -45,6 +45,8 @@ func classify(v any) (any, valueKind, error) {
 			return nil, kindNull, nil
 		}
 		return *x, kindExpr, nil
+	case Array:
+		return x.Values, kindScalar, nil
 	case driver.Valuer:
 		rv := reflect.ValueOf(v)
 		if rv.Kind() == reflect.Pointer && rv.IsNil() {
@@ -164,3 +166,8 @@ func quoteForMsg(s string) string {
 	}
 	return strconv.Quote(s)
 }
+
+// Array binds a list as one parameter instead of expanding it: an array on
+// databases with array parameters (dialect.ArrayParams, PostgreSQL), as in
+// Raw("?? = ANY(?)", "id", Array{ids}). Values is the Go slice.
+type Array struct{ Values any }

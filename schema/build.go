@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"github.com/unitorm/unitorm/internal/sqltype"
+
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -69,13 +71,7 @@ func shortName(name string) string {
 	return name[:maxIdent-9] + "_" + sum
 }
 
-var logicalTypes = map[meta.ColumnType]dialect.Type{
-	meta.TypeBool: dialect.TypeBool, meta.TypeInt16: dialect.TypeInt16, meta.TypeInt32: dialect.TypeInt32,
-	meta.TypeInt64: dialect.TypeInt64, meta.TypeFloat32: dialect.TypeFloat32, meta.TypeFloat64: dialect.TypeFloat64,
-	meta.TypeDecimal: dialect.TypeDecimal, meta.TypeString: dialect.TypeString, meta.TypeText: dialect.TypeText,
-	meta.TypeBytes: dialect.TypeBytes, meta.TypeTime: dialect.TypeTime, meta.TypeDate: dialect.TypeDate,
-	meta.TypeUUID: dialect.TypeUUID, meta.TypeJSON: dialect.TypeJSON,
-}
+var logicalTypes = sqltype.Logical
 
 // Build returns the schema the entities need on dialect d: their tables and
 // the pivot tables of their owning many-to-many relations, in the order given

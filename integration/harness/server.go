@@ -233,6 +233,7 @@ func ContainerID(b Backend) string {
 // tests' status. Call it from TestMain.
 func Main(m *testing.M) {
 	testkit.Use(suiteProvider{})
+	applyTestKnobs()
 	code := m.Run()
 	if err := shutdown(); err != nil {
 		// A container left behind is worth a warning, not a failed run:

@@ -1,7 +1,12 @@
 package harness
 
 import (
+	"fmt"
+	"os"
+	"strconv"
 	"testing"
+
+	"github.com/unitorm/unitorm/internal/uow"
 
 	"github.com/unitorm/unitorm/internal/testkit"
 )
@@ -28,4 +33,20 @@ func (suiteProvider) NewTarget(tb testing.TB, b testkit.Backend) testkit.Target 
 func (suiteProvider) Required(b testkit.Backend) bool {
 	cfg, err := config()
 	return err != nil || cfg.Require[Backend(b)]
+}
+
+// EnvArrayMinRows (a number) overrides the fewest rows the Unit of Work
+// writes with PostgreSQL's array forms (uow.ArrayMinRows), read once by
+// Main: 1 runs every suite's flushes through them.
+const EnvArrayMinRows = "UNITORM_TEST_ARRAY_MIN_ROWS"
+
+func applyTestKnobs() {
+	if v := os.Getenv(EnvArrayMinRows); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "harness: %s=%q: want a number ≥ 1\n", EnvArrayMinRows, v)
+			os.Exit(2)
+		}
+		uow.ArrayMinRows = n
+	}
 }

@@ -10,6 +10,8 @@ var Tests = []testing.InternalTest{
 	{Name: "TestBadInputRunsNoQuery", F: TestBadInputRunsNoQuery},
 	{Name: "TestRootEntityManagerRefusesWork", F: TestRootEntityManagerRefusesWork},
 	{Name: "TestFlushOverParameterLimit", F: TestFlushOverParameterLimit},
+	{Name: "TestBulkWritesMatchMemory", F: TestBulkWritesMatchMemory},
+	{Name: "TestBulkVersionedWritesAreAtomic", F: TestBulkVersionedWritesAreAtomic},
 	{Name: "TestCancelDuringFlush", F: TestCancelDuringFlush},
 	{Name: "TestUpdateCarriesOnlyChangedColumns", F: TestUpdateCarriesOnlyChangedColumns},
 	{Name: "TestZeroValuesAreWritten", F: TestZeroValuesAreWritten},

@@ -53,6 +53,9 @@ func (p *Plan) Statements(step *Step, d dialect.Dialect, dry bool) ([]*Statement
 		step.rendered, step.renderedFor = nil, nil
 		return out, nil
 	}
+	if out, ok, err := p.arrayStatements(step, d, dry); ok || err != nil {
+		return out, err
+	}
 	switch step.Kind {
 	case StepInsert:
 		return p.insertStatements(step, d, dry)

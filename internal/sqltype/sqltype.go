@@ -1,0 +1,28 @@
+// Package sqltype maps metadata columns to SQL types: the schema generator
+// writes them in DDL, and the Unit of Work casts array parameters to them.
+package sqltype
+
+import (
+	"github.com/unitorm/unitorm/dialect"
+	"github.com/unitorm/unitorm/meta"
+)
+
+// Logical maps a metadata column type to the dialects' logical type.
+var Logical = map[meta.ColumnType]dialect.Type{
+	meta.TypeBool: dialect.TypeBool, meta.TypeInt16: dialect.TypeInt16, meta.TypeInt32: dialect.TypeInt32,
+	meta.TypeInt64: dialect.TypeInt64, meta.TypeFloat32: dialect.TypeFloat32, meta.TypeFloat64: dialect.TypeFloat64,
+	meta.TypeDecimal: dialect.TypeDecimal, meta.TypeString: dialect.TypeString, meta.TypeText: dialect.TypeText,
+	meta.TypeBytes: dialect.TypeBytes, meta.TypeTime: dialect.TypeTime, meta.TypeDate: dialect.TypeDate,
+	meta.TypeUUID: dialect.TypeUUID, meta.TypeJSON: dialect.TypeJSON,
+}
+
+// Of returns c's SQL type on d: its explicit type (type=…) or the dialect's
+// type for its logical type.
+func Of(d dialect.Dialect, c *meta.Column, indexed bool) string {
+	if c.SQLType != "" {
+		return c.SQLType
+	}
+	return d.ColumnType(dialect.Column{
+		Type: Logical[c.Type], Length: c.Length, Precision: c.Precision, Scale: c.Scale, Indexed: indexed,
+	})
+}
