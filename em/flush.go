@@ -298,12 +298,16 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 	}
 	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
 	max := m.maxParams()
+	arrays := m.arrayParams()
+	if arrays {
+		max = len(keys)
+	}
 	for len(keys) > 0 {
 		n := min(len(keys), max)
 		chunk := keys[:n]
 		keys = keys[n:]
 		var loaded []*uow.Entry
-		q := uow.SelectFrom(e, "e0").WhereIn("e0."+e.PK[0].Column, chunk...)
+		q := uow.WhereKeys(uow.SelectFrom(e, "e0"), arrays, "e0."+e.PK[0].Column, chunk)
 		err := m.exec().Load(ctx, &uow.Load{Query: q, Groups: []uow.LoadGroup{g}, Row: func(row []uow.Loaded, _ []any) error {
 			en, err := m.uow.Hydrate(&g, row[0], false)
 			if err == nil {

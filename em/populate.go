@@ -1,6 +1,8 @@
 package em
 
 import (
+	"github.com/unitorm/unitorm/dialect"
+
 	"context"
 	"fmt"
 	"reflect"
@@ -22,6 +24,12 @@ const (
 )
 
 const defaultMaxParams = 32766
+
+// arrayParams reports whether key lists bind as one array parameter.
+func (m *EntityManager) arrayParams() bool {
+	d := m.s.Driver.Dialect()
+	return d != nil && d.Has(dialect.ArrayParams)
+}
 
 func (m *EntityManager) maxParams() int {
 	if d := m.s.Driver.Dialect(); d != nil {
@@ -45,6 +53,7 @@ func (q Query[T]) popOpts() populate.Options {
 
 func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []*uow.Entry, paths []string, o populate.Options) error {
 	o.MaxParams = m.maxParams()
+	o.ArrayParams = m.arrayParams()
 	o.OnLoad = m.afterLoad
 	// Document databases store owning many-to-many relations as key arrays.
 	o.ArrayManyToMany = m.s.Driver.Dialect() == nil

@@ -153,10 +153,14 @@ var (
 )
 
 // norm makes a statement comparable across dialects: identifier quotes
-// dropped, $n placeholders written ?, runs of spaces collapsed.
+// dropped, $n placeholders written ?, = ANY(?) written IN (?), runs of
+// spaces collapsed.
 func norm(sql string) string {
 	s := strings.NewReplacer(`"`, "", "`", "").Replace(sql)
 	s = pgParam.ReplaceAllString(s, "?")
+	// PostgreSQL binds a key list as one array: = ANY(?) is the IN (?) of
+	// the other dialects.
+	s = strings.ReplaceAll(s, " = ANY(?)", " IN (?)")
 	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
 }
 

@@ -26,6 +26,9 @@ type Order struct {
 type Options struct {
 	// MaxParams bounds the keys of one IN list (the dialect's limit).
 	MaxParams int
+	// ArrayParams: the database binds a key list as one array parameter
+	// (PostgreSQL): one = ANY query per level, whatever the number of keys.
+	ArrayParams bool
 	// Where filters the items of to-many paths, by path: a qb.Cond on the
 	// target's properties. Root entities are not filtered.
 	Where map[string]qb.Condition
@@ -136,6 +139,9 @@ func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build f
 	if size < 1 {
 		size = 1
 	}
+	if r.opts.ArrayParams {
+		size = max(len(keys), 1)
+	}
 	for _, chunk := range uow.Chunks(keys, size) {
 		q, err := build(chunk)
 		if err != nil {
@@ -200,7 +206,7 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 		target := rel.Target
 		pk := "e0." + target.PK[0].Column
 		_, err := r.load(ctx, target, keys, func(chunk []any) (qb.SelectQuery, error) {
-			return uow.SelectFrom(target, "e0").WhereIn(pk, chunk...), nil
+			return uow.WhereKeys(uow.SelectFrom(target, "e0"), r.opts.ArrayParams, pk, chunk), nil
 		}, 0, func(*uow.Entry, uow.Loaded, []any) error { return nil })
 		if err != nil {
 			return nil, err

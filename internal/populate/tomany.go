@@ -69,7 +69,7 @@ func (r *run) inverse(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow
 			return nil, fmt.Errorf("%s has no column %s", target.Name, fkCol)
 		}
 		err := r.collect(ctx, n, byKey, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
-			q := uow.SelectFrom(target, "e0").WhereIn("e0."+fkCol, chunk...)
+			q := uow.WhereKeys(uow.SelectFrom(target, "e0"), r.opts.ArrayParams, "e0."+fkCol, chunk)
 			return r.filtered(n, q, target)
 		}, func(l uow.Loaded, _ []any) []any { return []any{l.FK[fkIdx]} })
 		if err != nil {
@@ -101,9 +101,9 @@ func (r *run) manyToMany(ctx context.Context, n *Node, owners []*uow.Entry) ([]*
 		pivot := rel.Pivot.Table
 		ownerCol, targetCol := "p."+rel.JoinColumns[0], "p."+rel.InverseJoinColumns[0]
 		err := r.collect(ctx, n, byKey, keys, 1, func(chunk []any) (qb.SelectQuery, error) {
-			q := uow.SelectFrom(target, "e0").Columns(ownerCol).
-				InnerJoin(pivot+" AS p", qb.Cond{targetCol: qb.Col("e0." + target.PK[0].Column)}).
-				WhereIn(ownerCol, chunk...)
+			q := uow.WhereKeys(uow.SelectFrom(target, "e0").Columns(ownerCol).
+				InnerJoin(pivot+" AS p", qb.Cond{targetCol: qb.Col("e0." + target.PK[0].Column)}),
+				r.opts.ArrayParams, ownerCol, chunk)
 			return r.filtered(n, q, target)
 		}, func(_ uow.Loaded, extra []any) []any { return extra[:1] })
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/internal/sqltype"
 	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // The array forms (dialect.ArrayParams: PostgreSQL) write a whole step with
@@ -336,4 +337,14 @@ func (p *Plan) deleteArray(step *Step, d dialect.Dialect) ([]*Statement, bool, e
 	s.Query = sqlText{string(b), []any{keys, versions}}
 	s.Expect = int64(len(ens))
 	return []*Statement{s}, true, nil
+}
+
+// WhereKeys restricts q to the rows whose col holds one of keys: with array
+// parameters (PostgreSQL) col = ANY($n), one parameter and one statement
+// text whatever the number of keys; else an IN list.
+func WhereKeys(q qb.SelectQuery, arrays bool, col string, keys []any) qb.SelectQuery {
+	if arrays {
+		return q.Where(qb.Raw("?? = ANY(?)", col, qb.Array{Values: keys}))
+	}
+	return q.WhereIn(col, keys...)
 }
