@@ -196,7 +196,7 @@ func (m *EntityManager) lockPessimistic(ctx context.Context, en *uow.Entry, lk q
 	if lk.SkipLocked {
 		q = q.SkipLocked()
 	}
-	rows, err := m.exec().QueryMaps(ctx, q)
+	rows, err := m.exec(ctx).QueryMaps(ctx, q)
 	if err != nil {
 		return err
 	}

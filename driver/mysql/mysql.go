@@ -100,6 +100,7 @@ func newDB(db *sql.DB, d dialect.Dialect, name string, owns bool, step int64) *s
 		Handle:            db,
 		Classify:          ClassifyError,
 		AutoIncrementStep: step,
+		Lag:               replicaLag,
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/qb"
@@ -78,6 +79,11 @@ type Family struct {
 	NativeKeys bool
 	// AutoIncrementStep is MySQL's auto_increment_increment when known.
 	AutoIncrementStep int64
+	// Lag reports the replication lag of the server behind query (0 when
+	// it is not a replica; an error when it is one whose replication
+	// stopped). Nil: the family has no replicas, a probe only checks that
+	// the server answers.
+	Lag func(ctx context.Context, query func(ctx context.Context, sql string) (qb.Rows, error)) (time.Duration, error)
 }
 
 // ExecResult is the sql.Result of a driver without last insert ids.
