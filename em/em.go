@@ -235,7 +235,6 @@ func (m *EntityManager) IsLoaded(entity any) bool {
 	return ok && en.Loaded()
 }
 
-
 type ctxKey struct{}
 
 // WithContext returns a context carrying m, for request-scoped use.
