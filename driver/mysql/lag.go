@@ -50,6 +50,8 @@ func replicaLag(ctx context.Context, query func(ctx context.Context, sql string)
 			s = v
 		case int64:
 			return time.Duration(v) * time.Second, rows.Close()
+		case uint64:
+			return time.Duration(v) * time.Second, rows.Close()
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
