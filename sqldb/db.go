@@ -26,9 +26,12 @@ type DB struct {
 	native   bool // generated keys come in the driver's own types
 	// autoIncStep is MySQL's auto_increment_increment, read on first need.
 	autoIncStep atomic.Int64
-	exec        *Executor
-	pool        sqlconn.Pool
-	handle      *sql.DB
+	// volatileStep: the step changes while the server runs (Galera sets
+	// it to the cluster's size), so it is read at each multi-row insert.
+	volatileStep bool
+	exec         *Executor
+	pool         sqlconn.Pool
+	handle       *sql.DB
 	// lag reports a replica's replication lag (nil: the family has none).
 	lag func(ctx context.Context, query func(ctx context.Context, sql string) (qb.Rows, error)) (time.Duration, error)
 	// Read replicas: router is the primary's router of reads; a replica
@@ -42,7 +45,7 @@ var _ qb.Runner = (*DB)(nil)
 
 // New pairs a driver's pool with its dialect. Driver packages call it.
 func New(f sqlconn.Family) *DB {
-	db := &DB{dialect: f.Dialect, driver: f.Name, classify: f.Classify, native: f.NativeKeys, pool: f.Pool, handle: f.Handle, lag: f.Lag}
+	db := &DB{dialect: f.Dialect, driver: f.Name, classify: f.Classify, native: f.NativeKeys, pool: f.Pool, handle: f.Handle, lag: f.Lag, volatileStep: f.VolatileAutoIncrement}
 	if db.classify == nil {
 		db.classify = func(err error) error { return err }
 	}

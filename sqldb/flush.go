@@ -150,7 +150,7 @@ func driverKey(v any) any {
 // autoIncrementStep is the gap between consecutive generated keys: MySQL's
 // auto_increment_increment, 1 elsewhere.
 func (x *Executor) autoIncrementStep(ctx context.Context) (int64, error) {
-	if v := x.db.autoIncStep.Load(); v > 0 {
+	if v := x.db.autoIncStep.Load(); v > 0 && !x.db.volatileStep {
 		return v, nil
 	}
 	var step int64
