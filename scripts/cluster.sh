@@ -436,9 +436,9 @@ run() { # VERB TOPO
 
 node_cmd() { # VERB TOPO N
 	case "$2" in
-	pg-replicas) [ "$1" = start ] && pg_start "$3" || pg_stop_node "$3" ;;
-	mariadb-replica) [ "$1" = start ] && mr_start "$3" || mr_stop_node "$3" ;;
-	galera) [ "$1" = start ] && ga_start "$3" || ga_stop_node "$3" "${4:-TERM}" ;;
+	pg-replicas) if [ "$1" = start ]; then pg_start "$3"; else pg_stop_node "$3"; fi ;;
+	mariadb-replica) if [ "$1" = start ]; then mr_start "$3"; else mr_stop_node "$3"; fi ;;
+	galera) if [ "$1" = start ]; then ga_start "$3"; else ga_stop_node "$3" "${4:-TERM}"; fi ;;
 	*) die "unknown topology '$2'" ;;
 	esac
 }
@@ -448,7 +448,9 @@ case "$verb" in
 up | down | status)
 	[ $# -ge 2 ] || die "usage: $0 $verb pg-replicas|mariadb-replica|galera|all"
 	for t in $(topologies "$2"); do run "$verb" "$t"; done
-	[ "$verb" = up ] && log "$2 up; variables: eval \"\$($0 env)\""
+	if [ "$verb" = up ]; then
+		log "$2 up; variables: eval \"\$($0 env)\""
+	fi
 	;;
 env) print_env ;;
 stop-node | start-node)
