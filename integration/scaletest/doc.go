@@ -5,7 +5,11 @@
 // them its tests skip, or fail when CI=true. Tests stop and restart nodes
 // through the script, so they do not run in parallel.
 //
+// The tests build only with the scaleout tag, so that `go test
+// ./integration/...` (the main suite, the Docker stage) leaves them to
+// their own CI stage, which starts the topologies first:
+//
 //	scripts/cluster.sh up all && eval "$(scripts/cluster.sh env)"
-//	go test ./integration/scaletest -count=1
+//	go test -tags scaleout -count=1 ./integration/scaletest
 //	scripts/cluster.sh down all
 package scaletest

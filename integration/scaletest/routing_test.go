@@ -1,3 +1,5 @@
+//go:build scaleout
+
 package scaletest
 
 import (
