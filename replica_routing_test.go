@@ -148,3 +148,26 @@ func TestReplicaDownIsSkipped(t *testing.T) {
 		t.Errorf("log: %s", s)
 	}
 }
+
+// TestReplicaRoutingConcurrent: forks on many goroutines share the router
+// (its round-robin counter and health verdicts); run with -race.
+func TestReplicaRoutingConcurrent(t *testing.T) {
+	ctx := context.Background()
+	orm, _, _ := openRouted(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				m := orm.Fork()
+				ls, err := em.Find[Ledger](ctx, m, qb.Cond{})
+				if err != nil || len(ls) != 1 || ls[0].Name != "on replica" {
+					t.Errorf("goroutine %d read %d: %v %v", g, i, ls, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
