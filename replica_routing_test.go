@@ -125,6 +125,19 @@ func TestReplicaRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Refresh and Lock read the primary: the replica's row 1 ("on
+	// replica") refreshes to the primary's row 1.
+	r := orm.Fork()
+	l, err := em.FindOneOrFail[Ledger](ctx, r, qb.Cond{"id": 1})
+	if err != nil || l.Name != "on replica" {
+		t.Fatalf("%+v %v", l, err)
+	}
+	if err := r.Refresh(ctx, l); err != nil || l.Name != "on primary" {
+		t.Errorf("Refresh read %q (%v), want the primary's row", l.Name, err)
+	}
+	if r.ReadsFromPrimary() {
+		t.Error("Refresh pinned the fork to the primary")
+	}
 	var n int64
 	if err := qb.Select(qb.Raw("COUNT(*)")).From("ledger").Scan(ctx, orm.ReadSQL(), &n); err != nil || n != 1 {
 		t.Errorf("ReadSQL count %d (%v), want the replica's 1", n, err)

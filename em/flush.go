@@ -313,14 +313,15 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 	return nil
 }
 
-// Refresh reloads entity from the database, discarding its unflushed
-// changes. It returns ErrNotFound when the row is gone.
+// Refresh reloads entity from the database (the primary, when there are
+// read replicas), discarding its unflushed changes. It returns ErrNotFound when the row is gone.
 func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	entered, err := m.guarded()
 	if err != nil {
 		return err
 	}
 	defer m.leave(entered)
+	ctx = OnPrimary(ctx) // the latest committed state, not a replica's
 	en, ok := m.uow.EntryOf(entity)
 	if !ok {
 		return fmt.Errorf("%w: %T", uow.ErrDetached, entity)

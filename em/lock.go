@@ -39,6 +39,7 @@ func (m *EntityManager) Lock(ctx context.Context, entity any, mode LockMode, ver
 		return err
 	}
 	defer m.leave(entered)
+	ctx = OnPrimary(ctx) // versions and rows are checked on the primary, never a replica
 	en, ok := m.uow.EntryOf(entity)
 	if !ok {
 		if _, _, err := m.uow.Resolve(entity); err != nil {

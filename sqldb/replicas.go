@@ -51,6 +51,7 @@ type replica struct {
 	checked time.Time
 	usable  bool
 	why     string // why not usable
+	probing bool   // a probe is running
 }
 
 // Router runs reads on replicas and everything else on the primary. It
@@ -143,16 +144,22 @@ func (r *Router) pick(ctx context.Context, skip *replica) (*Executor, *replica) 
 }
 
 // check returns whether rep may serve reads, probing it when the last
-// verdict is older than CheckInterval (or force is set).
+// verdict is older than CheckInterval (or force is set). While one caller
+// probes, the others go by the last verdict instead of waiting.
 func (r *Router) check(ctx context.Context, rep *replica, force bool) bool {
 	rep.mu.Lock()
-	defer rep.mu.Unlock()
-	if !force && !rep.checked.IsZero() && time.Since(rep.checked) < r.opts.CheckInterval {
-		return rep.usable
+	fresh := !rep.checked.IsZero() && time.Since(rep.checked) < r.opts.CheckInterval
+	if (!force && fresh) || (rep.probing && !rep.checked.IsZero()) {
+		usable := rep.usable
+		rep.mu.Unlock()
+		return usable
 	}
+	rep.probing = true
+	rep.mu.Unlock()
+
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.ProbeTimeout)
-	defer cancel()
 	lag, err := rep.db.probe(pctx)
+	cancel()
 	usable, why := true, ""
 	switch {
 	case err != nil:
@@ -160,20 +167,19 @@ func (r *Router) check(ctx context.Context, rep *replica, force bool) bool {
 	case r.opts.MaxLag >= 0 && lag > r.opts.MaxLag:
 		usable, why = false, fmt.Sprintf("lagging %s behind the primary (bound %s)", lag.Round(time.Millisecond), r.opts.MaxLag)
 	}
-	if usable != rep.usable || rep.checked.IsZero() {
-		if usable {
-			if !rep.checked.IsZero() {
-				r.logger().LogAttrs(ctx, slog.LevelInfo, "unitorm: replica usable again", slog.String("node", rep.db.Node()))
-			}
-		} else {
-			r.logger().LogAttrs(ctx, slog.LevelWarn, "unitorm: replica skipped, reads go elsewhere",
-				slog.String("node", rep.db.Node()), slog.String("reason", why))
-		}
-	} else if !usable && why != rep.why {
+
+	rep.mu.Lock()
+	first := rep.checked.IsZero()
+	changed := usable != rep.usable || why != rep.why
+	rep.checked, rep.usable, rep.why, rep.probing = time.Now(), usable, why, false
+	rep.mu.Unlock()
+	switch {
+	case !usable && (first || changed):
 		r.logger().LogAttrs(ctx, slog.LevelWarn, "unitorm: replica skipped, reads go elsewhere",
 			slog.String("node", rep.db.Node()), slog.String("reason", why))
+	case usable && !first && changed:
+		r.logger().LogAttrs(ctx, slog.LevelInfo, "unitorm: replica usable again", slog.String("node", rep.db.Node()))
 	}
-	rep.checked, rep.usable, rep.why = time.Now(), usable, why
 	return usable
 }
 
@@ -198,8 +204,10 @@ func (db *DB) probe(ctx context.Context) (time.Duration, error) {
 	return db.lag(ctx, run)
 }
 
-// read runs fn on a replica, and again elsewhere when the replica turns out
-// to be down (fn saw no row: rows reports how many it handed on).
+// read runs fn on a replica. When it fails there before handing on any
+// row, it runs again on the next replica (or the primary) if the replica
+// turns out to be down, or if the error is retryable (a standby cancels a
+// read that conflicts with replay: SQLSTATE 40001); reads are idempotent.
 func (r *Router) read(ctx context.Context, fn func(x *Executor) error, rows func() int) error {
 	x, rep := r.pick(ctx, nil)
 	err := fn(x)
@@ -207,7 +215,7 @@ func (r *Router) read(ctx context.Context, fn func(x *Executor) error, rows func
 		return err
 	}
 	// Is the replica down, or is it the statement? Probe it now.
-	if r.check(ctx, rep, true) {
+	if r.check(ctx, rep, true) && !uow.IsRetryable(err) {
 		return err
 	}
 	x, _ = r.pick(ctx, rep)
