@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
@@ -72,6 +73,8 @@ var (
 	ErrUnknownPath       = em.ErrUnknownPath
 	ErrNotVersioned      = em.ErrNotVersioned
 	ErrTransactionLost   = uow.ErrTransactionLost
+	ErrConflict          = uow.ErrConflict
+	ErrUnavailable       = uow.ErrUnavailable
 	ErrInvalidSubscriber = em.ErrInvalidSubscriber
 	// ErrTransactionsUnsupported: the database runs no transactions (a
 	// standalone MongoDB, FerretDB). ErrNoTransaction: none is open.
@@ -79,7 +82,11 @@ var (
 )
 
 // IsRetryable reports whether err says the work it interrupted can be run
-// again whole, on a fresh fork (the transaction was lost with its connection).
+// again whole, on a fresh fork: the transaction was lost with its
+// connection (ErrTransactionLost), the database aborted it in a conflict
+// — serialization failure, deadlock, Galera certification failure
+// (ErrConflict) — or the server could not take the work (ErrUnavailable).
+// em.Retry makes Transactional do that.
 func IsRetryable(err error) bool { return uow.IsRetryable(err) }
 
 // Config configures Open.
@@ -103,6 +110,15 @@ type Config struct {
 	// on Logger (or slog's default) when one load query shape runs more than
 	// this many times in one EntityManager. 0 is off.
 	NPlusOneThreshold int
+	// Replicas are read replicas of the database (Connectors of the same
+	// driver package). Reads outside a transaction go to them in turn
+	// (round robin) until a fork writes; see "Scaling out" in the README.
+	Replicas []Connector
+	// ReplicaMaxLag is the replication lag past which a replica is skipped
+	// (default 5s; negative: not checked). ReplicaCheckInterval is how long
+	// a replica's liveness and lag check holds (default 1s).
+	ReplicaMaxLag        time.Duration
+	ReplicaCheckInterval time.Duration
 }
 
 // Connector opens a database for Open. Each driver package makes its own,
@@ -174,8 +190,15 @@ func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
 		o.db = s.DB()
 		o.db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
 	}
+	var reads em.Executor
+	if len(cfg.Replicas) > 0 {
+		if reads, err = o.openReplicas(ctx, reg, cfg); err != nil {
+			_ = conn.Close(ctx)
+			return nil, err
+		}
+	}
 	o.root, err = em.New(em.Config{Registry: reg, Driver: conn, AllowGlobalContext: cfg.AllowGlobalContext,
-		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold})
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold, Reads: reads})
 	if err != nil {
 		_ = conn.Close(ctx)
 		return nil, err

@@ -237,7 +237,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 		}
 	}
 	q := qb.InsertInto(e.Table).Columns(cols...).Values(vals...).OnConflict(conflict...).Merge(merge...)
-	if _, err := m.exec().Exec(ctx, q); err != nil {
+	if _, err := m.exec(ctx).Exec(ctx, q); err != nil {
 		return err
 	}
 	// Read the row back by the conflict columns: it is the row written.
@@ -252,7 +252,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 		mapped["e0."+k] = v
 	}
 	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
-	return m.exec().Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(mapped), Groups: []uow.LoadGroup{g},
+	return m.exec(ctx).Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(mapped), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {
 			fresh := row[0]
 			if en, ok := m.uow.EntryOf(entity); ok && en.State == uow.StateNew {
@@ -278,7 +278,7 @@ func NativeInsert[T any](ctx context.Context, m *EntityManager, data map[string]
 	if err != nil {
 		return 0, err
 	}
-	return m.exec().Exec(ctx, qb.InsertInto(e.Table).Columns(cols...).Values(vals...))
+	return m.exec(ctx).Exec(ctx, qb.InsertInto(e.Table).Columns(cols...).Values(vals...))
 }
 
 // NativeUpdate updates the rows of T matching where with data (property
@@ -301,7 +301,7 @@ func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	for i, c := range cols {
 		q = q.Set(c, vals[i])
 	}
-	return m.exec().Exec(ctx, q.Where(w))
+	return m.exec(ctx).Exec(ctx, q.Where(w))
 }
 
 // NativeDelete deletes the rows of T matching where without the identity map.
@@ -319,7 +319,7 @@ func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	if err != nil {
 		return 0, err
 	}
-	return m.exec().Exec(ctx, qb.DeleteFrom(e.Table).Where(w))
+	return m.exec(ctx).Exec(ctx, qb.DeleteFrom(e.Table).Where(w))
 }
 
 func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []string, []any, error) {

@@ -2,7 +2,6 @@ package em
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +28,12 @@ type Config struct {
 	// naming the relation, the call site and a populate path is logged.
 	// 0 turns it off.
 	NPlusOneThreshold int
+	// Reads runs reads on read replicas (nil: none). Finds, counts,
+	// populates and query-builder selects outside a transaction go to it,
+	// unless the fork has written (read-your-writes), was pinned to the
+	// primary (UsePrimary) or the call's context says so (OnPrimary).
+	// Its writes must go to the primary Driver's database.
+	Reads Executor
 }
 
 type shared struct {
@@ -55,6 +60,9 @@ type EntityManager struct {
 	// committed are the plans flushed inside the open transaction, undone in
 	// entities if it rolls back.
 	committed []*uow.Plan
+	// onPrimary: reads go to the primary from now on, because the fork
+	// wrote (read-your-writes) or was pinned there (UsePrimary).
+	onPrimary bool
 }
 
 // New returns the root (global) EntityManager of an ORM. Work on it is
@@ -113,12 +121,16 @@ func (m *EntityManager) check() error {
 	return nil
 }
 
-// exec returns the executor for the current transaction, or the pool's.
-func (m *EntityManager) exec() Executor {
+// exec returns the executor for the current transaction, or the pool's
+// (routing reads to replicas when there are some and ctx and m allow it).
+func (m *EntityManager) exec(ctx context.Context) Executor {
 	var x Executor
-	if m.tx != nil {
+	switch {
+	case m.tx != nil:
 		x = m.tx
-	} else {
+	case m.s.Reads != nil && !m.onPrimary && !onPrimary(ctx):
+		x = routedExec{m: m}
+	default:
 		x = m.s.Driver.Executor()
 	}
 	if m.s.NPlusOneThreshold > 0 {
@@ -229,9 +241,6 @@ func (m *EntityManager) IsLoaded(entity any) bool {
 	en, ok := m.uow.EntryOf(entity)
 	return ok && en.Loaded()
 }
-
-// TxOptions are the options of a transaction.
-type TxOptions = sql.TxOptions
 
 type ctxKey struct{}
 

@@ -137,6 +137,9 @@ func (m *EntityManager) notify(ctx context.Context, ch *uow.Changes, fn func(s a
 // runPlan executes the plan in a new transaction, or in a savepoint of the
 // open one.
 func (m *EntityManager) runPlan(ctx context.Context, plan *uow.Plan, savepoint bool) error {
+	if m.tx == nil {
+		m.wrote() // read-your-writes: the fork's reads go to the primary now
+	}
 	if m.tx != nil && !savepoint {
 		return m.tx.Execute(ctx, plan)
 	}
@@ -308,7 +311,7 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 		keys = keys[n:]
 		var loaded []*uow.Entry
 		q := uow.WhereKeys(uow.SelectFrom(e, "e0"), arrays, "e0."+e.PK[0].Column, chunk)
-		err := m.exec().Load(ctx, &uow.Load{Query: q, Groups: []uow.LoadGroup{g}, Row: func(row []uow.Loaded, _ []any) error {
+		err := m.exec(ctx).Load(ctx, &uow.Load{Query: q, Groups: []uow.LoadGroup{g}, Row: func(row []uow.Loaded, _ []any) error {
 			en, err := m.uow.Hydrate(&g, row[0], false)
 			if err == nil {
 				loaded = append(loaded, en)
@@ -325,14 +328,15 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 	return nil
 }
 
-// Refresh reloads entity from the database, discarding its unflushed
-// changes. It returns ErrNotFound when the row is gone.
+// Refresh reloads entity from the database (the primary, when there are
+// read replicas), discarding its unflushed changes. It returns ErrNotFound when the row is gone.
 func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	entered, err := m.guarded()
 	if err != nil {
 		return err
 	}
 	defer m.leave(entered)
+	ctx = OnPrimary(ctx) // the latest committed state, not a replica's
 	en, ok := m.uow.EntryOf(entity)
 	if !ok {
 		return fmt.Errorf("%w: %T", uow.ErrDetached, entity)
@@ -352,7 +356,7 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	}
 	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
 	found := false
-	err = m.exec().Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(cond), Groups: []uow.LoadGroup{g},
+	err = m.exec(ctx).Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(cond), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {
 			found = true
 			_, err := m.uow.Hydrate(&g, row[0], true)

@@ -39,6 +39,7 @@ func (m *EntityManager) Lock(ctx context.Context, entity any, mode LockMode, ver
 		return err
 	}
 	defer m.leave(entered)
+	ctx = OnPrimary(ctx) // versions and rows are checked on the primary, never a replica
 	en, ok := m.uow.EntryOf(entity)
 	if !ok {
 		if _, _, err := m.uow.Resolve(entity); err != nil {
@@ -196,7 +197,7 @@ func (m *EntityManager) lockPessimistic(ctx context.Context, en *uow.Entry, lk q
 	if lk.SkipLocked {
 		q = q.SkipLocked()
 	}
-	rows, err := m.exec().QueryMaps(ctx, q)
+	rows, err := m.exec(ctx).QueryMaps(ctx, q)
 	if err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []
 	o.OnLoad = m.afterLoad
 	// Document databases store owning many-to-many relations as key arrays.
 	o.ArrayManyToMany = m.s.Driver.Dialect() == nil
-	return populate.Run(ctx, m.exec(), m.uow, e, entries, paths, o)
+	return populate.Run(ctx, m.exec(ctx), m.uow, e, entries, paths, o)
 }
 
 // Populate loads relations by path for entities already loaded (all of one

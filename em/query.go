@@ -241,7 +241,7 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		}
 		return nil
 	}}
-	if err := q.m.exec().Load(ctx, req); err != nil {
+	if err := q.m.exec(ctx).Load(ctx, req); err != nil {
 		return nil, err
 	}
 	if err := q.m.afterLoad(ctx, entries); err != nil {
@@ -296,7 +296,7 @@ func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, err
 		return nil, err
 	}
 	req := &uow.Load{Query: full, Groups: jp.Groups, Row: func(row []uow.Loaded, _ []any) error { return jp.Row(row) }}
-	if err := q.m.exec().Load(ctx, req); err != nil {
+	if err := q.m.exec(ctx).Load(ctx, req); err != nil {
 		return nil, err
 	}
 	entries, err := jp.Finish()
@@ -361,7 +361,7 @@ func (q Query[T]) count(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return q.m.exec().Count(ctx, sel)
+	return q.m.exec(ctx).Count(ctx, sel)
 }
 
 // AllAndCount returns a page of entities and the count of all matches.
@@ -391,5 +391,5 @@ func (q Query[T]) Maps(ctx context.Context) ([]map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return q.m.exec().QueryMaps(ctx, sel)
+	return q.m.exec(ctx).QueryMaps(ctx, sel)
 }

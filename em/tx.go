@@ -2,6 +2,7 @@ package em
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -17,6 +18,12 @@ import (
 // Called on an EntityManager that is already in a transaction, it uses a
 // savepoint instead.
 //
+// With TxOptions.Retries, fn runs on a fresh fork instead (an empty
+// identity map, not m's), and when an attempt fails with a retryable error
+// (IsRetryable: a serialization failure, deadlock, Galera certification
+// failure, lost connection) the whole transaction runs again on a new
+// fresh fork, after a backoff, up to Retries more times: see retry.go.
+//
 // While fn runs, m is busy: a call on m (from fn or from anywhere else) is
 // ErrConcurrentUse. fn works through tm.
 func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tm *EntityManager) error, opts ...TxOptions) (err error) {
@@ -28,16 +35,32 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	if m.flushing {
 		return ErrFlushInProgress
 	}
+	var o TxOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.Retries > 0 && m.tx == nil {
+		return m.retryTransactional(ctx, fn, o)
+	}
+	return m.transactional(ctx, fn, o, true)
+}
+
+// transactional is one run of Transactional. seed: the fork starts with
+// m's identity map and m takes the fork's over on success; otherwise the
+// fork starts empty and m's identity map is left as it is.
+func (m *EntityManager) transactional(ctx context.Context, fn func(ctx context.Context, tm *EntityManager) error, opts TxOptions, seed bool) (err error) {
 	tm := m.Fork()
 	tm.parent = m
-	tm.uow.Seed(m.uow)
-	defer func() {
-		// Rolled back: the entities' collections go back to m's Unit of
-		// Work (committed, m took the fork's).
-		if m.uow != tm.uow {
-			m.uow.Rebind()
-		}
-	}()
+	if seed {
+		tm.uow.Seed(m.uow)
+		defer func() {
+			// Rolled back: the entities' collections go back to m's Unit of
+			// Work (committed, m took the fork's).
+			if m.uow != tm.uow {
+				m.uow.Rebind()
+			}
+		}()
+	}
 	var (
 		tx        Tx
 		savepoint string
@@ -51,14 +74,8 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 			return err
 		}
 		tm.txDepth = m.txDepth
-	} else {
-		var o *TxOptions
-		if len(opts) > 0 {
-			o = &opts[0]
-		}
-		if tx, err = m.s.Driver.Begin(ctx, o); err != nil {
-			return err
-		}
+	} else if tx, err = m.s.Driver.Begin(ctx, opts.sql()); err != nil {
+		return err
 	}
 	tm.tx = tx
 	undo := func() error {
@@ -100,6 +117,10 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 		_ = undo()
 		return err
 	}
+	m.wrote()
+	if !seed {
+		return nil
+	}
 	m.uow = tm.uow
 	if m.tx != nil {
 		// Inside an outer transaction: its rollback must undo these too.
@@ -137,9 +158,9 @@ func (m *EntityManager) Begin(ctx context.Context, opts ...TxOptions) error {
 	if m.tx != nil {
 		return fmt.Errorf("unitorm: a transaction is already open on this EntityManager")
 	}
-	var o *TxOptions
+	var o *sql.TxOptions
 	if len(opts) > 0 {
-		o = &opts[0]
+		o = opts[0].sql()
 	}
 	tx, err := m.s.Driver.Begin(ctx, o)
 	if err != nil {
@@ -172,6 +193,7 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 	m.tx, m.ownTx = nil, false
 	committed := m.committed
 	m.committed = nil
+	m.wrote()
 	if err := commitTx(ctx, tx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 		// Nothing was kept: undo what the flushes set in entities and forget

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -25,16 +26,26 @@ type DB struct {
 	native   bool // generated keys come in the driver's own types
 	// autoIncStep is MySQL's auto_increment_increment, read on first need.
 	autoIncStep atomic.Int64
-	exec        *Executor
-	pool        sqlconn.Pool
-	handle      *sql.DB
+	// volatileStep: the step changes while the server runs (Galera sets
+	// it to the cluster's size), so it is read at each multi-row insert.
+	volatileStep bool
+	exec         *Executor
+	pool         sqlconn.Pool
+	handle       *sql.DB
+	// lag reports a replica's replication lag (nil: the family has none).
+	lag func(ctx context.Context, query func(ctx context.Context, sql string) (qb.Rows, error)) (time.Duration, error)
+	// Read replicas: router is the primary's router of reads; a replica
+	// has its node name and its parent, whose Observe and counter it uses.
+	router *Router
+	node   string
+	parent *DB
 }
 
 var _ qb.Runner = (*DB)(nil)
 
 // New pairs a driver's pool with its dialect. Driver packages call it.
 func New(f sqlconn.Family) *DB {
-	db := &DB{dialect: f.Dialect, driver: f.Name, classify: f.Classify, native: f.NativeKeys, pool: f.Pool, handle: f.Handle}
+	db := &DB{dialect: f.Dialect, driver: f.Name, classify: f.Classify, native: f.NativeKeys, pool: f.Pool, handle: f.Handle, lag: f.Lag, volatileStep: f.VolatileAutoIncrement}
 	if db.classify == nil {
 		db.classify = func(err error) error { return err }
 	}
@@ -45,8 +56,18 @@ func New(f sqlconn.Family) *DB {
 	return db
 }
 
-// Close closes the pool (a pool the driver package was given is left open).
-func (db *DB) Close() error { return db.pool.Close() }
+// Close closes the pool (a pool the driver package was given is left open)
+// and its replicas'.
+func (db *DB) Close() error {
+	var errs []error
+	if db.router != nil {
+		for _, r := range db.router.replicas {
+			errs = append(errs, r.db.Close())
+		}
+	}
+	errs = append(errs, db.pool.Close())
+	return errors.Join(errs...)
+}
 
 // QueryContext runs a query through the executor (logged and counted);
 // the caller closes the rows.

@@ -22,6 +22,12 @@
 // Inside a transaction the error wraps uow.ErrTransactionLost: the whole
 // unit of work can be retried.
 //
+// Read replicas (replicas.go): DB.SetReplicas gives a primary its
+// replicas, and DB.Reads a Router that sends reads to them in turn, skips
+// one that is down or lags past a bound (probed at most once per check
+// interval, through the same logged path, QueryEvent.Probe set), and
+// writes on the primary. Query events name the node (QueryEvent.Node).
+//
 // Errors come back classified by the driver package (constraint violations
 // as *uow.ConstraintError) and, when the context ended, wrapping its error.
 package sqldb

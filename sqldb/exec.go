@@ -22,9 +22,14 @@ import (
 // statement goes through query or exec, which log it and count it. It is a
 // qb.Runner.
 type Executor struct {
-	db   *DB
-	c    sqlconn.Conn
-	inTx bool
+	db    *DB
+	c     sqlconn.Conn
+	inTx  bool
+	probe bool // the replica router's liveness and lag checks
+}
+
+func (x *Executor) report(ctx context.Context, sql string, args []any, start time.Time, rows int64, err error, inTx bool) {
+	x.db.reportEvent(ctx, sql, args, start, rows, err, inTx, x.probe)
 }
 
 var _ qb.Runner = (*Executor)(nil)
@@ -39,7 +44,7 @@ func (x *Executor) Dialect() dialect.Dialect { return x.db.dialect }
 func (x *Executor) query(ctx context.Context, query string, args []any) (sqlconn.Rows, error) {
 	start := time.Now()
 	r, err := x.c.Query(ctx, query, args)
-	x.db.report(ctx, query, args, start, -1, err, x.inTx)
+	x.report(ctx, query, args, start, -1, err, x.inTx)
 	return r, err
 }
 
@@ -51,7 +56,7 @@ func (x *Executor) exec(ctx context.Context, query string, args []any) (sql.Resu
 	if err == nil {
 		n, _ = res.RowsAffected()
 	}
-	x.db.report(ctx, query, args, start, n, err, x.inTx)
+	x.report(ctx, query, args, start, n, err, x.inTx)
 	return res, err
 }
 
@@ -95,7 +100,7 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 	start := time.Now()
 	r, err := x.c.Query(ctx, query, args)
 	if err != nil {
-		x.db.report(ctx, query, args, start, -1, err, x.inTx)
+		x.report(ctx, query, args, start, -1, err, x.inTx)
 		return nil, &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	defer r.Close()
@@ -103,13 +108,13 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 	for r.Next() {
 		m := map[string]any{}
 		if err := r.ScanMap(m); err != nil {
-			x.db.report(ctx, query, args, start, int64(len(out)), err, x.inTx)
+			x.report(ctx, query, args, start, int64(len(out)), err, x.inTx)
 			return nil, &qb.QueryError{SQL: query, Err: err}
 		}
 		out = append(out, m)
 	}
 	err = r.Err()
-	x.db.report(ctx, query, args, start, int64(len(out)), err, x.inTx)
+	x.report(ctx, query, args, start, int64(len(out)), err, x.inTx)
 	if err != nil {
 		return nil, &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
@@ -135,7 +140,7 @@ func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
 			err = cerr
 		}
 	}
-	x.db.report(ctx, query, args, start, 1, err, x.inTx)
+	x.report(ctx, query, args, start, 1, err, x.inTx)
 	if err != nil {
 		return 0, &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
@@ -152,7 +157,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	start := time.Now()
 	rows, err := x.c.Query(ctx, query, args)
 	if err != nil {
-		x.db.report(ctx, query, args, start, -1, err, x.inTx)
+		x.report(ctx, query, args, start, -1, err, x.inTx)
 		return &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}
 	defer rows.Close()
@@ -176,7 +181,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 			at += len(sp.cols)
 		}
 		if err := rows.Scan(dest...); err != nil {
-			x.db.report(ctx, query, args, start, n, err, x.inTx)
+			x.report(ctx, query, args, start, n, err, x.inTx)
 			return &qb.QueryError{SQL: query, Err: err}
 		}
 		for i, sp := range plans {
@@ -190,7 +195,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 		}
 	}
 	err = rows.Err()
-	x.db.report(ctx, query, args, start, n, err, x.inTx)
+	x.report(ctx, query, args, start, n, err, x.inTx)
 	if err != nil {
 		return &qb.QueryError{SQL: query, Err: x.db.classifyCtx(ctx, err)}
 	}

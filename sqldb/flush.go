@@ -81,7 +81,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	start := time.Now()
 	rows, err := x.c.Query(ctx, query, args)
 	if err != nil {
-		x.db.report(ctx, query, args, start, -1, err, x.inTx)
+		x.report(ctx, query, args, start, -1, err, x.inTx)
 		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))
 	}
 	defer rows.Close()
@@ -103,7 +103,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 			break
 		}
 		if err := rows.Scan(dest...); err != nil {
-			x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
+			x.report(ctx, query, args, start, int64(i), err, x.inTx)
 			return uow.StatementError(st, query, err)
 		}
 		switch {
@@ -118,7 +118,7 @@ func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Sta
 		i++
 	}
 	err = rows.Err()
-	x.db.report(ctx, query, args, start, int64(i), err, x.inTx)
+	x.report(ctx, query, args, start, int64(i), err, x.inTx)
 	if err != nil {
 		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))
 	}
@@ -150,7 +150,7 @@ func driverKey(v any) any {
 // autoIncrementStep is the gap between consecutive generated keys: MySQL's
 // auto_increment_increment, 1 elsewhere.
 func (x *Executor) autoIncrementStep(ctx context.Context) (int64, error) {
-	if v := x.db.autoIncStep.Load(); v > 0 {
+	if v := x.db.autoIncStep.Load(); v > 0 && !x.db.volatileStep {
 		return v, nil
 	}
 	var step int64

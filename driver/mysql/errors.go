@@ -1,6 +1,9 @@
 package mysql
 
 import (
+	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"unicode/utf8"
 
@@ -16,13 +19,36 @@ import (
 // and columns from a parse of the message anchored on its fixed text, so that a value quoted in the message can never change
 // them. Where a message cannot be read unambiguously, those fields stay
 // empty.
-func ClassifyError(err error) error { return sqlconn.Classify(err, classifyMySQL) }
+//
+// Deadlocks and Galera certification failures (1213), lock wait timeouts
+// (1205) and MariaDB's "record has changed since last read" (1020) wrap
+// uow.ErrConflict; a Galera node that is not ready for work (1047) and a
+// server that could not be reached wrap uow.ErrUnavailable: all retryable.
+func ClassifyError(err error) error {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" && !uow.IsRetryable(err) {
+		return fmt.Errorf("%w: %w", uow.ErrUnavailable, err)
+	}
+	return sqlconn.Classify(err, classifyMySQL)
+}
 
 // MySQL and MariaDB send no structured fields with an error, only its
 // number and message, so the message is parsed, anchored on its fixed text.
 // Only the duplicate-entry message quotes a value; the others name schema
 // objects only.
 func classifyMySQL(err error, e *mysql.MySQLError) error {
+	switch e.Number {
+	case 1213, 1205, 1020:
+		if uow.IsRetryable(err) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", uow.ErrConflict, err)
+	case 1047:
+		if uow.IsRetryable(err) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", uow.ErrUnavailable, err)
+	}
 	ce := &uow.ConstraintError{Err: err}
 	msg := e.Message
 	switch e.Number {

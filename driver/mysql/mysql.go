@@ -6,7 +6,9 @@
 //
 // Importing it links go-sql-driver/mysql and no other database driver.
 //
-// DSNs are go-sql-driver/mysql's ("user:pass@tcp(host:3306)/db"); every
+// DSNs are go-sql-driver/mysql's ("user:pass@tcp(host:3306)/db"), with
+// one addition: tcp(...) may list several nodes ("tcp(h1:3306,h2:3306)"),
+// and new connections go to one that answers (see nodes.go). Every
 // session is utf8mb4 and UTC (time_zone '+00:00'), times are parsed, and
 // rows affected count matched rows. A pooled connection that died while
 // idle is replaced before anything is written on it (database/sql's
@@ -65,7 +67,7 @@ func Wrap(db *sql.DB, mariaDB bool) *sqldb.DB {
 	if mariaDB {
 		d, name = dialect.MariaDB, "mariadb"
 	}
-	return newDB(db, d, name, false, 0)
+	return newDB(db, d, name, false, 0, false)
 }
 
 func open(ctx context.Context, dsn string, d dialect.Dialect, name string) (*sqldb.DB, error) {
@@ -88,10 +90,14 @@ func open(ctx context.Context, dsn string, d dialect.Dialect, name string) (*sql
 	if err := db.QueryRowContext(ctx, "SELECT @@auto_increment_increment").Scan(&step); err != nil {
 		step = 0
 	}
-	return newDB(db, d, name, true, step), nil
+	// On a Galera node the step follows the cluster's size: it is read
+	// again at each multi-row insert.
+	var wsrep int64
+	galera := db.QueryRowContext(ctx, "SELECT @@wsrep_on").Scan(&wsrep) == nil && wsrep == 1
+	return newDB(db, d, name, true, step, galera), nil
 }
 
-func newDB(db *sql.DB, d dialect.Dialect, name string, owns bool, step int64) *sqldb.DB {
+func newDB(db *sql.DB, d dialect.Dialect, name string, owns bool, step int64, galera bool) *sqldb.DB {
 	x := sqlx.NewDb(db, "mysql")
 	return sqldb.New(sqlconn.Family{
 		Name:              name,
@@ -100,6 +106,9 @@ func newDB(db *sql.DB, d dialect.Dialect, name string, owns bool, step int64) *s
 		Handle:            db,
 		Classify:          ClassifyError,
 		AutoIncrementStep: step,
+		Lag:               replicaLag,
+		// Galera: the step changes with the cluster's size.
+		VolatileAutoIncrement: galera,
 	})
 }
 
@@ -108,9 +117,17 @@ func badConn(err error) bool { return errors.Is(err, mysql.ErrInvalidConn) }
 
 // config reads dsn and sets up the session strictly.
 func config(dsn string) (*mysql.Config, error) {
+	dsn, nodes := splitNodes(dsn)
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("mysql: DSN: %w", err)
+	}
+	if len(nodes) > 1 {
+		d := &nodeDialer{nodes: nodes, timeout: nodeDialTimeout}
+		if cfg.Timeout > 0 {
+			d.timeout = cfg.Timeout
+		}
+		cfg.DialFunc = d.dial
 	}
 	cfg.ParseTime = true
 	// Rows affected must count matched rows, not changed ones, or an UPDATE

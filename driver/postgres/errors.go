@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -15,7 +17,17 @@ import (
 // and columns from the server's structured fields, so that a value quoted in the message can never change
 // them. Where a message cannot be read unambiguously, those fields stay
 // empty.
-func ClassifyError(err error) error { return sqlconn.Classify(err, classifyPostgres) }
+//
+// Serialization failures (40001) and deadlocks (40P01) wrap
+// uow.ErrConflict, and a server that could not be reached (or is shutting
+// down, 57P01-57P03) uow.ErrUnavailable: both are retryable.
+func ClassifyError(err error) error {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) && !uow.IsRetryable(err) {
+		return fmt.Errorf("%w: %w", uow.ErrUnavailable, err)
+	}
+	return sqlconn.Classify(err, classifyPostgres)
+}
 
 // classifyPostgres reads only the fields of the error response (code,
 // constraint, table, column), never its message or detail, which quote
@@ -23,6 +35,16 @@ func ClassifyError(err error) error { return sqlconn.Classify(err, classifyPostg
 func classifyPostgres(err error, e *pgconn.PgError) error {
 	var kind uow.ConstraintKind
 	switch e.Code {
+	case "40001", "40P01":
+		if uow.IsRetryable(err) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", uow.ErrConflict, err)
+	case "57P01", "57P02", "57P03": // admin shutdown, crash shutdown, cannot connect now
+		if uow.IsRetryable(err) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", uow.ErrUnavailable, err)
 	case "23505":
 		kind = uow.UniqueConstraint
 	case "23503":

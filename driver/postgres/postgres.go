@@ -72,6 +72,7 @@ func newDB(p *pgxpool.Pool, owns bool) *sqldb.DB {
 		Pool:       pgxPool{p: p, owns: owns},
 		Classify:   ClassifyError,
 		NativeKeys: true,
+		Lag:        replicaLag,
 	})
 }
 

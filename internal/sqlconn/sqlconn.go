@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/internal/uow"
@@ -78,6 +79,15 @@ type Family struct {
 	NativeKeys bool
 	// AutoIncrementStep is MySQL's auto_increment_increment when known.
 	AutoIncrementStep int64
+	// VolatileAutoIncrement says the step may change while the server
+	// runs (a Galera node: wsrep_auto_increment_control sets it to the
+	// cluster's size), so it must be read again at each multi-row insert.
+	VolatileAutoIncrement bool
+	// Lag reports the replication lag of the server behind query (0 when
+	// it is not a replica; an error when it is one whose replication
+	// stopped). Nil: the family has no replicas, a probe only checks that
+	// the server answers.
+	Lag func(ctx context.Context, query func(ctx context.Context, sql string) (qb.Rows, error)) (time.Duration, error)
 }
 
 // ExecResult is the sql.Result of a driver without last insert ids.

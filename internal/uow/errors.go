@@ -103,10 +103,25 @@ var ErrTransactionsUnsupported = errors.New("unitorm: the database cannot run tr
 // fresh EntityManager (IsRetryable reports true).
 var ErrTransactionLost = errors.New("unitorm: transaction lost with its connection; retry it whole")
 
+// ErrConflict is returned when the database aborted a transaction to
+// settle a conflict with another one: a serialization failure (PostgreSQL
+// 40001 under SERIALIZABLE or REPEATABLE READ), a deadlock (PostgreSQL
+// 40P01, MySQL/MariaDB 1213) or a Galera certification failure (reported
+// as 1213 by the node whose commit lost). Nothing of the transaction was
+// committed; run the whole unit of work again (IsRetryable reports true).
+var ErrConflict = errors.New("unitorm: transaction aborted in a conflict with another; retry it whole")
+
+// ErrUnavailable is returned when the server could not take the work: it
+// could not be reached, or (a Galera node out of its cluster, MySQL/MariaDB
+// 1047) it refuses work for now. Nothing was done; the work can be run again,
+// on that server once it is back or on another one.
+var ErrUnavailable = errors.New("unitorm: the database server is unavailable; nothing was done")
+
 // IsRetryable reports whether err says that the work it interrupted can be
 // run again whole and may then succeed: the transaction was lost with its
-// connection. The drivers mark their own retryable failures by wrapping
-// ErrTransactionLost.
+// connection (ErrTransactionLost), was aborted in a conflict
+// (ErrConflict), or the server could not take it (ErrUnavailable). The
+// drivers mark their own retryable failures by wrapping these sentinels.
 func IsRetryable(err error) bool {
-	return errors.Is(err, ErrTransactionLost)
+	return errors.Is(err, ErrTransactionLost) || errors.Is(err, ErrConflict) || errors.Is(err, ErrUnavailable)
 }
