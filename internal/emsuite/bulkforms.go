@@ -191,7 +191,7 @@ func checkArrayForm(t *testing.T, e *env, arrays bool, n, mark int, verb, marker
 	}
 	count := 0
 	for _, s := range e.rec.since(mark) {
-		if strings.HasPrefix(s, verb) {
+		if strings.HasPrefix(s, verb) || strings.Contains(s, "("+verb+" INTO ") {
 			count++
 			if !strings.Contains(s, marker) {
 				t.Errorf("%d rows: %s without %q: %s", n, verb, marker, s)

@@ -1,6 +1,8 @@
 package emsuite
 
 import (
+	"github.com/unitorm/unitorm/dialect"
+
 	"context"
 	"errors"
 	"strings"
@@ -71,14 +73,20 @@ func TestCancelDuringFlush(t *testing.T) {
 			}
 			var once sync.Once
 			e.rec.setHook(func(ev unitorm.QueryEvent) {
-				// The first write of the flush: PostgreSQL's array form
-				// draws the keys (SELECT nextval …) and then inserts all
-				// 40,000 rows in one INSERT, elsewhere several INSERTs run.
-				if strings.HasPrefix(ev.SQL, "INSERT") || strings.Contains(ev.SQL, "nextval(") {
-					// The next statement is being sent or run when this fires.
+				// BEGIN: the first write is being sent or run when the
+				// cancel fires (several INSERTs, or on PostgreSQL one long
+				// one).
+				if ev.SQL == "BEGIN" {
 					once.Do(func() { time.AfterFunc(time.Millisecond, cancel) })
 				}
 			})
+			if e.orm.Dialect().Has(dialect.ArrayParams) {
+				// PostgreSQL writes the 40,000 rows with one statement
+				// and no BEGIN: the cancel is armed as the flush starts
+				// and lands in the statement (or, on a slow machine,
+				// before it: nothing is written either way).
+				once.Do(func() { time.AfterFunc(10*time.Millisecond, cancel) })
+			}
 			err := m.Flush(ctx)
 			e.rec.setHook(nil)
 			if !errors.Is(err, context.Canceled) {

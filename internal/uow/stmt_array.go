@@ -3,6 +3,7 @@ package uow
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/internal/sqltype"
@@ -20,11 +21,12 @@ import (
 //	DELETE FROM t WHERE k = ANY($1)
 //
 // Generated keys are not read back from INSERT … RETURNING (PostgreSQL does
-// not document that its rows come back in the order of unnest's): they are
-// drawn from the key's sequence first, one nextval per new row, assigned to
-// the entities in order, and inserted explicitly (OVERRIDING SYSTEM VALUE,
-// for identity columns that are GENERATED ALWAYS). Which key went to which
-// entity is then decided here, not by the database.
+// not document that its rows come back in the order of unnest's): the same
+// statement draws them from the key's sequence in a materialized CTE
+// numbered like unnest's rows (WITH ORDINALITY), inserts each row with the
+// key of its number (OVERRIDING SYSTEM VALUE, for identity columns that are
+// GENERATED ALWAYS), and returns the keys ordered by that number. Which key
+// went to which entity follows from documented semantics alone.
 
 // ArrayMinRows is the fewest rows of a step written with the array forms;
 // smaller steps keep the VALUES / CASE / IN forms. Below it the two are
@@ -83,23 +85,39 @@ func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 		}
 	}
 	ens := step.Entries
-	var out []*Statement
-	if omitKey {
-		// The keys first: n values of the key's sequence, whatever order
-		// they come in; runReturning gives them to the entries in order.
-		out = append(out, &Statement{
-			Query: sqlText{
-				sql:  "SELECT nextval(pg_get_serial_sequence($1, $2)) FROM generate_series(1, $3)",
-				args: []any{d.QuoteIdent(e.Table), gk.Column, int64(len(ens))},
-			},
-			Step: step, Entries: ens, GeneratedKey: gk, Returning: true, Expect: -1,
-		})
+	var cols []*meta.Column
+	for _, c := range e.Columns {
+		if omitKey && c.Prop == gk {
+			continue
+		}
+		cols = append(cols, c)
 	}
 	render := func(d dialect.Dialect) (string, []any, error) {
-		b := []byte("INSERT INTO ")
+		var b []byte
+		var args []any
+		first := 1
+		if omitKey {
+			// The keys come from the key's sequence, drawn once per row
+			// in a materialized CTE numbered like unnest's rows; the
+			// INSERT takes each row's key from it by that number, and the
+			// statement returns the keys ordered by it: row i of the
+			// result is the key of entry i, by documented semantics
+			// (MATERIALIZED runs once; data-modifying CTEs run to
+			// completion; ORDER BY orders).
+			b = append(b, `WITH "s" AS MATERIALIZED (SELECT pg_get_serial_sequence($1, $2)::regclass AS "seq"), `...)
+			b = append(b, `"k" AS MATERIALIZED (SELECT "g" AS "ord", nextval("s"."seq") AS "id" FROM "s", generate_series(1, $3) AS "g"), `...)
+			b = append(b, `"ins" AS (`...)
+			args = append(args, d.QuoteIdent(e.Table), gk.Column, int64(len(ens)))
+			first = 4
+		}
+		b = append(b, "INSERT INTO "...)
 		b = d.AppendIdent(b, e.Table)
 		b = append(b, " ("...)
-		for i, c := range e.Columns {
+		if omitKey {
+			b = d.AppendIdent(b, gk.Column)
+			b = append(b, ", "...)
+		}
+		for i, c := range cols {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
@@ -109,13 +127,22 @@ func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 		if gk != nil {
 			b = append(b, " OVERRIDING SYSTEM VALUE"...)
 		}
-		b = append(b, " SELECT * FROM unnest("...)
-		args := make([]any, len(e.Columns))
-		for j, c := range e.Columns {
+		if omitKey {
+			b = append(b, ` SELECT "k"."id"`...)
+			for i := range cols {
+				b = append(b, `, "u"."c`...)
+				b = strconv.AppendInt(b, int64(i), 10)
+				b = append(b, '"')
+			}
+			b = append(b, " FROM unnest("...)
+		} else {
+			b = append(b, " SELECT * FROM unnest("...)
+		}
+		for j, c := range cols {
 			if j > 0 {
 				b = append(b, ", "...)
 			}
-			b = d.AppendPlaceholder(b, j+1)
+			b = d.AppendPlaceholder(b, first+j)
 			b = append(b, "::"...)
 			b = append(b, arrayType(d, c)...)
 			vals := make([]any, len(ens))
@@ -132,8 +159,6 @@ func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 				case c.Prop.Version:
 					v, err = initialVersion(c.Prop, en)
 					p.noteVersion(en, v, dry)
-				case dry && omitKey && c.Prop == gk:
-					v = Pending{Entity: e.Name, Seq: en.seq}
 				default:
 					v, err = ColumnValue(c, en.Ptr)
 				}
@@ -142,13 +167,59 @@ func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 				}
 				vals[i] = v
 			}
-			args[j] = vals
+			args = append(args, typedArray(vals))
 		}
 		b = append(b, ')')
+		if omitKey {
+			b = append(b, ` WITH ORDINALITY AS "u"(`...)
+			for i := range cols {
+				b = append(b, `"c`...)
+				b = strconv.AppendInt(b, int64(i), 10)
+				b = append(b, `", `...)
+			}
+			b = append(b, `"ord") JOIN "k" ON "k"."ord" = "u"."ord") SELECT "id" FROM "k" ORDER BY "ord"`...)
+		}
 		return string(b), args, nil
 	}
-	out = append(out, &Statement{Query: lazyStatement(render), Step: step, Entries: ens, Expect: int64(len(ens))})
-	return out, true, nil
+	s := &Statement{Query: lazyStatement(render), Step: step, Entries: ens, Expect: int64(len(ens))}
+	if omitKey {
+		s.GeneratedKey, s.Returning, s.Expect = gk, true, -1
+	}
+	return []*Statement{s}, true, nil
+}
+
+// typedArray turns a column's values into a slice of their one Go type when
+// they share it (pgx encodes []int64, []string … without reflection per
+// element); mixed values, NULLs and other types stay []any.
+func typedArray(vals []any) any {
+	if len(vals) == 0 {
+		return vals
+	}
+	switch vals[0].(type) {
+	case int64:
+		return typed[int64](vals)
+	case string:
+		return typed[string](vals)
+	case bool:
+		return typed[bool](vals)
+	case float64:
+		return typed[float64](vals)
+	case time.Time:
+		return typed[time.Time](vals)
+	}
+	return vals
+}
+
+func typed[T any](vals []any) any {
+	out := make([]T, len(vals))
+	for i, v := range vals {
+		x, ok := v.(T)
+		if !ok {
+			return vals
+		}
+		out[i] = x
+	}
+	return out
 }
 
 // arrayColumn is one column of an update's unnest list.
