@@ -268,7 +268,7 @@ func (p *Plan) updateArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			}
 			keys[i] = k
 		}
-		args = append(args, keys)
+		args = append(args, typedArray(keys))
 		for _, s := range sets {
 			vals := make([]any, len(ens))
 			for i, en := range ens {
@@ -278,7 +278,7 @@ func (p *Plan) updateArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 				}
 				vals[i] = v
 			}
-			args = append(args, vals)
+			args = append(args, typedArray(vals))
 		}
 		var versions []any
 		if versioned {
@@ -328,7 +328,7 @@ func (p *Plan) updateArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			b = d.AppendPlaceholder(b, len(args)+1)
 			b = append(b, "::"...)
 			b = append(b, arrayType(d, e.Version.Columns[0])...)
-			args = append(args, versions)
+			args = append(args, typedArray(versions))
 		}
 		b = append(b, `) AS "u"("k"`...)
 		for i := range sets {
@@ -389,7 +389,7 @@ func (p *Plan) deleteArray(step *Step, d dialect.Dialect) ([]*Statement, bool, e
 		b = append(b, " = ANY("...)
 		b = d.AppendPlaceholder(b, 1)
 		b = append(b, ')')
-		s.Query = sqlText{string(b), []any{keys}}
+		s.Query = sqlText{string(b), []any{typedArray(keys)}}
 		return []*Statement{s}, true, nil
 	}
 	b = append(b, ` AS "x" USING unnest(`...)
@@ -405,7 +405,7 @@ func (p *Plan) deleteArray(step *Step, d dialect.Dialect) ([]*Statement, bool, e
 	b = append(b, ` = "u"."k" AND "x".`...)
 	b = d.AppendIdent(b, e.Version.Column)
 	b = append(b, ` = "u"."ov"`...)
-	s.Query = sqlText{string(b), []any{keys, versions}}
+	s.Query = sqlText{string(b), []any{typedArray(keys), typedArray(versions)}}
 	s.Expect = int64(len(ens))
 	return []*Statement{s}, true, nil
 }
