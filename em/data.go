@@ -368,7 +368,7 @@ func nativeWhere(e *meta.Entity, where qb.Condition) (qb.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(jp.joins) > 0 {
+	if len(jp.joins) > 0 || jp.sub.n > 0 {
 		return nil, fmt.Errorf("%w: native updates and deletes take conditions on the entity's own properties", ErrUnknownProperty)
 	}
 	return qb.MapFields(x, func(f string) (string, error) {

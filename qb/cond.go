@@ -188,6 +188,8 @@ func normExpr(e Expr) (Expr, error) {
 			return nil, invalidValue("nil condition")
 		}
 		return normAggCompare(*x)
+	case CollectionExpr:
+		return normCollection(x)
 	case badExpr:
 		return nil, x.err
 	case nil:

@@ -61,9 +61,11 @@ func (r *renderer) expr(e Expr) error {
 	if err != nil {
 		return err
 	}
-	switch n.(type) {
+	switch x := n.(type) {
 	case Cond, badExpr:
 		return invalidValue("cannot render %T", n)
+	case CollectionExpr:
+		return invalidValue("%s(%q) names entity properties: run it through the EntityManager (em.Find, em.QB)", string(x.Op), x.Path)
 	}
 	return r.expr(n)
 }
