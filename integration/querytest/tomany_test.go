@@ -162,7 +162,9 @@ func novelCases(w *world) []manyCase[Novel] {
 		{"Some", qb.Some("labels", qb.Cond{"rank": qb.Lt(1)}), lab(func(l *Label) bool { return l.Rank < 1 })},
 		{"None", qb.None("labels", qb.Cond{"name": "go"}), func(n *Novel) bool { return !lab(func(l *Label) bool { return named(l, "go") })(n) }},
 		{"Every with NULLs", qb.Every("labels", qb.Cond{"name": qb.In("go", "db")}),
-			func(n *Novel) bool { return allOf(w.novLab[n], func(l *Label) bool { return named(l, "go") || named(l, "db") }) }},
+			func(n *Novel) bool {
+				return allOf(w.novLab[n], func(l *Label) bool { return named(l, "go") || named(l, "db") })
+			}},
 		{"Every 1:m", qb.Every("critiques", qb.Cond{"stars": qb.Gte(3)}),
 			func(n *Novel) bool { return allOf(crit(n), func(c *Critique) bool { return c.Stars >= 3 }) }},
 		{"Some without condition", qb.Some("critiques", nil), func(n *Novel) bool { return len(crit(n)) > 0 }},
