@@ -36,6 +36,8 @@ func (r *renderer) expr(e Expr) error {
 		return nil
 	case RawExpr:
 		return r.appendRaw(x)
+	case TupleIn:
+		return r.tupleIn(x)
 	case ExistsExpr:
 		r.raw("EXISTS (")
 		if err := r.subquery(x.Query); err != nil {
