@@ -79,6 +79,8 @@ type Config struct {
 	// on Logger (or slog's default) when one load query shape runs more than
 	// this many times in one EntityManager. 0 is off.
 	NPlusOneThreshold int
+	// CursorKey signs em.FindByCursor cursors (see em.Config.CursorKey).
+	CursorKey []byte
 }
 
 // Connector opens a database for Open. Each driver package makes its own,
@@ -151,7 +153,8 @@ func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
 		o.db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
 	}
 	o.root, err = em.New(em.Config{Registry: reg, Driver: conn, AllowGlobalContext: cfg.AllowGlobalContext,
-		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold})
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold,
+		CursorKey: cfg.CursorKey})
 	if err != nil {
 		_ = conn.Close(ctx)
 		return nil, err

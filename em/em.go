@@ -29,6 +29,11 @@ type Config struct {
 	// naming the relation, the call site and a populate path is logged.
 	// 0 turns it off.
 	NPlusOneThreshold int
+	// CursorKey signs the cursors of FindByCursor (HMAC-SHA256). Empty: a
+	// random key per ORM, so cursors do not outlive the process; set it
+	// (16 bytes or more, the same on every instance) for cursors that
+	// survive restarts and work across a cluster.
+	CursorKey []byte
 }
 
 type shared struct {
