@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
@@ -34,6 +35,7 @@ type Novel struct {
 	ID        int64 `orm:"pk"`
 	Title     string
 	Price     int
+	Published *time.Time
 	Writer    *Writer                       `orm:"m:1"`
 	Labels    unitorm.Collection[*Label]    `orm:"m:n"`
 	Critiques unitorm.Collection[*Critique] `orm:"1:m,mappedBy=Novel"`
