@@ -9,6 +9,7 @@ import (
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
+	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
 	"github.com/unitorm/unitorm/uow"
 )
@@ -200,8 +201,12 @@ func (o *ORM) QueryCount() int64 {
 
 // CreateSchema creates the tables of the registered entities (on MongoDB:
 // their indexes).
-func (o *ORM) CreateSchema(ctx context.Context) error {
-	return o.conn.CreateSchema(ctx, o.reg.Entities())
+//
+// Options are package schema's: schema.IfNotExists() leaves existing tables
+// alone, for a service that creates its schema at start (see
+// schema_start.go; MongoDB ignores them: its indexes are always ensured).
+func (o *ORM) CreateSchema(ctx context.Context, opts ...schema.Option) error {
+	return o.createSchema(ctx, opts)
 }
 
 // DropSchema drops the tables of the registered entities.
