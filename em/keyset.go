@@ -29,7 +29,7 @@ type keyItem struct {
 // keyOrder is q's order made total: the orders on the root's own scalar
 // properties, then every primary-key property not ordered yet. NULLs sort
 // as the largest value (last ascending, first descending) unless an order
-// says otherwise, on every database.
+// says otherwise, on every SQL database; on MongoDB as the smallest.
 func (q Query[T]) keyOrder(what string) ([]keyItem, error) {
 	e := q.e
 	var items []keyItem
@@ -49,8 +49,11 @@ func (q Query[T]) keyOrder(what string) ([]keyItem, error) {
 			return nil, err
 		}
 		it := keyItem{prop: p, col: p.Columns[0], desc: dir == qb.Desc, nullable: p.Columns[0].Nullable && !p.Columns[0].PK}
+		// NULL is the largest value; on MongoDB, whose sort has no NULLS
+		// FIRST/LAST, the smallest (its own order).
+		nullLargest := q.m.s.Driver.Dialect() != nil
 		it.nulls = qb.NullsLast
-		if it.desc {
+		if it.desc == nullLargest {
 			it.nulls = qb.NullsFirst
 		}
 		if len(o.nulls) > 0 && o.nulls[0] != qb.NullsDefault {
