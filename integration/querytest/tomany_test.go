@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -384,6 +385,50 @@ func TestToManyBadPaths(t *testing.T) {
 		// Ordering by a to-many path is refused too.
 		if _, err := em.Find[Novel](ctx, e.fork(), nil, em.OrderBy("labels.name", qb.Asc)); !errors.Is(err, em.ErrUnknownProperty) {
 			t.Errorf("order by a to-many path: %v", err)
+		}
+	})
+}
+
+// TestToManySQLShape: a condition through a collection is a correlated
+// EXISTS (NOT EXISTS for None/Every): the root query joins no collection,
+// which is what keeps LIMIT counting roots.
+func TestToManySQLShape(t *testing.T) {
+	forEachSQL(t, manyEntities, func(t *testing.T, e *env) {
+		m := e.fork()
+		cases := []struct {
+			cond         qb.Condition
+			exists, nots int
+		}{
+			{qb.Cond{"labels.name": "go", "labels.rank": 1, "writer.name": "x"}, 1, 0},
+			{qb.Cond{"novels.labels.name": "go"}, 2, 0},
+			{qb.Every("critiques", qb.Cond{"stars": 5}), 2, 2},
+			{qb.None("labels", nil), 1, 1},
+		}
+		for i, c := range cases {
+			var sel qb.SelectQuery
+			var err error
+			if i == 1 {
+				sel, err = em.QB[Writer](m).Where(c.cond).Limit(3).SQL()
+			} else {
+				sel, err = em.QB[Novel](m).Where(c.cond).Limit(3).SQL()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			sql, _, err := sel.ToSQL(e.orm.SQL().Dialect())
+			if err != nil {
+				t.Fatal(err)
+			}
+			root := sql[:strings.Index(sql, "WHERE")]
+			if strings.Contains(root, "novel_labels") || strings.Contains(root, "critique") {
+				t.Errorf("%v: the root query joins a collection: %s", c.cond, sql)
+			}
+			if n := strings.Count(sql, "EXISTS ("); n != c.exists {
+				t.Errorf("%v: %d EXISTS, want %d: %s", c.cond, n, c.exists, sql)
+			}
+			if n := strings.Count(sql, "NOT EXISTS ("); n != c.nots {
+				t.Errorf("%v: %d NOT EXISTS, want %d: %s", c.cond, n, c.nots, sql)
+			}
 		}
 	})
 }
