@@ -11,6 +11,7 @@ import (
 	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
+	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
 )
 
@@ -119,6 +120,8 @@ type Config struct {
 	// a replica's liveness and lag check holds (default 1s).
 	ReplicaMaxLag        time.Duration
 	ReplicaCheckInterval time.Duration
+	// CursorKey signs em.FindByCursor cursors (see em.Config.CursorKey).
+	CursorKey []byte
 }
 
 // Connector opens a database for Open. Each driver package makes its own,
@@ -198,7 +201,8 @@ func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
 		}
 	}
 	o.root, err = em.New(em.Config{Registry: reg, Driver: conn, AllowGlobalContext: cfg.AllowGlobalContext,
-		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold, Reads: reads})
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold, Reads: reads,
+		CursorKey: cfg.CursorKey})
 	if err != nil {
 		_ = conn.Close(ctx)
 		return nil, err
@@ -244,8 +248,12 @@ func (o *ORM) QueryCount() int64 {
 
 // CreateSchema creates the tables of the registered entities (on MongoDB:
 // their indexes).
-func (o *ORM) CreateSchema(ctx context.Context) error {
-	return o.conn.CreateSchema(ctx, o.reg.Entities())
+//
+// Options are package schema's: schema.IfNotExists() leaves existing tables
+// alone, for a service that creates its schema at start (see
+// schema_start.go; MongoDB ignores them: its indexes are always ensured).
+func (o *ORM) CreateSchema(ctx context.Context, opts ...schema.Option) error {
+	return o.createSchema(ctx, opts)
 }
 
 // DropSchema drops the tables of the registered entities.

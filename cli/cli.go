@@ -15,6 +15,7 @@ import (
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/migrate"
 	"github.com/unitorm/unitorm/schema"
+	"github.com/unitorm/unitorm/seeder"
 	"github.com/unitorm/unitorm/sqldb"
 )
 
@@ -38,6 +39,9 @@ type Config struct {
 	MigrationsDir, MigrationsTable string
 	// Migrations are Go migrations besides those added with migrate.Register.
 	Migrations []*migrate.Migration
+	// Seeders are what seeder:run and schema:fresh --seed run, by name
+	// (see seeder_cmds.go).
+	Seeders map[string]seeder.Seeder
 	// Stdout, Stderr and Getenv default to the process's.
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string

@@ -123,12 +123,18 @@ func init() {
 		},
 	})
 	register(&command{
-		name: "schema:fresh", summary: "drop and recreate the tables of the entities",
-		help: "Drops the tables of the registered entities if they exist, then creates them again: an empty, current schema.",
+		name: "schema:fresh", summary: "drop and recreate the tables of the entities (--seed: and seed them)",
+		help: "Drops the tables of the registered entities if they exist, then creates them again: an empty, current schema. With --run --seed, then runs the seeders (see seeder:run).",
 		flags: func(fs *flag.FlagSet) func(context.Context, *run) error {
 			var dr dumpRun
 			dr.register(fs)
+			var sf seedFlags
+			sf.register(fs)
 			return withEntities(&dr, func(ctx context.Context, r *run, ents []*meta.Entity, db *sqldb.DB) error {
+				seeders, err := sf.pick(r, dr)
+				if err != nil {
+					return err
+				}
 				drop, err := schema.DropSQL(ents, db.Dialect(), append(r.schemaOptions(), schema.IfExists())...)
 				if err != nil {
 					return err
@@ -140,7 +146,10 @@ func init() {
 				if err := r.apply(ctx, db, dr, "schema:fresh (drop)", drop); err != nil {
 					return fmt.Errorf("drop: %w", err)
 				}
-				return r.apply(ctx, db, dr, "schema:fresh (create)", create)
+				if err := r.apply(ctx, db, dr, "schema:fresh (create)", create); err != nil {
+					return err
+				}
+				return r.seed(ctx, db, seeders)
 			})
 		},
 	})

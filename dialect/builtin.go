@@ -14,7 +14,8 @@ var (
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | ILike | CaseSensitiveLike | NullsOrder | ForUpdate | ForShare | SkipLocked |
 			NoWait | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL | Truncate | ArrayOps |
-			Regexp | Savepoints | UpdateFrom | DropCascade | AlterFK | IsDistinctFrom | ArrayParams,
+			Regexp | Savepoints | UpdateFrom | DropCascade | AlterFK | IsDistinctFrom |
+			SetOps | SetOpsAll | DistinctOn | RowValueList | ArrayParams,
 		placeholders: Dollar,
 		quote:        '"',
 		maxParams:    65535,
@@ -23,12 +24,12 @@ var (
 		shareLock:    "FOR SHARE",
 		regexpOp:     "~",
 	}
-	// MySQL is MySQL 8.0 and later.
+	// MySQL is MySQL 8.0 and later (INTERSECT and EXCEPT need 8.0.31).
 	MySQL Dialect = &sqlDialect{
 		name: "mysql",
 		features: InsertMultiRow | UpsertOnDuplicateKey | ForUpdate | ForShare | SkipLocked | NoWait |
 			CTE | RecursiveCTE | RightJoin | Truncate | LastInsertID | Regexp | Savepoints | AlterFK |
-			ModifyColumn | TableScopedIndexNames | InlineIndexes,
+			ModifyColumn | TableScopedIndexNames | InlineIndexes | SetOps | SetOpsAll | RowValueList,
 		placeholders: Question,
 		quote:        '`',
 		maxParams:    65535,
@@ -48,7 +49,8 @@ var (
 		name: "mariadb",
 		features: InsertReturning | DeleteReturning | InsertMultiRow | UpsertOnDuplicateKey | ForUpdate |
 			ForShare | SkipLocked | NoWait | CTE | RecursiveCTE | RightJoin | Truncate | LastInsertID |
-			Regexp | Savepoints | AlterFK | ModifyColumn | TableScopedIndexNames | InlineIndexes,
+			Regexp | Savepoints | AlterFK | ModifyColumn | TableScopedIndexNames | InlineIndexes |
+			SetOps | SetOpsAll | RowValueList,
 		placeholders: Question,
 		quote:        '`',
 		maxParams:    65535,
@@ -69,7 +71,7 @@ var (
 		name: "sqlite",
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | NullsOrder | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL |
-			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables,
+			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables | SetOps,
 		placeholders: Question,
 		quote:        '"',
 		maxParams:    32766,

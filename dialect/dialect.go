@@ -77,6 +77,15 @@ const (
 	// RebuildTables: columns cannot be altered in place; changes other than
 	// adding a column or an index rebuild the table.
 	RebuildTables
+	// SetOps: INTERSECT and EXCEPT (MySQL from 8.0.31, MariaDB from 10.3).
+	SetOps
+	// SetOpsAll: INTERSECT ALL and EXCEPT ALL (not SQLite).
+	SetOpsAll
+	// DistinctOn: SELECT DISTINCT ON (exprs) (PostgreSQL only).
+	DistinctOn
+	// RowValueList: (a, b) IN ((1, 2), (3, 4)) with a list of row
+	// constructors; without it the list is written IN (VALUES (1, 2), ...).
+	RowValueList
 	// ArrayParams: a Go slice binds as one array parameter (PostgreSQL
 	// through pgx): bulk writes and key lists use unnest and = ANY, one
 	// statement text whatever the row count.

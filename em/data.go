@@ -14,17 +14,18 @@ import (
 
 // Create returns a new T filled from data (property names to values) and
 // persisted. Relation properties take an entity or a primary key (which
-// becomes a reference); to-many properties take a slice of those. An
-// unknown key or a value that does not fit is an error and nothing is
-// persisted.
-func Create[T any](m *EntityManager, data map[string]any) (*T, error) {
+// becomes a reference); to-many properties take a slice of those. Data as
+// json.Unmarshal gives it works too (see assign_dto.go and the README's
+// "DTOs in"). An unknown key or a value that does not fit is an error
+// naming its path, and nothing is persisted.
+func Create[T any](m *EntityManager, data map[string]any, opts ...AssignOption) (*T, error) {
 	entered, err := m.guarded()
 	if err != nil {
 		return nil, err
 	}
 	defer m.leave(entered)
 	obj := new(T)
-	if err := m.assign(obj, data); err != nil {
+	if err := m.assignDTO(obj, data, opts); err != nil {
 		return nil, err
 	}
 	if err := m.persist([]any{obj}); err != nil {
@@ -33,15 +34,16 @@ func Create[T any](m *EntityManager, data map[string]any) (*T, error) {
 	return obj, nil
 }
 
-// Assign sets properties of entity from data (property names to values),
-// checking every key and value before changing anything.
-func (m *EntityManager) Assign(entity any, data map[string]any) error {
+// Assign sets properties of entity from data (property names to values,
+// or what json.Unmarshal gives: see Create), checking every key and value
+// before changing anything.
+func (m *EntityManager) Assign(entity any, data map[string]any, opts ...AssignOption) error {
 	entered, err := m.enter()
 	if err != nil {
 		return err
 	}
 	defer m.leave(entered)
-	return m.assign(entity, data)
+	return m.assignDTO(entity, data, opts)
 }
 
 func (m *EntityManager) assign(entity any, data map[string]any) error {
@@ -368,7 +370,7 @@ func nativeWhere(e *meta.Entity, where qb.Condition) (qb.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(jp.joins) > 0 {
+	if len(jp.joins) > 0 || jp.sub.n > 0 {
 		return nil, fmt.Errorf("%w: native updates and deletes take conditions on the entity's own properties", ErrUnknownProperty)
 	}
 	return qb.MapFields(x, func(f string) (string, error) {

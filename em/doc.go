@@ -15,6 +15,21 @@
 //	books, err := em.Find[Book](ctx, m, qb.Cond{"author.name": qb.Like("Jon%")},
 //		em.OrderBy("title", qb.Desc), em.Limit(10))
 //
+// Conditions may go through to-many relations (a correlated EXISTS, so
+// roots are never duplicated): qb.Cond{"tags.name": "go"}, qb.Some,
+// qb.None, qb.Every (tomany.go). Large results page with cursors or stream
+// in batches with bounded memory (cursor.go, stream.go):
+//
+//	page, err := em.FindByCursor[Book](ctx, m, nil, em.Cursor{First: 20, After: prev.EndCursor},
+//		em.OrderBy("price", qb.Desc))
+//	for book, err := range em.Stream[Book](ctx, m, nil, em.StreamOptions{BatchSize: 500}) { ... }
+//
+// Create and Assign take decoded JSON (nested objects, lists of keys,
+// RFC 3339 times, JSON numbers), naming the path of a bad value
+// (assign_dto.go):
+//
+//	book, err := em.Create[Book](m, map[string]any{"title": "Go", "author": map[string]any{"id": 1}})
+//
 // The EntityManager talks to a Driver, defined here and spoken in the types
 // of the packages below it (qb queries, uow plans and loads, meta entities),
 // so that SQL (package sqldb) and MongoDB drivers implement one contract.

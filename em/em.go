@@ -34,6 +34,11 @@ type Config struct {
 	// primary (UsePrimary) or the call's context says so (OnPrimary).
 	// Its writes must go to the primary Driver's database.
 	Reads Executor
+	// CursorKey signs the cursors of FindByCursor (HMAC-SHA256). Empty: a
+	// random key per ORM, so cursors do not outlive the process; set it
+	// (16 bytes or more, the same on every instance) for cursors that
+	// survive restarts and work across a cluster.
+	CursorKey []byte
 }
 
 type shared struct {

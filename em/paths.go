@@ -16,6 +16,9 @@ type joinPlan struct {
 	root    *meta.Entity
 	aliases map[string]string // relation path ("author", "author.publisher") -> alias
 	joins   []qbJoin
+	sub     *subState // shared by a plan and the plans of its subqueries (tomany.go)
+	inSub   bool      // this plan is a subquery's: its aliases come from sub
+	doc     bool      // the database is a document store (MongoDB): no subqueries
 }
 
 type qbJoin struct {
@@ -25,7 +28,7 @@ type qbJoin struct {
 }
 
 func newJoinPlan(root *meta.Entity) *joinPlan {
-	return &joinPlan{root: root, aliases: map[string]string{"": "e0"}}
+	return &joinPlan{root: root, aliases: map[string]string{"": "e0"}, sub: &subState{}}
 }
 
 // column resolves a property path to a qualified column, adding LEFT JOINs
@@ -53,7 +56,7 @@ func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 		}
 		if p.Kind != meta.ManyToOne && p.Kind != meta.OneToOne {
 			return "", nil, &PropertyError{Entity: e.Name, Property: part,
-				Err: fmt.Errorf("%w: conditions through the %s relation %q are not supported; filter with a subquery", ErrUnknownProperty, p.Kind, part)}
+				Err: fmt.Errorf("%w: %q goes through the %s relation %q, which reaches many rows: order by a to-one path, or filter with a condition (qb.Some)", ErrUnknownProperty, path, p.Kind, part)}
 		}
 		next := part
 		if prefix != "" {
@@ -61,6 +64,9 @@ func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 		}
 		if _, ok := j.aliases[next]; !ok {
 			alias := "e" + strconv.Itoa(len(j.aliases))
+			if j.inSub {
+				alias = j.sub.alias()
+			}
 			j.aliases[next] = alias
 			j.joins = append(j.joins, j.joinFor(p, j.aliases[prefix], alias))
 		}
@@ -94,6 +100,9 @@ func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
 	case nil:
 		return nil, nil
 	case qb.Compare:
+		if x, ok, err := j.compareToMany(v); ok || err != nil {
+			return x, err
+		}
 		col, p, err := j.column(v.Field)
 		if err != nil {
 			return nil, err
@@ -103,7 +112,12 @@ func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
 			return nil, err
 		}
 		return qb.Compare{Field: col, Op: v.Op, Value: val}, nil
+	case qb.CollectionExpr:
+		return j.collection(v.Op, v.Path, v.Cond)
 	case qb.Logical:
+		if v.Op == qb.OpAnd {
+			return j.translateAnd(v)
+		}
 		items := make([]qb.Expr, len(v.Items))
 		for i, it := range v.Items {
 			t, err := j.translate(it)

@@ -118,6 +118,7 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 	}
 	e := q.e
 	jp := newJoinPlan(e)
+	jp.doc = q.m.s.Driver.Dialect() == nil
 	var where qb.Expr
 	if len(q.where) > 0 {
 		conds := q.where

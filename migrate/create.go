@@ -112,7 +112,7 @@ func (m *Migrator) Create(ctx context.Context, entities []*meta.Entity, opts Cre
 			version = nextVersion(mig.Version)
 		}
 	}
-	mig := &Migration{Version: version, Name: SanitizeName(name), Up: up, Down: down, HasDown: true}
+	mig := &Migration{Version: version, Name: SanitizeName(name), Up: up, Down: down, HasDown: true, Dialect: d.Name()}
 	if err := os.MkdirAll(m.cfg.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
@@ -123,10 +123,10 @@ func (m *Migrator) Create(ctx context.Context, entities []*meta.Entity, opts Cre
 	}
 	mig.Source = c.UpPath
 	now := m.cfg.Now().UTC().Format(time.RFC3339)
-	if err := writeSQL(c.UpPath, fmt.Sprintf("-- %s (up), written by unitorm on %s", mig.ID(), now), up); err != nil {
+	if err := writeSQL(c.UpPath, fmt.Sprintf("-- %s (up), written by unitorm on %s\n%s", mig.ID(), now, dialectLine(d.Name())), up); err != nil {
 		return nil, err
 	}
-	if err := writeSQL(c.DownPath, fmt.Sprintf("-- %s (down), written by unitorm on %s", mig.ID(), now), down); err != nil {
+	if err := writeSQL(c.DownPath, fmt.Sprintf("-- %s (down), written by unitorm on %s\n%s", mig.ID(), now, dialectLine(d.Name())), down); err != nil {
 		return nil, err
 	}
 	m.logf("wrote %s and %s", c.UpPath, c.DownPath)

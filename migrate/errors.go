@@ -24,6 +24,9 @@ var (
 	// ErrBadName is returned for a migration file or name that does not
 	// follow the <version>_<name>.(up|down).sql pattern.
 	ErrBadName = errors.New("migrate: bad migration name")
+	// ErrWrongDialect is returned by Up and Down, before any SQL runs, when
+	// a migration was written for another database than the one migrated.
+	ErrWrongDialect = errors.New("migrate: migration written for another database")
 )
 
 // MigrationError is a migration that failed; the migrations table does not

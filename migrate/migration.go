@@ -32,6 +32,10 @@ type Migration struct {
 	Source string
 	// HasDown is true when a down step exists (possibly empty).
 	HasDown bool
+	// Dialect is the database the migration was written for (the
+	// "-- unitorm:dialect <name>" line of its files; "" when unknown):
+	// Up and Down refuse it on another database before running any SQL.
+	Dialect string
 }
 
 // ID is <version>_<name>.
@@ -125,6 +129,12 @@ func ReadFS(fsys fs.FS, dir string) ([]*Migration, error) {
 			out = append(out, mig)
 		} else if mig.Name != m[2] {
 			return nil, fmt.Errorf("%w: version %s is used by %s and %s", ErrDuplicate, m[1], mig.Name, m[2])
+		}
+		if d := fileDialect(data); d != "" {
+			if mig.Dialect != "" && mig.Dialect != d {
+				return nil, fmt.Errorf("%w: %s says %s, its other file %s", ErrWrongDialect, path, d, mig.Dialect)
+			}
+			mig.Dialect = d
 		}
 		stmts := SplitStatements(string(data))
 		if m[3] == "up" {

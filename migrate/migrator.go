@@ -210,6 +210,9 @@ func (m *Migrator) Pending(ctx context.Context) ([]*Migration, error) {
 // those up to and including version to. It returns the migrations applied
 // (also when one fails: those before it).
 func (m *Migrator) Up(ctx context.Context, to string) ([]*Migration, error) {
+	if err := m.checkDialects(); err != nil {
+		return nil, err
+	}
 	pending, err := m.Pending(ctx)
 	if err != nil {
 		return nil, err
@@ -240,6 +243,9 @@ func (m *Migrator) Up(ctx context.Context, to string) ([]*Migration, error) {
 // "", all of them when to is "0", else every one after version to. It
 // returns the migrations reverted.
 func (m *Migrator) Down(ctx context.Context, to string) ([]*Migration, error) {
+	if err := m.checkDialects(); err != nil {
+		return nil, err
+	}
 	list, err := m.List(ctx)
 	if err != nil {
 		return nil, err
@@ -314,7 +320,8 @@ func (m *Migrator) run(ctx context.Context, mig *Migration, down bool) error {
 		return nil
 	})
 	if err != nil {
-		m.logf("failed %s: %v", mig.ID(), err)
+		m.logf("failed %s", mig.ID()) // the error itself is returned, to be printed once
+		err = withoutSchemaHint(err)
 		return &MigrationError{Version: mig.Version, Name: mig.Name, Down: down, Err: err}
 	}
 	m.logf("done %s (%s)", mig.ID(), time.Since(start).Round(time.Millisecond))

@@ -53,7 +53,7 @@ func (x *Executor) findOf(q qb.SelectQuery, e *meta.Entity) (*query, error) {
 		return nil, fmt.Errorf("%w: a select without a collection, or from a subquery", ErrUnsupported)
 	case len(s.Joins) > 0:
 		return nil, fmt.Errorf("%w: %s joins %d tables", ErrJoin, s.From.Name, len(s.Joins))
-	case len(s.With) > 0 || len(s.Unions) > 0 || len(s.GroupBy) > 0 || s.Having != nil || s.Distinct:
+	case len(s.With) > 0 || len(s.Unions) > 0 || len(s.GroupBy) > 0 || s.Having != nil || s.Distinct || len(s.DistinctOn) > 0:
 		return nil, fmt.Errorf("%w: WITH, UNION, GROUP BY, HAVING and DISTINCT selects; use a Pipeline", ErrUnsupported)
 	case s.Lock.Mode != qb.LockNone:
 		return nil, fmt.Errorf("%w: row locks (FOR UPDATE / FOR SHARE)", ErrUnsupported)

@@ -202,3 +202,15 @@ func TestFirstErrorKept(t *testing.T) {
 		t.Errorf("update: %v", err)
 	}
 }
+
+// TestCollectionExprNeedsEntities: qb.Some/None/Every name entity
+// properties; rendered by qb alone they are qb.ErrInvalidValue, not SQL.
+func TestCollectionExprNeedsEntities(t *testing.T) {
+	for _, c := range []qb.Condition{qb.Some("tags", qb.Cond{"name": "go"}), qb.None("tags", nil), qb.Every("tags", qb.Cond{"x": 1}),
+		qb.Some("", nil), qb.CollectionExpr{Op: "$most", Path: "tags"}, qb.Some("tags", qb.Cond{"name": map[string]any{"$gt": 1}})} {
+		_, _, err := qb.Select("id").From("book").Where(c).ToSQL(dialect.SQLite)
+		if !errors.Is(err, qb.ErrInvalidValue) {
+			t.Errorf("%v: err %v, want qb.ErrInvalidValue", c, err)
+		}
+	}
+}

@@ -188,6 +188,12 @@ func normExpr(e Expr) (Expr, error) {
 			return nil, invalidValue("nil condition")
 		}
 		return normAggCompare(*x)
+	case CollectionExpr:
+		return normCollection(x)
+	case TupleIn:
+		return normTupleIn(x)
+	case JoinOn:
+		return normOn(x)
 	case badExpr:
 		return nil, x.err
 	case nil:

@@ -36,6 +36,8 @@ func (r *renderer) expr(e Expr) error {
 		return nil
 	case RawExpr:
 		return r.appendRaw(x)
+	case TupleIn:
+		return r.tupleIn(x)
 	case ExistsExpr:
 		r.raw("EXISTS (")
 		if err := r.subquery(x.Query); err != nil {
@@ -61,9 +63,11 @@ func (r *renderer) expr(e Expr) error {
 	if err != nil {
 		return err
 	}
-	switch n.(type) {
+	switch x := n.(type) {
 	case Cond, badExpr:
 		return invalidValue("cannot render %T", n)
+	case CollectionExpr:
+		return invalidValue("%s(%q) names entity properties: run it through the EntityManager (em.Find, em.QB)", string(x.Op), x.Path)
 	}
 	return r.expr(n)
 }

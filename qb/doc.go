@@ -45,6 +45,15 @@
 // Condition is a type (any Expr: Cond, Raw, And, Or, ...), so a bare value
 // where a condition belongs is a compile error.
 //
+// The Knex forms beyond the basics: Intersect/Except (and their ALL forms),
+// DistinctOn (PostgreSQL), tuple IN (InTuples, WhereInTuples), named
+// bindings (RawNamed: :name values, :name: identifiers), the Or… where
+// helpers and WhereNotGroup, OrderByColumns, Knex-style join conditions
+// (On, OrOn, AndOnVal, OnIn, ...), InnerJoinSub/LeftJoinSub and bound
+// literals in select lists (Lit). A form a dialect lacks is ErrUnsupported
+// naming the dialect. Some, None and Every are conditions on the items of an
+// entity's to-many relation, for the EntityManager.
+//
 // The run methods (Exec, Scan, Rows, First, Count) take a context and a
 // Runner, such as sqldb.DB, and are meant for queries that are not about
 // entities.

@@ -200,7 +200,7 @@ func renderGolden(q qb.Statement, d dialect.Dialect) string {
 // testdata/golden/<dialect>/<case>.sql; run with -update to rewrite them.
 func TestGolden(t *testing.T) {
 	seen := map[string]bool{}
-	for _, c := range goldenCases() {
+	for _, c := range append(goldenCases(), knexGoldenCases()...) {
 		if seen[c.name] {
 			t.Fatalf("duplicate case %s", c.name)
 		}

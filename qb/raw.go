@@ -20,7 +20,8 @@ import (
 type RawExpr struct {
 	SQL  string
 	Args []any
-	sq   bool // squirrel placeholder rules
+	sq   bool  // squirrel placeholder rules
+	err  error // a problem found when it was made (RawNamed)
 }
 
 // Raw returns a raw SQL fragment: Raw("? + ??", 1, "price").
@@ -93,6 +94,9 @@ func walkRaw(sql string, sq bool, lit func(string), param func(rawParam) error) 
 
 // check validates the placeholders and arguments without rendering.
 func (x RawExpr) check() error {
+	if x.err != nil {
+		return x.err
+	}
 	n := 0
 	err := walkRaw(x.SQL, x.sq, func(string) {}, func(p rawParam) error {
 		if n >= len(x.Args) {

@@ -145,6 +145,8 @@ func (r *renderer) valueExpr(e ValueExpr, paren, alias bool) error {
 			return r.ident(x.Alias)
 		}
 		return nil
+	case Literal:
+		return r.literal(x)
 	case nil:
 		return invalidValue("nil expression")
 	}

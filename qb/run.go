@@ -252,7 +252,7 @@ func (q SelectQuery) CountQuery() SelectQuery {
 	}
 	s := q.stmt
 	s.OrderBy, s.HasLimit, s.Limit, s.Offset, s.Lock = nil, false, 0, 0, Lock{}
-	if !s.Distinct && len(s.GroupBy) == 0 && len(s.Unions) == 0 && s.Having == nil {
+	if !s.Distinct && len(s.DistinctOn) == 0 && len(s.GroupBy) == 0 && len(s.Unions) == 0 && s.Having == nil {
 		s.Columns = []ValueExpr{Count("*")}
 		return SelectQuery{stmt: s}
 	}

@@ -12,18 +12,20 @@ type SelectStmt struct {
 	With      []CTE
 	Recursive bool // WITH RECURSIVE
 	Distinct  bool
-	Columns   []ValueExpr // none means *
-	From      *TableRef
-	Joins     []Join
-	Where     Expr
-	GroupBy   []ValueExpr
-	Having    Expr
-	Unions    []Union
-	OrderBy   []Order
-	HasLimit  bool
-	Limit     int64
-	Offset    int64 // 0: none
-	Lock      Lock
+	// DistinctOn is PostgreSQL's DISTINCT ON (exprs) (knex.go).
+	DistinctOn []ValueExpr
+	Columns    []ValueExpr // none means *
+	From       *TableRef
+	Joins      []Join
+	Where      Expr
+	GroupBy    []ValueExpr
+	Having     Expr
+	Unions     []Union
+	OrderBy    []Order
+	HasLimit   bool
+	Limit      int64
+	Offset     int64 // 0: none
+	Lock       Lock
 }
 
 // CTE is one WITH entry: Name (Columns...) AS (Query).
@@ -61,9 +63,11 @@ type Join struct {
 	Raw   RawExpr
 }
 
-// Union is a UNION [ALL] member.
+// Union is a member of a compound select: UNION [ALL], or INTERSECT /
+// EXCEPT [ALL] when Op says so (setops.go).
 type Union struct {
 	All   bool
+	Op    SetOp // SetUnion (the zero value), SetIntersect or SetExcept
 	Query Subquery
 }
 

@@ -27,6 +27,9 @@ func (r *renderer) appendSelect(s *SelectStmt) error {
 	if s.Distinct {
 		r.raw("DISTINCT ")
 	}
+	if err := r.distinctOn(s.DistinctOn); err != nil {
+		return err
+	}
 	if len(s.Columns) == 0 {
 		r.raw("*")
 	}
@@ -67,11 +70,11 @@ func (r *renderer) appendSelect(s *SelectStmt) error {
 		return err
 	}
 	for i, u := range s.Unions {
-		if u.All {
-			r.raw(" UNION ALL ")
-		} else {
-			r.raw(" UNION ")
+		kw, err := r.setOpKeyword(s.Unions, i)
+		if err != nil {
+			return err
 		}
+		r.raw(" " + kw + " ")
 		if err := r.unionMember(u.Query, i); err != nil {
 			return err
 		}

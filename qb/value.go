@@ -33,7 +33,7 @@ func classify(v any) (any, valueKind, error) {
 	switch x := v.(type) {
 	case nil:
 		return nil, kindNull, nil
-	case ColRef, RawExpr, Aggregate, SelectQuery, Aliased:
+	case ColRef, RawExpr, Aggregate, SelectQuery, Aliased, Literal:
 		return v, kindExpr, nil
 	case *SelectQuery:
 		if x == nil {

@@ -81,6 +81,20 @@ func classifyMySQL(err error, e *mysql.MySQLError) error {
 	case 4025: // check constraint (MariaDB): "CONSTRAINT `name` failed for `db`.`table`"
 		ce.Kind = uow.CheckConstraint
 		ce.Constraint, ce.Table = myCheck(msg)
+	case 1054: // "Unknown column 'e0.views' in 'field list'" ('SELECT' on MariaDB)
+		name := ""
+		if rest, ok := strings.CutPrefix(msg, "Unknown column '"); ok {
+			if i := strings.LastIndex(rest, "' in '"); i >= 0 {
+				name = rest[:i]
+			}
+		}
+		return &uow.SchemaError{Object: "column", Name: name, Err: err}
+	case 1146: // "Table 'db.author' doesn't exist"
+		name := ""
+		if rest, ok := strings.CutPrefix(msg, "Table '"); ok {
+			name, _ = strings.CutSuffix(rest, "' doesn't exist")
+		}
+		return &uow.SchemaError{Object: "table", Name: name, Err: err}
 	default:
 		return err
 	}

@@ -53,6 +53,10 @@ func classifyPostgres(err error, e *pgconn.PgError) error {
 		kind = uow.NotNullConstraint
 	case "23514":
 		kind = uow.CheckConstraint
+	case "42703": // undefined_column: column "x" does not exist / column e0.x does not exist
+		return &uow.SchemaError{Object: "column", Name: pgObjectName(e.Message, "column "), Err: err}
+	case "42P01": // undefined_table: relation "x" does not exist
+		return &uow.SchemaError{Object: "table", Name: pgObjectName(e.Message, "relation "), Err: err}
 	default:
 		if !strings.HasPrefix(e.Code, "23") {
 			return err
@@ -63,4 +67,17 @@ func classifyPostgres(err error, e *pgconn.PgError) error {
 		ce.Columns = []string{e.ColumnName}
 	}
 	return ce
+}
+
+// pgObjectName reads the name in "<prefix><name> does not exist".
+func pgObjectName(msg, prefix string) string {
+	name, ok := strings.CutPrefix(msg, prefix)
+	if !ok {
+		return ""
+	}
+	name, ok = strings.CutSuffix(name, " does not exist")
+	if !ok {
+		return ""
+	}
+	return strings.Trim(name, `"`)
 }

@@ -19,6 +19,7 @@ import (
 func ClassifyError(err error) error { return sqlconn.Classify(err, classifySQLite) }
 
 const (
+	sqliteError                = 1
 	sqliteConstraint           = 19
 	sqliteConstraintCheck      = 275
 	sqliteConstraintForeignKey = 787
@@ -35,6 +36,15 @@ const (
 // name or expression.
 func classifySQLite(err error, e *sqlite.Error) error {
 	code := e.Code()
+	if code == sqliteError {
+		// "SQL logic error: no such column: e0.views (1)"
+		for _, obj := range []string{"column", "table"} {
+			if _, rest, ok := strings.Cut(e.Error(), "no such "+obj+": "); ok {
+				name, _, _ := strings.Cut(rest, " (")
+				return &uow.SchemaError{Object: obj, Name: name, Err: err}
+			}
+		}
+	}
 	if code&0xff != sqliteConstraint {
 		return err
 	}

@@ -79,7 +79,8 @@ func TestCLIHelpAndUsage(t *testing.T) {
 	expect(t, r, 0, "help")
 	verbs := regexp.MustCompile(`(?m)^  ([a-z:-]+) `).FindAllStringSubmatch(r.stdout, -1)
 	want := []string{"database:create", "database:import", "debug", "generate-entities", "migration:check", "migration:create",
-		"migration:down", "migration:list", "migration:pending", "migration:up", "schema:create", "schema:drop", "schema:fresh", "schema:update"}
+		"migration:down", "migration:list", "migration:pending", "migration:up", "schema:create", "schema:drop", "schema:fresh", "schema:update",
+		"seeder:run"}
 	var got []string
 	for _, v := range verbs {
 		got = append(got, v[1])

@@ -1,0 +1,2 @@
+SELECT `title` FROM `book` WHERE id = ? OR author_id = ?
+-- args: 7 7

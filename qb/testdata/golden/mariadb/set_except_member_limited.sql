@@ -1,0 +1,2 @@
+SELECT `id` FROM `a` EXCEPT SELECT * FROM (SELECT `id` FROM `b` ORDER BY `id` DESC LIMIT 1) AS `u1`
+-- args:

@@ -1,0 +1,2 @@
+SELECT `id` FROM `a` INTERSECT ALL SELECT `id` FROM `b`
+-- args:

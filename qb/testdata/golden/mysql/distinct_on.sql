@@ -1,0 +1,1 @@
+-- error: qb: unsupported by dialect: DISTINCT ON on mysql

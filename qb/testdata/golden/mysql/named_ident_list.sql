@@ -1,0 +1,2 @@
+SELECT `id`, `title` FROM book
+-- args:

@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE price > ? AND title <> ?
+-- args: 3 "x"

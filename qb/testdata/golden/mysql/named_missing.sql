@@ -1,0 +1,1 @@
+-- error: qb: placeholder/argument mismatch: no value for :a in "SELECT :a"

@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE `a` = ? OR 1=0
+-- args: 1

@@ -1,0 +1,1 @@
+-- error: qb: invalid query: order direction "sideways": want asc or desc

@@ -1,0 +1,1 @@
+-- error: qb: invalid value: Lit takes one value, not []int

@@ -1,0 +1,2 @@
+SELECT * FROM `book` WHERE 1=0 OR (`a`) IN ((?))
+-- args: <nil>

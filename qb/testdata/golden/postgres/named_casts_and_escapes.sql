@@ -1,0 +1,2 @@
+SELECT $1::int, '12:30', :lit, ? AS q, "title"::text
+-- args: "5"

@@ -1,0 +1,2 @@
+SELECT * FROM "author" AS "a" WHERE "a"."id" = $1 OR EXISTS (SELECT 1 FROM "book" AS "b" WHERE "b"."author_id" = "a"."id") OR NOT EXISTS (SELECT 1)
+-- args: 1

@@ -1,0 +1,2 @@
+SELECT "id" FROM "a" EXCEPT ALL SELECT "id" FROM "b"
+-- args:

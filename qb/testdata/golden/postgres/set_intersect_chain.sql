@@ -1,0 +1,2 @@
+SELECT "id" FROM "a" INTERSECT SELECT "id" FROM "b" INTERSECT SELECT "id" FROM "c"
+-- args:

@@ -1,0 +1,2 @@
+DELETE FROM "book" WHERE "a" IS NULL OR "b" IS NULL
+-- args:

@@ -1,0 +1,1 @@
+-- error: qb: invalid query: DISTINCT ON without columns

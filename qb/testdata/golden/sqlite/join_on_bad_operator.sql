@@ -1,0 +1,1 @@
+-- error: qb: invalid value: join operator "LIKE": want =, <>, !=, <, <=, > or >=

@@ -1,0 +1,2 @@
+SELECT * FROM "book" ORDER BY "title", "price" DESC, "id" ASC
+-- args:

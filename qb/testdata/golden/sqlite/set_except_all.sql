@@ -1,0 +1,1 @@
+-- error: qb: unsupported by dialect: EXCEPT ALL on sqlite

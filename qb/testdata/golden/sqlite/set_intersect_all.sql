@@ -1,0 +1,1 @@
+-- error: qb: unsupported by dialect: INTERSECT ALL on sqlite

@@ -1,0 +1,1 @@
+-- error: qb: invalid query: INTERSECT after UNION: databases differ on which binds first; nest the earlier part with FromSub

@@ -1,0 +1,1 @@
+-- error: qb: invalid value: tuple IN row 0 has 1 values for 2 columns
