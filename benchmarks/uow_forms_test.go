@@ -450,12 +450,11 @@ func BenchmarkUoWForms(b *testing.B) {
 				b.Run("n="+strconv.Itoa(n), func(b *testing.B) {
 					for _, op := range []string{"insert", "update", "remove"} {
 						for _, f := range uowForms[db][op] {
-							v := sqlLib{lib: f.name, text: f.text, insert: f.run, update: f.run, delete: f.run}
-							runSQLPhase(b, d, op, v, n, func(b *testing.B, i int) {
+							runSQLPhase(b, d, op, f.name, n, func(b *testing.B, i int) {
 								b.StopTimer()
 								us := prepareRound(b, d, op, n, i)
 								b.StartTimer()
-								d.inTx(b, v.text, func(tx *sql.Tx) error { return f.run(ctx, d, tx, us) })
+								d.inTx(b, f.text, func(tx *sql.Tx) error { return f.run(ctx, d, tx, us) })
 								b.StopTimer()
 								if op == "remove" {
 									checkEmpty(b, f.name, read)
