@@ -35,6 +35,7 @@ func write(w io.Writer, mode string, env [][2]string, st map[string]stats, svgNa
 	var charts []chart
 	writeOps(w, st, &charts)
 	writeUoW(w, st, &charts)
+	writeForms(w, st, &charts)
 	writePopulate(w, st, &charts)
 	writeFlushGraph(w, st, &charts)
 	writeMongo(w, st, &charts)
