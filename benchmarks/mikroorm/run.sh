@@ -56,7 +56,7 @@ for ((r = 1; r <= rounds; r++)); do
 	echo "== round $r of $rounds: unitorm BenchmarkUoW" >&2
 	# Named MikroORM/… so that they never mix with run.sh's own UoW results.
 	(cd "$bench" && "$bin" -test.run '^$' -test.bench '^BenchmarkUoW$' -test.benchtime "${per}x" -test.count 1 -uow.sizes "$n") |
-		tee /dev/stderr | sed -n 's/^BenchmarkUoW\//BenchmarkMikroORM\//p' >>"$raw/bench.txt"
+		tee >(cat >&2) | sed -n 's/^BenchmarkUoW\//BenchmarkMikroORM\//p' >>"$raw/bench.txt"
 done
 if ! grep -q 'lib=mikroorm' "$raw/bench.txt" || ! grep -q 'lib=unitorm' "$raw/bench.txt"; then
 	echo "mikroorm/run.sh: a side produced no results" >&2

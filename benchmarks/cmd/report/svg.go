@@ -30,7 +30,7 @@ const (
 	plotWidth  = 520
 	barHeight  = 11
 	groupGap   = 8
-	titleSpace = 26
+	titleSpace = 36
 	axisSpace  = 22
 	chartGap   = 24
 )
