@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // chart is one ratio table drawn as grouped horizontal bars: per group (a
@@ -26,8 +27,7 @@ var palette = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#
 
 const (
 	svgWidth   = 760
-	labelWidth = 110
-	plotWidth  = 520
+	rightSpace = 70 // room for the last bar's value
 	barHeight  = 11
 	groupGap   = 8
 	titleSpace = 36
@@ -114,13 +114,25 @@ func tickStep(m float64) float64 {
 	return 10 * p
 }
 
+// labelWidth is the room left of the plot for c's longest group label
+// (about 6.5 px a character at 11 px), at least 80 px.
+func labelWidth(c chart) int {
+	n := 0
+	for _, g := range c.groups {
+		n = max(n, utf8.RuneCountInString(g))
+	}
+	return max(80, n*13/2+12)
+}
+
 func drawChart(w io.Writer, c chart, y0 int) {
 	esc := html.EscapeString
+	labelWidth := labelWidth(c)
+	plotWidth := svgWidth - labelWidth - rightSpace
 	fmt.Fprintf(w, `<text x="4" y="%d" font-size="13" font-weight="bold">%s</text>`+"\n", y0+16, esc(c.title))
 	top := y0 + titleSpace
 	plotH := len(c.groups) * (len(c.series)*barHeight + groupGap)
 	m := scaleMax(c)
-	x := func(v float64) float64 { return labelWidth + v/m*plotWidth }
+	x := func(v float64) float64 { return float64(labelWidth) + v/m*float64(plotWidth) }
 	// Grid and ticks.
 	step := tickStep(m)
 	for t := 0.0; t <= m+step/2; t += step {
@@ -150,7 +162,7 @@ func drawChart(w io.Writer, c chart, y0 int) {
 				continue
 			}
 			fmt.Fprintf(w, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s %s: %.2f</title></rect>`+"\n",
-				labelWidth, by+1, math.Max(x(v)-labelWidth, 0.5), barHeight-2, palette[si%len(palette)], esc(g), esc(c.series[si]), v)
+				labelWidth, by+1, math.Max(x(v)-float64(labelWidth), 0.5), barHeight-2, palette[si%len(palette)], esc(g), esc(c.series[si]), v)
 			fmt.Fprintf(w, `<text x="%.1f" y="%d" fill="#333">%.2f</text>`+"\n", x(v)+3, by+barHeight-2, v)
 		}
 		y += gh + groupGap
