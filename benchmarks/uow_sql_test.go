@@ -102,14 +102,15 @@ func sqlSame(db string) sqlLib {
 	return sqlLib{"sql", form(db, "insert", "returning"), form(db, "update", "case300"), form(db, "remove", "in")}
 }
 
-// sqlFast is lib=sql-fast: per phase the fastest form BenchmarkUoWForms
-// measured (10,000 users, 2 × 3 rounds on the shared 2-core machine; the
-// medians are in RESULTS.md, "Hand-written forms on SQLite and MariaDB").
+// sqlFast is lib=sql-fast: per phase the form with the fastest round in
+// BenchmarkUoWForms (10,000 users, 8 rounds on the shared 2-core machine,
+// results/forms/forms.txt; RESULTS.md, "Hand-written forms on SQLite and
+// MariaDB").
 func sqlFast(db string) sqlLib {
 	if db == "sqlite" {
 		return sqlLib{"sql-fast", form(db, "insert", "returning-500-stmt"), form(db, "update", "from-values"), form(db, "remove", "in")}
 	}
-	return sqlLib{"sql-fast", form(db, "insert", "lastid-text"), form(db, "update", "json-table"), form(db, "remove", "in")}
+	return sqlLib{"sql-fast", form(db, "insert", "returning-500-stmt"), form(db, "update", "json-table"), form(db, "remove", "in")}
 }
 
 // form returns the named form of a phase from uowForms.

@@ -24,6 +24,9 @@ const warmup = Number(args.warmup ?? 1);
 const dbs = (args.dbs ?? 'sqlite,postgres,mariadb').split(',');
 const runID = `mikro_${process.pid}`;
 
+// MikroORM's integer type (int on MariaDB and PostgreSQL, integer on SQLite)
+// where unitorm's int64 fields map to bigint: MikroORM's bigint would hand
+// strings to JavaScript, which its own benchmark does not do.
 const UserSchema = defineEntity({
   name: 'User',
   tableName: 'bench_user',
