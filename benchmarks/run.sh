@@ -4,6 +4,9 @@
 #   benchmarks/run.sh            full mode: -count 5, 10,000 and 100,000 entities (about 20 minutes)
 #   QUICK=1 benchmarks/run.sh    quick mode: -count 1, smaller sizes (under 2 minutes)
 #
+# MikroORM side by side is a separate script (benchmarks/mikroorm/run.sh, needs Node.js and npm);
+# this one carries its last results into the report.
+#
 # Needs PostgreSQL (BENCH_PG_DSN, default postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
 # and MariaDB (BENCH_MARIADB_DSN, default root@tcp(127.0.0.1:3306)/test); each run works in its own
 # schema / database and drops it. COUNT=n overrides -count; OUT=file overrides the report's path.
@@ -58,6 +61,8 @@ bench() {
 bench ops -test.bench '^Benchmark(Insert|InsertMulti|Update|Read|ReadSlice)$' -test.benchtime "$opstime"
 bench uow-small -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_small_time" -uow.sizes "$uow_small"
 bench uow-large -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_large_time" -uow.sizes "$uow_large"
+# The hand-written SQLite/MariaDB forms lib=sql-fast is chosen from.
+bench forms -test.bench '^BenchmarkUoWForms$' -test.benchtime 3x -uow.sizes "$uow_small"
 bench populate -test.bench '^BenchmarkPopulate$' -test.benchtime "$pop_time" -pop.authors "$pop_authors"
 bench flushgraph -test.bench '^BenchmarkFlushGraph$' -test.benchtime 5x
 # MongoDB: 10,000 documents on the embedded FerretDB (or UNITORM_MONGO_URI).
@@ -81,11 +86,14 @@ mods=$(go list -m -f '{{.Path}} {{.Version}}' github.com/jackc/pgx/v5 github.com
 	echo "peers: $mods"
 } >"$raw/env.txt"
 
-go run ./cmd/report -env "$raw/env.txt" -mode "$mode" -o "$out" "$raw"/ops.txt "$raw"/uow-*.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt
+# The report (and RESULTS.svg beside it) carries over the section of the
+# last benchmarks/mikroorm/run.sh (results/mikroorm/), which this script does not run.
+go run ./cmd/report -env "$raw/env.txt" -mode "$mode" -mikroorm results/mikroorm -o "$out" \
+	"$raw"/ops.txt "$raw"/uow-*.txt "$raw"/forms.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt
 
 # benchstat's own summary (medians with confidence intervals), when the
 # module proxy serves it.
-cat "$raw"/ops.txt "$raw"/uow-small.txt "$raw"/uow-large.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt >"$raw/all.txt"
+cat "$raw"/ops.txt "$raw"/uow-small.txt "$raw"/uow-large.txt "$raw"/forms.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt >"$raw/all.txt"
 if go run golang.org/x/perf/cmd/benchstat@latest "$raw/all.txt" >"$raw/benchstat.txt" 2>/dev/null; then
 	echo "benchstat summary: benchmarks/$raw/benchstat.txt" >&2
 else

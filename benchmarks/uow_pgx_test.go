@@ -29,6 +29,7 @@ const userCols = "id2, ready, priority, name"
 func benchUoWPgx(b *testing.B, n int) {
 	ctx := context.Background()
 	conn := pgConn(b)
+	read := pgxRows(conn)
 	clear := func(b *testing.B) {
 		if _, err := conn.Exec(ctx, "DELETE FROM bench_user"); err != nil {
 			b.Fatal(err)
@@ -75,9 +76,9 @@ func benchUoWPgx(b *testing.B, n int) {
 				us := makeUsers(n)
 				b.StartTimer()
 				inTx(b, func(tx pgx.Tx) error { return v.insert(ctx, tx, us) })
-				if us[n-1].ID == 0 {
-					b.Fatal("insert did not set the keys")
-				}
+				b.StopTimer()
+				checkUsers(b, v.lib, read, us)
+				b.StartTimer()
 			}
 		})
 		if v.lib == "pgx" {
@@ -85,12 +86,15 @@ func benchUoWPgx(b *testing.B, n int) {
 				seed(b)
 				b.ReportAllocs()
 				b.ResetTimer()
+				var us []*User
 				for range b.N {
-					us, err := pgxFindUsers(ctx, conn)
-					if err != nil || len(us) != n {
-						b.Fatalf("found %d users (%v)", len(us), err)
+					var err error
+					if us, err = pgxFindUsers(ctx, conn); err != nil {
+						b.Fatal(err)
 					}
 				}
+				b.StopTimer()
+				checkFound(b, "pgx", us, n)
 			})
 		}
 		b.Run("op=update/lib="+v.lib, func(b *testing.B) {
@@ -109,6 +113,9 @@ func benchUoWPgx(b *testing.B, n int) {
 					u.Name = names[j]
 				}
 				inTx(b, func(tx pgx.Tx) error { return v.update(ctx, tx, us) })
+				b.StopTimer()
+				checkUsers(b, v.lib, read, us)
+				b.StartTimer()
 			}
 		})
 		b.Run("op=remove/lib="+v.lib, func(b *testing.B) {
@@ -122,6 +129,9 @@ func benchUoWPgx(b *testing.B, n int) {
 				}
 				b.StartTimer()
 				inTx(b, func(tx pgx.Tx) error { return v.delete(ctx, tx, us) })
+				b.StopTimer()
+				checkEmpty(b, v.lib, read)
+				b.StartTimer()
 			}
 		})
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/unitorm/unitorm"
 	unitormdriver "github.com/unitorm/unitorm/driver"
 	"github.com/unitorm/unitorm/em"
-	"github.com/unitorm/unitorm/qb"
 )
 
 // User is MikroORM's benchmark entity: {id, id2, ready, priority, name}.
@@ -30,9 +29,14 @@ func (User) TableName() string { return "bench_user" }
 func makeUsers(n int) []*User {
 	us := make([]*User, n)
 	for i := range us {
-		us[i] = &User{ID2: int64(i), Ready: i%2 == 0, Priority: int64(i % 10), Name: "u" + strconv.Itoa(i)}
+		us[i] = makeUser(i)
 	}
 	return us
+}
+
+// makeUser returns the i-th new user of makeUsers.
+func makeUser(i int) *User {
+	return &User{ID2: int64(i), Ready: i%2 == 0, Priority: int64(i % 10), Name: "u" + strconv.Itoa(i)}
 }
 
 // uowDB is one database the Unit of Work benchmarks run on.
@@ -119,8 +123,11 @@ func dropMariaDB(ctx context.Context) error {
 
 // BenchmarkUoW is MikroORM's published benchmark: n users inserted
 // (persist all + flush), found (all), updated (one field each + flush) and
-// removed (remove all + flush), each phase timed on its own. On PostgreSQL
-// the same phases run hand-written with pgx (lib=pgx) in one transaction.
+// removed (remove all + flush), each phase timed on its own. The same
+// phases run hand-written in one transaction: with pgx on PostgreSQL
+// (uow_pgx_test.go), with database/sql on SQLite and MariaDB
+// (uow_sql_test.go); each library's work is checked untimed
+// (uow_check_test.go).
 func BenchmarkUoW(b *testing.B) {
 	for _, d := range uowDatabases {
 		if !wantDB(d.name) {
@@ -133,6 +140,8 @@ func BenchmarkUoW(b *testing.B) {
 					benchUoWUnitorm(b, orm, n)
 					if d.name == "postgres" {
 						benchUoWPgx(b, n)
+					} else {
+						benchUoWSQL(b, d.name, n)
 					}
 				})
 			}
@@ -197,6 +206,7 @@ func newNames(round, n int) []string {
 
 func benchUoWUnitorm(b *testing.B, orm *unitorm.ORM, n int) {
 	ctx := context.Background()
+	read := unitormRows(orm)
 	b.Run("op=insert/lib=unitorm", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
@@ -213,18 +223,21 @@ func benchUoWUnitorm(b *testing.B, orm *unitorm.ORM, n int) {
 			if err := f.Flush(ctx); err != nil {
 				b.Fatal(err)
 			}
-			if us[n-1].ID == 0 {
-				b.Fatal("flush did not set the keys")
-			}
+			b.StopTimer()
+			checkUsers(b, "unitorm", read, us)
+			b.StartTimer()
 		}
 	})
 	b.Run("op=find/lib=unitorm", func(b *testing.B) {
 		seedUsers(b, orm, n)
 		b.ReportAllocs()
 		b.ResetTimer()
+		var us []*User
 		for range b.N {
-			loadUsers(b, orm.Fork(), n)
+			us = loadUsers(b, orm.Fork(), n)
 		}
+		b.StopTimer()
+		checkFound(b, "unitorm", us, n)
 	})
 	b.Run("op=update/lib=unitorm", func(b *testing.B) {
 		seedUsers(b, orm, n)
@@ -242,6 +255,9 @@ func benchUoWUnitorm(b *testing.B, orm *unitorm.ORM, n int) {
 			if err := f.Flush(ctx); err != nil {
 				b.Fatal(err)
 			}
+			b.StopTimer()
+			checkUsers(b, "unitorm", read, us)
+			b.StartTimer()
 		}
 	})
 	b.Run("op=remove/lib=unitorm", func(b *testing.B) {
@@ -262,9 +278,6 @@ func benchUoWUnitorm(b *testing.B, orm *unitorm.ORM, n int) {
 			}
 		}
 		b.StopTimer()
-		var left int
-		if err := qb.Scan(ctx, orm.SQL(), qb.Select(qb.Count("*")).From("bench_user"), &left); err != nil || left != 0 {
-			b.Fatalf("%d users left after remove (%v)", left, err)
-		}
+		checkEmpty(b, "unitorm", read)
 	})
 }

@@ -66,7 +66,7 @@ func TestMedian(t *testing.T) {
 func TestWriteRatios(t *testing.T) {
 	samples, _ := parse(strings.NewReader(sampleOutput))
 	var buf bytes.Buffer
-	write(&buf, "test", [][2]string{{"CPU", "x"}}, summarize(samples))
+	write(&buf, "test", [][2]string{{"CPU", "x"}}, summarize(samples), "")
 	out := buf.String()
 	for _, want := range []string{
 		"| unitorm | — | — | — | 1.09 | — |", // Read ratio 120000/110000
