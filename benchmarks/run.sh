@@ -88,8 +88,21 @@ mods=$(go list -m -f '{{.Path}} {{.Version}}' github.com/jackc/pgx/v5 github.com
 
 # The report (and RESULTS.svg beside it) carries over the section of the
 # last benchmarks/mikroorm/run.sh (results/mikroorm/), which this script does not run.
+# Sections written by hand between <!-- keep:begin --> and <!-- keep:end -->
+# (measurements this script does not make) are carried over, at the end.
+kept=$(mktemp)
+if [[ -f "$out" ]]; then
+	awk '/<!-- keep:begin -->/{k=1} k{print} /<!-- keep:end -->/{k=0}' "$out" >"$kept"
+fi
 go run ./cmd/report -env "$raw/env.txt" -mode "$mode" -mikroorm results/mikroorm -o "$out" \
 	"$raw"/ops.txt "$raw"/uow-*.txt "$raw"/forms.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt
+if [[ -s "$kept" ]]; then
+	{
+		echo
+		cat "$kept"
+	} >>"$out"
+fi
+rm -f "$kept"
 
 # benchstat's own summary (medians with confidence intervals), when the
 # module proxy serves it.
