@@ -36,7 +36,11 @@ func (q Query[T]) keyOrder(what string) ([]keyItem, error) {
 	seen := map[*meta.Property]bool{}
 	for _, o := range q.orders {
 		p, ok := e.Prop(o.path)
-		if !ok || p.Kind != meta.Scalar || len(p.Columns) != 1 {
+		if !ok {
+			return nil, &PropertyError{Entity: e.Name, Property: o.path,
+				Err: fmt.Errorf("%w: %s has no property %q", ErrUnknownProperty, e.Name, o.path)}
+		}
+		if p.Kind != meta.Scalar || len(p.Columns) != 1 {
 			return nil, &PropertyError{Entity: e.Name, Property: o.path,
 				Err: fmt.Errorf("%w: %s orders by the entity's own scalar properties", ErrUnknownProperty, what)}
 		}

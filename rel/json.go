@@ -3,6 +3,7 @@ package rel
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sync"
@@ -59,10 +60,26 @@ func (c Collection[T]) MarshalJSON() ([]byte, error) {
 		marshalling.Unlock()
 	}()
 	if d > maxJSONDepth {
-		return nil, ErrJSONCycle
+		return nil, &jsonCycleError{elem: reflect.TypeFor[T]()}
 	}
-	return json.Marshal(c.items)
+	b, err := json.Marshal(c.items)
+	// encoding/json wraps an error from MarshalJSON once per level: return
+	// the cycle itself so that the message does not grow with the depth.
+	var ce *jsonCycleError
+	if errors.As(err, &ce) {
+		return nil, ce
+	}
+	return b, err
 }
+
+// jsonCycleError is ErrJSONCycle naming the collection's element type.
+type jsonCycleError struct{ elem reflect.Type }
+
+func (e *jsonCycleError) Error() string {
+	return fmt.Sprintf("%v: a collection of %s contains itself (tag the back-reference `json:\"-\"`, or use the EntityManager's ToJSON)", ErrJSONCycle, e.elem)
+}
+
+func (e *jsonCycleError) Is(target error) bool { return target == ErrJSONCycle }
 
 // IsZero reports whether the collection is not initialized, so that a field
 // tagged `json:",omitzero"` is omitted while its content is unknown.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/unitorm/unitorm/rel"
@@ -168,6 +169,11 @@ func TestCollectionJSONCycleIsAnError(t *testing.T) {
 	_, err := json.Marshal(a)
 	if !errors.Is(err, rel.ErrJSONCycle) {
 		t.Fatalf("json.Marshal of a cycle through a collection = %v, want ErrJSONCycle", err)
+	}
+	// One level of encoding/json's wrapping, however deep the cycle ran,
+	// and the element type named.
+	if msg := err.Error(); len(msg) > 400 || !strings.Contains(msg, "jBook") {
+		t.Errorf("cycle error of %d bytes: %.400s", len(msg), msg)
 	}
 	// The bookkeeping is gone: the same collection marshals again once the
 	// cycle is cut.
