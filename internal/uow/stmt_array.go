@@ -2,6 +2,7 @@ package uow
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"time"
 
@@ -145,6 +146,10 @@ func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			b = d.AppendPlaceholder(b, first+j)
 			b = append(b, "::"...)
 			b = append(b, arrayType(d, c)...)
+			if arr, ok := directArray(c, ens); ok {
+				args = append(args, arr)
+				continue
+			}
 			vals := make([]any, len(ens))
 			for i, en := range ens {
 				var (
@@ -260,16 +265,24 @@ func (p *Plan) updateArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			b = append(b, '"')
 		}
 		args := make([]any, 0, len(sets)+3)
-		keys := make([]any, len(ens))
-		for i, en := range ens {
-			k, err := FieldValue(pk, en.Ptr)
-			if err != nil {
-				return "", nil, err
+		if arr, ok := directArray(pk.Columns[0], ens); ok {
+			args = append(args, arr)
+		} else {
+			keys := make([]any, len(ens))
+			for i, en := range ens {
+				k, err := FieldValue(pk, en.Ptr)
+				if err != nil {
+					return "", nil, err
+				}
+				keys[i] = k
 			}
-			keys[i] = k
+			args = append(args, typedArray(keys))
 		}
-		args = append(args, typedArray(keys))
 		for _, s := range sets {
+			if arr, ok := directArray(s.col, ens); ok {
+				args = append(args, arr)
+				continue
+			}
 			vals := make([]any, len(ens))
 			for i, en := range ens {
 				v, err := p.propValue(step, s.prop, en, dry)
@@ -418,4 +431,35 @@ func WhereKeys(q qb.SelectQuery, arrays bool, col string, keys []any) qb.SelectQ
 		return q.Where(qb.Raw("?? = ANY(?)", col, qb.Array{Values: keys}))
 	}
 	return q.WhereIn(col, keys...)
+}
+
+// directArray reads a plain scalar column (an integer, string or bool field,
+// no NULL wrapper, no codec) of every entry straight into a typed slice,
+// without boxing each value.
+func directArray(c *meta.Column, ens []*Entry) (any, bool) {
+	p := c.Prop
+	if p.Kind != meta.Scalar || p.Version || p.Codec != meta.CodecPlain || p.Wrap != meta.WrapNone || !p.At.Direct {
+		return nil, false
+	}
+	switch p.At.Kind {
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Int16, reflect.Int8:
+		out := make([]int64, len(ens))
+		for i, en := range ens {
+			out[i], _ = p.At.Int64(en.Ptr)
+		}
+		return out, true
+	case reflect.String:
+		out := make([]string, len(ens))
+		for i, en := range ens {
+			out[i], _ = p.At.StringValue(en.Ptr)
+		}
+		return out, true
+	case reflect.Bool:
+		out := make([]bool, len(ens))
+		for i, en := range ens {
+			out[i] = *(*bool)(p.At.Ptr(en.Ptr))
+		}
+		return out, true
+	}
+	return nil, false
 }
