@@ -79,6 +79,10 @@ type Config struct {
 	// on Logger (or slog's default) when one load query shape runs more than
 	// this many times in one EntityManager. 0 is off.
 	NPlusOneThreshold int
+	// Filters are named conditions applied to queries, on or off by
+	// default and switched per EntityManager or call (see em.Filter and
+	// the README section "Filters and soft delete").
+	Filters []em.Filter
 }
 
 // Connector opens a database for Open. Each driver package makes its own,
@@ -151,7 +155,7 @@ func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
 		o.db.SetObserve(sqldb.Observe{Logger: cfg.Logger, LogParams: cfg.LogParams, OnQuery: cfg.OnQuery})
 	}
 	o.root, err = em.New(em.Config{Registry: reg, Driver: conn, AllowGlobalContext: cfg.AllowGlobalContext,
-		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold})
+		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold, Filters: cfg.Filters})
 	if err != nil {
 		_ = conn.Close(ctx)
 		return nil, err

@@ -293,6 +293,9 @@ func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	if err != nil {
 		return 0, err
 	}
+	if where, err = m.filteredWhere(e, where, nil); err != nil {
+		return 0, err
+	}
 	w, err := nativeWhere(e, where)
 	if err != nil {
 		return 0, err
@@ -313,6 +316,9 @@ func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	defer m.leave(entered)
 	e, err := entityOf[T](m)
 	if err != nil {
+		return 0, err
+	}
+	if where, err = m.filteredWhere(e, where, nil); err != nil {
 		return 0, err
 	}
 	w, err := nativeWhere(e, where)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync/atomic"
 
 	"github.com/unitorm/unitorm/meta"
@@ -29,10 +30,13 @@ type Config struct {
 	// naming the relation, the call site and a populate path is logged.
 	// 0 turns it off.
 	NPlusOneThreshold int
+	// Filters are named conditions applied to queries (see Filter).
+	Filters []Filter
 }
 
 type shared struct {
 	Config
+	filters filterSet
 }
 
 // EntityManager finds, tracks and flushes entities. It is one unit of work:
@@ -55,6 +59,9 @@ type EntityManager struct {
 	// committed are the plans flushed inside the open transaction, undone in
 	// entities if it rolls back.
 	committed []*uow.Plan
+
+	filters     map[string]filterSetting // EnableFilter / DisableFilter
+	loadedUnder map[*uow.Entry]string    // filter signature of the last root load
 }
 
 // New returns the root (global) EntityManager of an ORM. Work on it is
@@ -78,14 +85,18 @@ func New(cfg Config) (*EntityManager, error) {
 	if len(bad) > 0 {
 		return nil, errors.Join(bad...)
 	}
-	s := &shared{Config: cfg}
+	fs, err := buildFilters(cfg.Registry, cfg.Filters)
+	if err != nil {
+		return nil, err
+	}
+	s := &shared{Config: cfg, filters: fs}
 	return &EntityManager{s: s, uow: uow.New(cfg.Registry), global: true}, nil
 }
 
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // metadata and driver.
 func (m *EntityManager) Fork() *EntityManager {
-	return &EntityManager{s: m.s, uow: uow.New(m.s.Registry)}
+	return &EntityManager{s: m.s, uow: uow.New(m.s.Registry), filters: maps.Clone(m.filters)}
 }
 
 // Registry returns the metadata registry.
@@ -146,7 +157,8 @@ func (m *EntityManager) persist(entities []any) error {
 
 // Remove schedules entities for deletion at the next flush (cascading along
 // relations declared cascade=remove). Removing a new entity cancels its
-// insert.
+// insert. An entity with a softDelete property is soft-deleted instead (see
+// softdelete.go).
 func (m *EntityManager) Remove(entities ...any) error {
 	entered, err := m.guarded()
 	if err != nil {
@@ -154,6 +166,12 @@ func (m *EntityManager) Remove(entities ...any) error {
 	}
 	defer m.leave(entered)
 	for _, e := range entities {
+		if soft, err := m.softRemove(e); soft || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if err := m.uow.Remove(e); err != nil {
 			return err
 		}

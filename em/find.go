@@ -177,7 +177,7 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 			return nil, err
 		}
 		if q.optErr == nil && !q.refresh && q.lock.Mode == qb.LockNone {
-			if en, ok := lookupLoaded(m, q.e, pk); ok {
+			if en, ok := lookupLoaded(m, q.e, pk); ok && m.hitAllowed(q.e, en, q.filters) {
 				// No query runs, but what a query would check is checked.
 				if err := q.checkOrders(); err != nil {
 					return nil, err

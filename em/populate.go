@@ -31,7 +31,7 @@ func (m *EntityManager) maxParams() int {
 }
 
 func (q Query[T]) popOpts() populate.Options {
-	o := populate.Options{Where: q.popWhere, Refresh: q.refresh}
+	o := populate.Options{Where: q.popWhere, Refresh: q.refresh, Filter: q.m.populateFilter(q.filters)}
 	if len(q.popOrder) > 0 {
 		o.OrderBy = map[string][]populate.Order{}
 		for path, os := range q.popOrder {

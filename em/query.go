@@ -36,7 +36,8 @@ type findOpts struct {
 	strategy  Strategy
 	lock      qb.Lock
 	refresh   bool
-	optErr    error // the first invalid option
+	optErr    error           // the first invalid option
+	filters   []filterSetting // WithFilter, WithoutFilter, ...
 }
 
 type orderBy struct {
@@ -119,8 +120,11 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 	e := q.e
 	jp := newJoinPlan(e)
 	var where qb.Expr
-	if len(q.where) > 0 {
-		conds := q.where
+	fconds, _, err := q.m.activeFilters(e, q.filters)
+	if err != nil {
+		return qb.SelectQuery{}, nil, err
+	}
+	if conds := append(q.where[:len(q.where):len(q.where)], fconds...); len(conds) > 0 {
 		var c qb.Condition = conds[0]
 		if len(conds) > 1 {
 			c = qb.And(conds...)
@@ -244,6 +248,7 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 	if err := q.m.exec().Load(ctx, req); err != nil {
 		return nil, err
 	}
+	q.noteFiltered(entries)
 	if err := q.m.afterLoad(ctx, entries); err != nil {
 		return nil, err
 	}
@@ -303,6 +308,7 @@ func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, err
 	if err != nil {
 		return nil, err
 	}
+	q.noteFiltered(entries)
 	if err := q.m.afterLoad(ctx, entries); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,9 @@ type Entity struct {
 	PK []*Property
 	// Version is the optimistic-lock property, or nil.
 	Version *Property
+	// SoftDelete is the property a soft delete sets (tag softDelete), or
+	// nil when Remove deletes rows.
+	SoftDelete *Property
 	// Columns are the columns of the entity's table: scalar properties and
 	// the join columns of owning to-one relations, in field order.
 	Columns []*Column

@@ -51,6 +51,15 @@ type Property struct {
 	Scale         int
 	Version       bool
 	Hidden        bool // never serialized
+	// SoftDelete marks the deletedAt property of a soft-deleted entity
+	// (tag softDelete): Remove sets it instead of deleting the row.
+	SoftDelete bool
+	// Required is checked before a flush: the value must not be zero
+	// (tag required; a to-one relation must be set).
+	Required bool
+	// Enum is the closed set of values the property may hold, in their
+	// string form (tag enum=a|b|c), checked before a flush; nil if open.
+	Enum []string
 
 	// Relation describes the relation when Kind is not Scalar.
 	Relation *Relation

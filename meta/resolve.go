@@ -43,6 +43,7 @@ func (b *builder) relationProp(e *Entity, p *Property, spec *tagSpec, target ref
 	}
 	r.OrphanRemoval = spec.orphanRemoval
 	r.OnDelete, r.OnUpdate = spec.onDelete, spec.onUpdate
+	p.Required = spec.required
 	if r.Owning && !p.Kind.IsToMany() {
 		r.Nullable = spec.nullable && !spec.notNull
 		p.Nullable = r.Nullable

@@ -39,6 +39,9 @@ type tagSpec struct {
 	orphanRemoval bool
 	onDelete      Action
 	onUpdate      Action
+	softDelete    bool
+	required      bool
+	enum          []string
 	seen          map[string]bool // canonical keys present
 }
 
@@ -52,6 +55,7 @@ var tagKeys = map[string]string{
 	"joincolumn": "joinColumn", "pivot": "pivot", "pivotjoincolumn": "pivotJoinColumn",
 	"pivotinversejoincolumn": "pivotInverseJoinColumn", "cascade": "cascade",
 	"orphanremoval": "orphanRemoval", "ondelete": "onDelete", "onupdate": "onUpdate",
+	"softdelete": "softDelete", "required": "required", "enum": "enum",
 }
 
 var relKinds = map[string]Kind{"m:1": ManyToOne, "1:1": OneToOne, "1:m": OneToMany, "m:n": ManyToMany}
@@ -214,6 +218,16 @@ func parseTag(tag string) (tagSpec, []string) {
 		case "orphanRemoval":
 			noVal()
 			s.orphanRemoval = true
+		case "softDelete":
+			noVal()
+			s.softDelete = true
+		case "required":
+			noVal()
+			s.required = true
+		case "enum":
+			if needVal() {
+				s.enum = parseEnum(val, bad)
+			}
 		case "onDelete", "onUpdate":
 			if needVal() {
 				a, err := parseAction(val)

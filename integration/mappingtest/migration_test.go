@@ -1,0 +1,91 @@
+package mappingtest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/unitorm/unitorm/integration/harness"
+	"github.com/unitorm/unitorm/meta"
+	"github.com/unitorm/unitorm/migrate"
+	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/schema"
+	"github.com/unitorm/unitorm/sqldb"
+)
+
+// Ticket before and after it becomes soft-deletable.
+type Ticket struct {
+	ID    int64 `orm:"pk"`
+	Title string
+}
+
+type TicketSoft struct {
+	ID        int64 `orm:"pk"`
+	Title     string
+	DeletedAt *time.Time `orm:"softDelete"`
+}
+
+func (TicketSoft) TableName() string { return "ticket" }
+
+func registry(t *testing.T, entities ...any) *meta.Registry {
+	t.Helper()
+	reg := meta.NewRegistry()
+	if err := reg.Register(entities...); err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+// TestSoftDeleteMigration: making an entity soft-deletable is one nullable
+// column: the schema diff and the generated migration add it (existing
+// rows stay visible: NULL is "not deleted"), down removes it, and the
+// schema then matches the entities exactly.
+func TestSoftDeleteMigration(t *testing.T) {
+	before, after := registry(t, Ticket{}), registry(t, TicketSoft{})
+	harness.ForEachSQL(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		m := migrate.New(db, migrate.Config{Dir: t.TempDir(), NoRegistered: true, Log: t.Logf})
+		if _, err := m.Create(ctx, before.Entities(), migrate.CreateOptions{Initial: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Executor().Exec(ctx, qb.InsertInto("ticket").Columns("title").Values("old")); err != nil {
+			t.Fatal(err)
+		}
+		diff, err := schema.CompareDB(ctx, db, after.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(diff.Changes) != 1 || !strings.Contains(diff.Changes[0].String(), "deleted_at") {
+			t.Fatalf("diff = %v, want one change adding deleted_at", diff.Changes)
+		}
+		soft, err := m.Create(ctx, after.Entities(), migrate.CreateOptions{Name: "soft delete tickets"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		up := strings.Join(soft.Migration.Up, ";")
+		if len(soft.Migration.Up) != 1 || !strings.Contains(up, "ADD COLUMN") || !strings.Contains(up, "deleted_at") {
+			t.Errorf("up = %q, want one ADD COLUMN deleted_at", soft.Migration.Up)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Check(ctx, after.Entities()); err != nil {
+			t.Errorf("check after the migration: %v", err)
+		}
+		n, err := db.Executor().Count(ctx, qb.Select().From("ticket").Where(qb.Cond{"deleted_at": nil}))
+		if err != nil || n != 1 {
+			t.Errorf("rows not deleted after the migration = %d, %v; want 1", n, err)
+		}
+		if _, err := m.Down(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		diff, err = schema.CompareDB(ctx, db, before.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil || !diff.Empty() {
+			t.Errorf("after down the schema differs from the entities without the property: %v, %v", diff.Changes, err)
+		}
+	})
+}

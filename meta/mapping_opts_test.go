@@ -1,0 +1,74 @@
+package meta_test
+
+import (
+	"database/sql"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/unitorm/unitorm/meta"
+)
+
+type SoftDoc struct {
+	ID        int64               `orm:"pk"`
+	Status    string              `orm:"enum=draft|published,required,length=10"`
+	Level     int                 `orm:"enum=1|2|3"`
+	DeletedAt sql.Null[time.Time] `orm:"softDelete"`
+}
+
+type BadMappingOpts struct {
+	ID       int64      `orm:"pk"`
+	NotTime  *string    `orm:"softDelete"`
+	NotNull  time.Time  `orm:"softDelete"`
+	First    *time.Time `orm:"softDelete"`
+	Second   *time.Time `orm:"softDelete"`
+	EmptyVal string     `orm:"enum=a||b"`
+	Twice    string     `orm:"enum=a|a"`
+	IntEnum  int        `orm:"enum=1|x"`
+	FloatE   float64    `orm:"enum=1|2"`
+	TooLong  string     `orm:"enum=short|muchlonger,length=5"`
+	Valued   string     `orm:"required=yes"`
+}
+
+// TestMappingOptions: softDelete, required and enum are read into the
+// metadata, and every misuse is reported at registration, naming the field.
+func TestMappingOptions(t *testing.T) {
+	reg := meta.NewRegistry()
+	if err := reg.Register(SoftDoc{}); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := reg.EntityByName("SoftDoc")
+	if e.SoftDelete == nil || e.SoftDelete.Field != "DeletedAt" || !e.SoftDelete.SoftDelete {
+		t.Errorf("SoftDelete = %v", e.SoftDelete)
+	}
+	st, _ := e.Prop("status")
+	if !st.Required || !slices.Equal(st.Enum, []string{"draft", "published"}) {
+		t.Errorf("status: required %v, enum %v", st.Required, st.Enum)
+	}
+	lv, _ := e.Prop("level")
+	if !slices.Equal(lv.Enum, []string{"1", "2", "3"}) {
+		t.Errorf("level enum %v", lv.Enum)
+	}
+
+	err := meta.NewRegistry().Register(BadMappingOpts{})
+	if err == nil {
+		t.Fatal("bad mapping options registered")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"BadMappingOpts.NotTime: softDelete needs a nullable time field",
+		"BadMappingOpts.NotNull: softDelete needs a nullable time field",
+		"BadMappingOpts.Second: only one softDelete property per entity (First is one)",
+		"BadMappingOpts.EmptyVal: enum value list \"a||b\" has an empty value",
+		"BadMappingOpts.Twice: enum value \"a\" listed twice",
+		"BadMappingOpts.IntEnum: enum value \"x\" of an integer field is not an integer",
+		"BadMappingOpts.FloatE: enum applies to string and integer fields",
+		"BadMappingOpts.TooLong: enum value \"muchlonger\" is longer than length=5",
+		"BadMappingOpts.Valued: tag option \"required\" takes no value",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("missing problem %q in:\n%s", want, msg)
+		}
+	}
+}
