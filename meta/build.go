@@ -210,10 +210,10 @@ func (b *builder) shadow(e *Entity, recs []fieldRec) []fieldRec {
 
 // allowed tag options per property shape.
 var (
-	scalarOpts   = optSet("pk", "autoincrement", "column", "nullable", "notnull", "unique", "index", "default", "type", "length", "precision", "scale", "version", "hidden",
+	scalarOpts = optSet("pk", "autoincrement", "column", "nullable", "notnull", "unique", "index", "default", "type", "length", "precision", "scale", "version", "hidden",
 		"softDelete", "required", "enum")
-	toOneOpts  = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "required")
-	oneOwnOpts = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "orphanRemoval", "required")
+	toOneOpts    = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "required")
+	oneOwnOpts   = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "orphanRemoval", "required")
 	inverseOpts  = optSet("mappedBy", "cascade", "orphanRemoval", "hidden")
 	manyOwnOpts  = optSet("inversedBy", "pivot", "pivotJoinColumn", "pivotInverseJoinColumn", "cascade", "hidden")
 	manyInvOpts  = optSet("mappedBy", "cascade", "hidden")
