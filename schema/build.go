@@ -153,6 +153,7 @@ func entityTable(e *meta.Entity, d dialect.Dialect, o options) *Table {
 		t.Columns = append(t.Columns, column(d, c, indexed[c.Name]))
 	}
 	addFKIndexes(t, o)
+	t.Checks = enumChecks(e)
 	return t
 }
 
