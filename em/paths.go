@@ -33,6 +33,9 @@ func newJoinPlan(root *meta.Entity) *joinPlan {
 // path (a scalar, or an owning to-one relation whose join column is used).
 func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 	e := j.root
+	if p, ok := e.Prop(path); ok && p.Kind == meta.Scalar && p.Embedded != "" {
+		return j.aliases[""] + "." + p.Column, p, nil // address.city
+	}
 	prefix := ""
 	parts := strings.Split(path, ".")
 	for i, part := range parts {

@@ -157,8 +157,8 @@ func checkProp(p *meta.Property, ptr unsafe.Pointer) (Violation, bool) {
 		}
 		return Violation{}, true
 	}
-	if p.PK && p.AutoIncrement {
-		return Violation{}, true
+	if p.PK && p.AutoIncrement || p.InNullable && p.Ptr(ptr) == nil {
+		return Violation{}, true // a nil embeddable holds no values to check
 	}
 	v, null := baseValue(p, ptr)
 	if p.Required && (null || v.IsZero()) {

@@ -47,6 +47,7 @@ type fieldRec struct {
 	index []int
 	steps []pathStep
 	depth int
+	emb   *embedding // the embeddable the field belongs to, nil for the entity's own
 }
 
 // build creates the entity for t with its scalar properties and the
@@ -79,7 +80,7 @@ func (b *builder) build(t reflect.Type) {
 	}
 
 	var recs []fieldRec
-	b.collect(e, t, nil, nil, 0, map[reflect.Type]bool{t: true}, &recs)
+	b.collect(e, t, nil, nil, 0, map[reflect.Type]bool{t: true}, &recs, nil)
 	recs = b.shadow(e, recs)
 
 	e.byName = map[string]*Property{}
@@ -135,7 +136,7 @@ func (b *builder) tableName(e *Entity) (name string) {
 }
 
 // collect walks the fields of t, flattening anonymous embedded structs.
-func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathStep, depth int, seen map[reflect.Type]bool, out *[]fieldRec) {
+func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathStep, depth int, seen map[reflect.Type]bool, out *[]fieldRec, emb *embedding) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("orm")
@@ -160,7 +161,7 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathSt
 				st := append([]pathStep(nil), steps...)
 				st = append(st, pathStep{offset: sf.Offset, deref: isPtr, typ: et})
 				seen[et] = true
-				b.collect(e, et, idx, st, depth+1, seen, out)
+				b.collect(e, et, idx, st, depth+1, seen, out, emb)
 				delete(seen, et)
 				continue
 			}
@@ -168,8 +169,12 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []pathSt
 		if !sf.IsExported() {
 			continue
 		}
+		if isEmbeddedTag(tag) {
+			b.embed(e, sf, idx, steps, depth, seen, out, emb)
+			continue
+		}
 		st := append(append([]pathStep(nil), steps...), pathStep{offset: sf.Offset})
-		*out = append(*out, fieldRec{sf: sf, index: idx, steps: st, depth: depth})
+		*out = append(*out, fieldRec{sf: sf, index: idx, steps: st, depth: depth, emb: emb})
 	}
 }
 
@@ -179,20 +184,20 @@ func (b *builder) shadow(e *Entity, recs []fieldRec) []fieldRec {
 	minDepth := map[string]int{}
 	count := map[string]int{}
 	for _, fr := range recs {
-		d, ok := minDepth[fr.sf.Name]
+		d, ok := minDepth[fr.key()]
 		if !ok || fr.depth < d {
-			minDepth[fr.sf.Name] = fr.depth
-			count[fr.sf.Name] = 0
+			minDepth[fr.key()] = fr.depth
+			count[fr.key()] = 0
 			d = fr.depth
 		}
 		if fr.depth == d {
-			count[fr.sf.Name]++
+			count[fr.key()]++
 		}
 	}
 	out := recs[:0:0]
 	reported := map[string]bool{}
 	for _, fr := range recs {
-		name := fr.sf.Name
+		name := fr.key()
 		if fr.depth != minDepth[name] {
 			continue
 		}
@@ -247,6 +252,9 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 	if spec.skip {
 		return nil
 	}
+	if fr.emb != nil && !b.embeddedOK(e, fr, &spec) {
+		return nil
+	}
 	if spec.hidden && sf.Tag.Get("json") != "-" {
 		// encoding/json must not write it either: json.Marshal(entity) is
 		// what most code does with an entity first.
@@ -260,6 +268,9 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 		Type:   sf.Type,
 		rkind:  sf.Type.Kind(),
 		Hidden: spec.hidden,
+	}
+	if fr.emb != nil {
+		fr.emb.rename(p)
 	}
 	p.direct = true
 	for _, s := range fr.steps {
@@ -331,10 +342,7 @@ func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 	p.Default, p.HasDefault = spec.def, spec.hasDefault
 	p.Length, p.Precision, p.Scale = spec.length, spec.precision, spec.scale
 	p.Version = spec.version
-	p.Column = spec.column
-	if p.Column == "" {
-		p.Column = b.naming.ColumnName(p.Name)
-	}
+	p.Column = b.columnName(p, spec)
 	if msg := checkIdent(p.Column, false); msg != "" {
 		b.problemf(e, p.Field, "column name %q %s", p.Column, msg)
 	}

@@ -38,6 +38,9 @@ type Entity struct {
 	// SoftDelete is the property a soft delete sets (tag softDelete), or
 	// nil when Remove deletes rows.
 	SoftDelete *Property
+	// Embeddeds are the embedded struct fields (tag embedded), outer ones
+	// before the ones they hold.
+	Embeddeds []*Embeddable
 	// Columns are the columns of the entity's table: scalar properties and
 	// the join columns of owning to-one relations, in field order.
 	Columns []*Column

@@ -72,3 +72,77 @@ func TestMappingOptions(t *testing.T) {
 		}
 	}
 }
+
+type EmbGeo struct {
+	Lat float64
+}
+
+type EmbAddr struct {
+	City string `orm:"column=town"`
+	Geo  EmbGeo `orm:"embedded,prefix=g_"`
+}
+
+type EmbOwner struct {
+	ID   int64    `orm:"pk"`
+	City string   // the entity's own city: no clash with Home.City
+	Home EmbAddr  `orm:"embedded"`
+	Work *EmbAddr `orm:"embedded,prefix="`
+}
+
+type BadEmbedded struct {
+	ID    int64     `orm:"pk"`
+	Str   string    `orm:"embedded"`
+	Rel   BadEmbRel `orm:"embedded"`
+	Extra EmbGeo    `orm:"embedded,unique"`
+}
+
+type BadEmbRel struct {
+	Owner *EmbOwner
+	Key   int64 `orm:"pk"`
+}
+
+// TestEmbeddedMetadata: embeddables are flattened into path-named
+// properties with prefixed columns (nested prefixes concatenate, an empty
+// prefix drops it), a pointer embeddable makes its columns nullable, and
+// misuse is reported at registration.
+func TestEmbeddedMetadata(t *testing.T) {
+	reg := meta.NewRegistry()
+	if err := reg.Register(EmbOwner{}); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := reg.EntityByName("EmbOwner")
+	want := map[string]struct {
+		col      string
+		nullable bool
+	}{
+		"city": {"city", false}, "home.city": {"home_town", false}, "home.geo.lat": {"home_g_lat", false},
+		"work.city": {"town", true}, "work.geo.lat": {"g_lat", true},
+	}
+	for name, w := range want {
+		p, ok := e.Prop(name)
+		if !ok {
+			t.Errorf("no property %s", name)
+			continue
+		}
+		if p.Column != w.col || p.Nullable != w.nullable {
+			t.Errorf("%s: column %s nullable %v; want %s %v", name, p.Column, p.Nullable, w.col, w.nullable)
+		}
+	}
+	if len(e.Embeddeds) != 4 || e.Embeddeds[0].Path != "home" || e.Embeddeds[1].Path != "home.geo" || !e.Embeddeds[2].Nullable {
+		t.Errorf("embeddeds: %+v", e.Embeddeds)
+	}
+	err := meta.NewRegistry().Register(BadEmbedded{})
+	if err == nil {
+		t.Fatal("bad embeddables registered")
+	}
+	for _, want := range []string{
+		"BadEmbedded.Str: embedded needs a struct or a pointer to a struct",
+		"relations inside an embeddable are not supported",
+		"a primary key or version field cannot be inside an embeddable",
+		`BadEmbedded.Extra: tag option "unique" is not valid on an embedded field`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+}

@@ -60,12 +60,20 @@ type Property struct {
 	// Enum is the closed set of values the property may hold, in their
 	// string form (tag enum=a|b|c), checked before a flush; nil if open.
 	Enum []string
+	// Embedded is the path of the embeddable holding the property
+	// ("address", "address.geo"); "" for the entity's own fields.
+	Embedded string
+	// InNullable is set for a property inside a pointer embeddable: it is
+	// unreachable (NULL) while the pointer is nil, and a row whose columns of
+	// the embeddable are all NULL leaves the pointer nil.
+	InNullable bool
 
 	// Relation describes the relation when Kind is not Scalar.
 	Relation *Relation
 
 	direct     bool
 	autoIncSet bool
+	colPrefix  string // the column prefix of its embeddables
 	steps      []pathStep // walk used when !direct
 	rkind      reflect.Kind
 }

@@ -42,6 +42,9 @@ type tagSpec struct {
 	softDelete    bool
 	required      bool
 	enum          []string
+	embedded      bool
+	prefix        string
+	hasPrefix     bool
 	seen          map[string]bool // canonical keys present
 }
 
@@ -56,6 +59,7 @@ var tagKeys = map[string]string{
 	"pivotinversejoincolumn": "pivotInverseJoinColumn", "cascade": "cascade",
 	"orphanremoval": "orphanRemoval", "ondelete": "onDelete", "onupdate": "onUpdate",
 	"softdelete": "softDelete", "required": "required", "enum": "enum",
+	"embedded": "embedded", "prefix": "prefix",
 }
 
 var relKinds = map[string]Kind{"m:1": ManyToOne, "1:1": OneToOne, "1:m": OneToMany, "m:n": ManyToMany}
@@ -228,6 +232,11 @@ func parseTag(tag string) (tagSpec, []string) {
 			if needVal() {
 				s.enum = parseEnum(val, bad)
 			}
+		case "embedded":
+			noVal()
+			s.embedded = true
+		case "prefix":
+			s.prefix, s.hasPrefix = val, true
 		case "onDelete", "onUpdate":
 			if needVal() {
 				a, err := parseAction(val)

@@ -133,8 +133,11 @@ func (m *mapper) build(e *meta.Entity) (*docMap, error) {
 				f.id = idOID
 			}
 			f.doc = c.Prop.Codec == meta.CodecJSON
+			if c.Prop.Embedded != "" {
+				f.name = embeddedField(c.Prop, m.reg.Naming())
+			}
 		}
-		if f.name != "_id" && (strings.HasPrefix(f.name, "$") || strings.Contains(f.name, ".")) {
+		if f.name != "_id" && (strings.HasPrefix(f.name, "$") || strings.Contains(f.name, ".") && c.Prop.Embedded == "") {
 			return nil, fmt.Errorf("%w: %s.%s: field names may not start with $ or hold dots", ErrUnsupported, e.Name, c.Name)
 		}
 		dm.fields = append(dm.fields, f)

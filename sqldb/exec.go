@@ -204,10 +204,11 @@ type scanPlan struct {
 }
 
 type colScan struct {
-	col  *meta.Column
-	prop *meta.Property
-	fk   bool // foreign key: scanned raw into FK
-	json bool
+	col      *meta.Column
+	prop     *meta.Property
+	fk       bool // foreign key: scanned raw into FK
+	json     bool
+	nullable bool // inside a pointer embeddable (embeddedField)
 	// direct makes the scan destination for a field of a built-in type
 	// without reflection (nil for other types).
 	direct func(field unsafe.Pointer) any
@@ -249,6 +250,8 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
 			cs.fk = true
+		} else if c.Prop.InNullable {
+			cs.nullable = true
 		} else if c.Prop.Codec == meta.CodecJSON {
 			cs.json = true
 		} else {
@@ -274,6 +277,8 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 			dest[i] = &l.FK[i]
 		case c.json:
 			dest[i] = &jsonField{typ: c.prop.Type, ptr: c.prop.PtrAlloc(l.Ptr)}
+		case c.nullable:
+			dest[i] = &embeddedField{prop: c.prop, ptr: l.Ptr}
 		case c.direct != nil:
 			dest[i] = c.direct(c.prop.PtrAlloc(l.Ptr))
 		default:

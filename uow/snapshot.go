@@ -64,6 +64,12 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	ti.copyFn = func(dst, src unsafe.Pointer) {
 		reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
 	}
+	if len(e.Embeddeds) > 0 {
+		ti.copyFn = func(dst, src unsafe.Pointer) {
+			reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
+			e.CloneEmbedded(dst) // pointer embeddables are part of the value
+		}
+	}
 	ti.pair, ti.valOff = snapshotPair(typ)
 	return ti
 }

@@ -89,3 +89,63 @@ func TestSoftDeleteMigration(t *testing.T) {
 		}
 	})
 }
+
+// Shop before and after it gains a nullable embedded address.
+type Shop struct {
+	ID   int64 `orm:"pk"`
+	Name string
+}
+
+type ShopWithAddress struct {
+	ID      int64 `orm:"pk"`
+	Name    string
+	Address *Address `orm:"embedded,prefix=addr_"`
+}
+
+func (ShopWithAddress) TableName() string { return "shop" }
+
+// TestEmbeddableMigration: adding a nullable embeddable adds its prefixed
+// columns (nested ones too), in a migration that goes up and down.
+func TestEmbeddableMigration(t *testing.T) {
+	before, after := registry(t, Shop{}), registry(t, ShopWithAddress{})
+	harness.ForEachSQL(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		m := migrate.New(db, migrate.Config{Dir: t.TempDir(), NoRegistered: true, Log: t.Logf})
+		if _, err := m.Create(ctx, before.Entities(), migrate.CreateOptions{Initial: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Executor().Exec(ctx, qb.InsertInto("shop").Columns("name").Values("old")); err != nil {
+			t.Fatal(err)
+		}
+		diff, err := schema.CompareDB(ctx, db, after.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var added []string
+		for _, c := range diff.Changes {
+			added = append(added, c.Name)
+		}
+		if len(diff.Changes) != 4 || strings.Join(added, ",") != "addr_street,addr_city,addr_geo_lat,addr_geo_lng" {
+			t.Errorf("diff = %v, want the four addr_ columns added", diff.Changes)
+		}
+		if _, err := m.Create(ctx, after.Entities(), migrate.CreateOptions{Name: "shop address"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Check(ctx, after.Entities()); err != nil {
+			t.Errorf("check after up: %v", err)
+		}
+		if _, err := m.Down(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		diff, err = schema.CompareDB(ctx, db, before.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil || !diff.Empty() {
+			t.Errorf("after down: %v, %v", diff.Changes, err)
+		}
+	})
+}
