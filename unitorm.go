@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/rel"
 	"github.com/unitorm/unitorm/sqldb"
+	"github.com/unitorm/unitorm/types"
 	"github.com/unitorm/unitorm/uow"
 )
 
@@ -83,6 +85,9 @@ type Config struct {
 	// default and switched per EntityManager or call (see em.Filter and
 	// the README section "Filters and soft delete").
 	Filters []em.Filter
+	// Types maps Go types to custom types (meta.Type), added to and
+	// overriding the built-ins of package types (decimal.Decimal).
+	Types map[reflect.Type]meta.Type
 }
 
 // Connector opens a database for Open. Each driver package makes its own,
@@ -137,7 +142,10 @@ func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
 	if c == nil {
 		return nil, ErrNoConnector
 	}
-	var opts []meta.Option
+	opts := types.Builtin()
+	for t, ct := range cfg.Types {
+		opts = append(opts, meta.WithType(t, ct))
+	}
 	if cfg.Naming != nil {
 		opts = append(opts, meta.WithNaming(cfg.Naming))
 	}

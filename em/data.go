@@ -365,7 +365,7 @@ func nativeWhere(e *meta.Entity, where qb.Condition) (qb.Expr, error) {
 	if where == nil {
 		return qb.Logical{Op: qb.OpAnd}, nil
 	}
-	n, err := qb.Normalize(where)
+	n, err := qb.Normalize(wrapCustom(e, where))
 	if err != nil {
 		return nil, err
 	}

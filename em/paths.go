@@ -129,6 +129,9 @@ func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
 // entityValues replaces entity pointers (for relation properties) with
 // their primary keys, also inside lists.
 func entityValues(p *meta.Property, v any) (any, error) {
+	if p.Codec == meta.CodecType && v != nil {
+		return customValues(p, v)
+	}
 	if p.Kind == meta.Scalar || v == nil {
 		return v, nil
 	}

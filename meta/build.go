@@ -16,6 +16,7 @@ type builder struct {
 	targets map[*Property]reflect.Type // struct type a relation points at
 	tables  map[string]string
 	probs   []Problem
+	types   map[reflect.Type]Type // custom types by Go type
 }
 
 func newBuilder(n NamingStrategy, old *registryState) *builder {
@@ -323,11 +324,15 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 
 func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 	b.checkOpts(e, p.Field, spec, scalarOpts, "a scalar field")
-	si, err := classifyScalar(p.Type, spec)
-	if err != nil {
-		b.problemf(e, p.Field, "%v", err)
-		return nil
+	si, isCustom := b.customScalar(p.Type, spec)
+	if !isCustom {
+		var err error
+		if si, err = classifyScalar(p.Type, spec); err != nil {
+			b.problemf(e, p.Field, "%v", err)
+			return nil
+		}
 	}
+	p.custom = si.custom
 	p.Kind = Scalar
 	p.BaseType = si.base
 	p.ColumnType = si.colType

@@ -73,7 +73,8 @@ type Property struct {
 
 	direct     bool
 	autoIncSet bool
-	colPrefix  string // the column prefix of its embeddables
+	colPrefix  string     // the column prefix of its embeddables
+	custom     Type       // CodecType
 	steps      []pathStep // walk used when !direct
 	rkind      reflect.Kind
 }

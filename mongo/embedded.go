@@ -1,8 +1,12 @@
 package mongo
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
+	"unsafe"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
 
 	"github.com/unitorm/unitorm/meta"
@@ -64,4 +68,19 @@ func (n *nester) to(b []byte, name string) ([]byte, string, error) {
 func (n *nester) close(b []byte) ([]byte, error) {
 	b, _, err := n.to(b, "")
 	return b, err
+}
+
+// readCustom reads a field of a custom type (meta.Type) through its
+// FromDatabase, given the stored value as a plain Go value.
+func readCustom(p *meta.Property, ptr unsafe.Pointer, rv bson.RawValue) error {
+	f := reflect.NewAt(p.Type, p.PtrAlloc(ptr))
+	if rv.Type == bson.TypeNull || rv.Type == bson.TypeUndefined {
+		f.Elem().SetZero()
+		return nil
+	}
+	v, err := primitive(rv)
+	if err != nil {
+		return fmt.Errorf("mongo: %s from %s: %w", p, rv.Type, err)
+	}
+	return p.FromDatabaseInto(f, v)
 }

@@ -193,6 +193,12 @@ func column(d dialect.Dialect, c *meta.Column, indexed bool) *Column {
 		col.Type = c.SQLType
 		return col
 	}
+	if p := c.Prop; p != nil && p.Kind == meta.Scalar && p.CustomType() != nil {
+		if t := p.CustomType().ColumnType(d.Name(), p); t != "" {
+			col.Type = t
+			return col
+		}
+	}
 	col.Logical = logicalTypes[c.Type]
 	col.Type = d.ColumnType(dialect.Column{
 		Type: col.Logical, Length: c.Length, Precision: c.Precision, Scale: c.Scale, Indexed: indexed,

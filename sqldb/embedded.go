@@ -7,9 +7,10 @@ import (
 )
 
 // embeddedField scans a column of a pointer embeddable (meta.Property
-// InNullable): NULL leaves the field alone — and the embeddable's pointer
-// nil when every one of its columns is NULL; a value allocates the
-// embeddable and is stored with database/sql's conversions.
+// InNullable) or of a custom type (meta.CodecType): NULL leaves the field
+// alone — and the embeddable's pointer nil when every one of its columns
+// is NULL; a value allocates what is on the way and is stored by assignRaw
+// (the custom type's FromDatabase, or database/sql's conversions).
 type embeddedField struct {
 	prop *meta.Property
 	ptr  unsafe.Pointer // the entity

@@ -250,8 +250,8 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
 			cs.fk = true
-		} else if c.Prop.InNullable {
-			cs.nullable = true
+		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType {
+			cs.nullable = true // scanned through assignRaw
 		} else if c.Prop.Codec == meta.CodecJSON {
 			cs.json = true
 		} else {
@@ -318,6 +318,14 @@ func (sp *scanPlan) finish(l *uow.Loaded) error {
 // assignRaw stores a raw driver value into a scalar field, using
 // database/sql's conversions.
 func assignRaw(p *meta.Property, ptr unsafe.Pointer, v any) error {
+	if p.Codec == meta.CodecType {
+		f := reflect.NewAt(p.Type, p.PtrAlloc(ptr))
+		if v == nil {
+			f.Elem().SetZero()
+			return nil
+		}
+		return p.FromDatabaseInto(f, v)
+	}
 	if p.Codec == meta.CodecJSON {
 		return (&jsonField{typ: p.Type, ptr: p.PtrAlloc(ptr)}).Scan(v)
 	}

@@ -233,9 +233,16 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 			continue
 		}
 		var same bool
-		if c.json {
+		switch {
+		case c.json:
 			same = string(marshalJSON(p, en.Ptr)) == string(en.snap.json[i])
-		} else {
+		case c.custom:
+			cur, err := FieldValue(p, en.Ptr)
+			if err != nil {
+				return nil, err
+			}
+			same = sameCustom(p, cur, en.snap.vals[i])
+		default:
 			same = c.equal(a, b)
 		}
 		if same {
@@ -339,6 +346,12 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 		}
 		if c.json {
 			if string(marshalJSON(c.prop, fresh)) != string(en.snap.json[i]) {
+				return false
+			}
+			continue
+		}
+		if c.custom {
+			if cur, err := FieldValue(c.prop, fresh); err != nil || !sameCustom(c.prop, cur, en.snap.vals[i]) {
 				return false
 			}
 			continue

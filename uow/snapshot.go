@@ -20,6 +20,7 @@ var slicesSortFunc = slices.SortFunc[[]*Entry, *Entry]
 type snapshot struct {
 	ptr  unsafe.Pointer
 	json [][]byte // by index in typeInfo.cols; nil where not JSON
+	vals []any    // by index in typeInfo.cols: database values of custom types
 }
 
 // colInfo is what the Unit of Work precomputes for one column property.
@@ -27,8 +28,9 @@ type colInfo struct {
 	prop  *meta.Property
 	equal func(a, b unsafe.Pointer) bool // compares the field at a and b (field addresses)
 	// deep copies what a struct copy shares (pointers to scalars, []byte).
-	deep func(dst, src unsafe.Pointer)
-	json bool
+	deep   func(dst, src unsafe.Pointer)
+	json   bool
+	custom bool // a meta.Type: compared by its database values
 }
 
 // typeInfo is the per-entity-type plan for snapshots and diffs.
@@ -97,8 +99,8 @@ var (
 )
 
 func newColInfo(p *meta.Property) colInfo {
-	c := colInfo{prop: p, json: p.Codec == meta.CodecJSON}
-	if c.json {
+	c := colInfo{prop: p, json: p.Codec == meta.CodecJSON, custom: p.Codec == meta.CodecType}
+	if c.json || c.custom {
 		return c
 	}
 	c.equal, c.deep = equalFor(p.Type)
@@ -232,6 +234,13 @@ func takeSnapshot(en *Entry) {
 				s.json = make([][]byte, len(ti.cols))
 			}
 			s.json[i] = marshalJSON(c.prop, en.Ptr)
+			continue
+		}
+		if c.custom {
+			if s.vals == nil {
+				s.vals = make([]any, len(ti.cols))
+			}
+			s.vals[i], _ = FieldValue(c.prop, en.Ptr) // an error shows at the flush
 			continue
 		}
 		if c.deep != nil {

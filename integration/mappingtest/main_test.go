@@ -20,6 +20,7 @@ import (
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/mongo"
 	"github.com/unitorm/unitorm/qb"
+	"github.com/unitorm/unitorm/types"
 )
 
 func TestMain(m *testing.M) {
@@ -158,7 +159,7 @@ func openSQL(t *testing.T, b harness.Backend, entities []any, configure func(*em
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	orm, err := unitorm.Open(ctx, conn, unitorm.Config{Entities: entities, Filters: ec.Filters,
+	orm, err := unitorm.Open(ctx, conn, unitorm.Config{Entities: entities, Filters: ec.Filters, Types: testTypes,
 		OnQuery: func(ev unitorm.QueryEvent) { rec.add(stmt{sql: ev.SQL}) }})
 	if err != nil {
 		t.Fatalf("open %s: %v", b, err)
@@ -175,7 +176,11 @@ func openMongo(t *testing.T, entities []any, configure func(*em.Config)) *env {
 	tg := harness.MongoDB(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	reg := meta.NewRegistry()
+	opts := types.Builtin()
+	for t, ct := range testTypes {
+		opts = append(opts, meta.WithType(t, ct))
+	}
+	reg := meta.NewRegistry(opts...)
 	if err := reg.Register(entities...); err != nil {
 		t.Fatal(err)
 	}
