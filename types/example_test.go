@@ -39,7 +39,7 @@ type Paint struct {
 	ID    int64 `orm:"pk"`
 	Name  string
 	Price decimal.Decimal `orm:"precision=10,scale=2"` // built in: exact
-	Color Color                                        // Config.Types
+	Color Color           // Config.Types
 }
 
 // Custom types map Go types to columns: exact decimals are built in, and a
