@@ -211,7 +211,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 	var vals []any
 	var merge []string
 	for _, c := range e.Columns {
-		if c.PK && c.AutoIncrement && !e.HasPK(ptr) {
+		if c.PK && c.AutoIncrement && !e.HasPK(ptr) || c.IsFormula() {
 			continue
 		}
 		v, err := uow.ColumnValue(c, ptr)
@@ -343,7 +343,7 @@ func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []s
 	var vals []any
 	for _, k := range keys {
 		p, ok := e.Prop(k)
-		if !ok || (p.Kind != meta.Scalar && len(p.Columns) != 1) {
+		if !ok || (p.Kind != meta.Scalar && len(p.Columns) != 1) || p.Formula != "" {
 			return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k, Err: ErrUnknownProperty}
 		}
 		if err := m.assignProp(p, tmp, data[k], false); err != nil {

@@ -46,6 +46,8 @@ func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 		last := i == len(parts)-1
 		if last {
 			switch {
+			case p.Kind == meta.Scalar && p.Formula != "":
+				return p.FormulaSQL(j.aliases[prefix]), p, nil
 			case p.Kind == meta.Scalar:
 				return j.aliases[prefix] + "." + p.Column, p, nil
 			case (p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne) && p.Relation.Owning && len(p.Columns) == 1:
@@ -104,6 +106,9 @@ func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
 		val, err := entityValues(p, v.Value)
 		if err != nil {
 			return nil, err
+		}
+		if p.Formula != "" {
+			return formulaCompare(p, col, v.Op, val)
 		}
 		return qb.Compare{Field: col, Op: v.Op, Value: val}, nil
 	case qb.Logical:

@@ -165,6 +165,14 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		return sel, g, nil
 	}
 	for _, o := range orders {
+		if isFormulaSQL(o.col) {
+			item, err := formulaOrder(o.col, o.dir)
+			if err != nil {
+				return qb.SelectQuery{}, nil, err
+			}
+			sel = sel.OrderByRaw(item)
+			continue
+		}
 		sel = sel.OrderBy(o.col, o.dir, o.nulls...)
 	}
 	if q.hasLimit {

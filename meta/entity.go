@@ -181,6 +181,9 @@ type Column struct {
 	AutoIncrement bool
 	Default       string
 	HasDefault    bool
+	// Formula is the SQL expression of a formula property's column (see
+	// Property.Formula): selected, never written, not in the table.
+	Formula string
 }
 
 func (c *Column) String() string { return c.Name }

@@ -32,6 +32,7 @@ func parseEnum(val string, bad func(string, ...any)) []string {
 // mappingOpts applies softDelete, required and enum to a scalar property.
 func (b *builder) mappingOpts(e *Entity, p *Property, spec *tagSpec) {
 	p.Required = spec.required
+	b.formula(e, p, spec)
 	if p.InNullable && !p.PK {
 		p.Nullable = true
 	}

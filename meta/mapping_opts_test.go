@@ -146,3 +146,28 @@ func TestEmbeddedMetadata(t *testing.T) {
 		}
 	}
 }
+
+type BadFormula struct {
+	ID     int64 `orm:"pk"`
+	Inject int   `orm:"formula=1; drop table x"`
+	Param  int   `orm:"formula=? + 1"`
+	Req    int   `orm:"formula=1+1,required"`
+	Good   int   `orm:"formula={alias}.id * 2"`
+}
+
+// TestFormulaMetadata: a formula is a column of the entity's loads, never
+// of its table; bad formulas and write-side options are refused.
+func TestFormulaMetadata(t *testing.T) {
+	err := meta.NewRegistry().Register(BadFormula{})
+	if err == nil {
+		t.Fatal("bad formulas registered")
+	}
+	for _, want := range []string{"BadFormula.Inject: formula", "BadFormula.Param: formula", "BadFormula.Req: a formula is read-only"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "BadFormula.Good") {
+		t.Errorf("a good formula refused: %v", err)
+	}
+}

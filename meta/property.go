@@ -67,6 +67,10 @@ type Property struct {
 	// unreachable (NULL) while the pointer is nil, and a row whose columns of
 	// the embeddable are all NULL leaves the pointer nil.
 	InNullable bool
+	// Formula is a read-only SQL expression computed per row (tag
+	// formula=...; {alias} stands for the entity's table alias): selected
+	// with the entity, usable in conditions and order, never written.
+	Formula string
 
 	// Relation describes the relation when Kind is not Scalar.
 	Relation *Relation

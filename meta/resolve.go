@@ -323,7 +323,7 @@ func (b *builder) columns(e *Entity) {
 				Name: p.Column, Prop: p, Type: p.ColumnType, SQLType: p.SQLType,
 				Length: p.Length, Precision: p.Precision, Scale: p.Scale, Unsigned: p.Unsigned,
 				Nullable: p.Nullable, PK: p.PK, AutoIncrement: p.AutoIncrement,
-				Default: p.Default, HasDefault: p.HasDefault,
+				Default: p.Default, HasDefault: p.HasDefault, Formula: p.Formula,
 			})
 		case p.Relation.Owning && !p.Kind.IsToMany() && p.Relation.Target != nil:
 			for i, name := range p.Relation.JoinColumns {

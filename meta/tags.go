@@ -43,6 +43,7 @@ type tagSpec struct {
 	required      bool
 	enum          []string
 	embedded      bool
+	formula       string
 	prefix        string
 	hasPrefix     bool
 	seen          map[string]bool // canonical keys present
@@ -59,7 +60,7 @@ var tagKeys = map[string]string{
 	"pivotinversejoincolumn": "pivotInverseJoinColumn", "cascade": "cascade",
 	"orphanremoval": "orphanRemoval", "ondelete": "onDelete", "onupdate": "onUpdate",
 	"softdelete": "softDelete", "required": "required", "enum": "enum",
-	"embedded": "embedded", "prefix": "prefix",
+	"embedded": "embedded", "prefix": "prefix", "formula": "formula",
 }
 
 var relKinds = map[string]Kind{"m:1": ManyToOne, "1:1": OneToOne, "1:m": OneToMany, "m:n": ManyToMany}
@@ -235,6 +236,10 @@ func parseTag(tag string) (tagSpec, []string) {
 		case "embedded":
 			noVal()
 			s.embedded = true
+		case "formula":
+			if needVal() {
+				s.formula = val
+			}
 		case "prefix":
 			s.prefix, s.hasPrefix = val, true
 		case "onDelete", "onUpdate":

@@ -118,6 +118,9 @@ func (m *mapper) build(e *meta.Entity) (*docMap, error) {
 		if c.Prop == nil {
 			return nil, fmt.Errorf("%w: %s.%s has no property", ErrUnsupported, e.Name, c.Name)
 		}
+		if c.IsFormula() {
+			return nil, fmt.Errorf("%w: %s.%s is a formula (a SQL expression); MongoDB has no SQL", ErrUnsupported, e.Name, c.Prop.Field)
+		}
 		switch {
 		case c.PK:
 			f.name = "_id"

@@ -150,6 +150,9 @@ func entityTable(e *meta.Entity, d dialect.Dialect, o options) *Table {
 		}
 	}
 	for _, c := range e.Columns {
+		if c.IsFormula() {
+			continue // computed by each select, not stored
+		}
 		t.Columns = append(t.Columns, column(d, c, indexed[c.Name]))
 	}
 	addFKIndexes(t, o)

@@ -105,6 +105,10 @@ func SelectList(e *meta.Entity, alias string) []qb.ValueExpr {
 	return e.Derived(selectKey{alias}, func() any {
 		cols := make([]qb.ValueExpr, len(e.Columns))
 		for i, c := range e.Columns {
+			if c.IsFormula() {
+				cols[i] = qb.As(qb.Raw(c.Prop.FormulaSQL(alias)), c.Name)
+				continue
+			}
 			cols[i] = qb.ColRef(alias + "." + c.Name)
 		}
 		return slices.Clip(cols)

@@ -38,7 +38,9 @@ type typeInfo struct {
 	entity *meta.Entity
 	cols   []colInfo        // scalar column properties, in field order
 	toOne  []*meta.Property // owning to-one relations (they write FK columns)
-	copyFn func(dst, src unsafe.Pointer)
+	// formulas are the formula properties: copied by loads, never compared.
+	formulas []*meta.Property
+	copyFn   func(dst, src unsafe.Pointer)
 	// pair is struct{ Snap snapshot; Value T }: a snapshot and its copy of
 	// the entity in one allocation (nil if reflect could not build it).
 	pair   reflect.Type
@@ -56,6 +58,8 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	ti := &typeInfo{entity: e}
 	for _, p := range e.Props {
 		switch {
+		case p.Kind == meta.Scalar && p.Formula != "":
+			ti.formulas = append(ti.formulas, p) // read-only: loaded, never diffed
 		case p.Kind == meta.Scalar:
 			ti.cols = append(ti.cols, newColInfo(p))
 		case (p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne) && p.Relation.Owning:

@@ -371,6 +371,9 @@ func copyColumns(e *meta.Entity, dst, src unsafe.Pointer) {
 	for _, p := range ti.toOne {
 		copyField(p, dst, src)
 	}
+	for _, p := range ti.formulas {
+		copyField(p, dst, src)
+	}
 }
 
 func copyField(p *meta.Property, dst, src unsafe.Pointer) {
