@@ -186,6 +186,12 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 				if err != nil {
 					return nil, err
 				}
+				if lazy, rels := splitLazy(q.e, q.populate); lazy != nil {
+					if err := m.loadLazy(ctx, q.e, []*uow.Entry{en}, lazy); err != nil {
+						return nil, err
+					}
+					q.populate = rels
+				}
 				switch {
 				case len(nodes) == 0:
 					return en.Obj.(*T), nil

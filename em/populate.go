@@ -44,6 +44,15 @@ func (q Query[T]) popOpts() populate.Options {
 }
 
 func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []*uow.Entry, paths []string, o populate.Options) error {
+	if lazy, rels := splitLazy(e, paths); lazy != nil {
+		if err := m.loadLazy(ctx, e, entries, lazy); err != nil {
+			return err
+		}
+		if len(rels) == 0 {
+			return nil
+		}
+		paths = rels
+	}
 	o.MaxParams = m.maxParams()
 	o.OnLoad = m.afterLoad
 	// Document databases store owning many-to-many relations as key arrays.

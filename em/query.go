@@ -230,6 +230,9 @@ func (q Query[T]) All(ctx context.Context) ([]*T, error) {
 // all is All. Every property path, populate path and populate option is
 // checked before the first statement runs.
 func (q Query[T]) all(ctx context.Context) ([]*T, error) {
+	if lazy, rels := splitLazy(q.e, q.populate); lazy != nil {
+		return q.allLazy(ctx, lazy, rels)
+	}
 	sel, g, err := q.build(false)
 	if err != nil {
 		return nil, err

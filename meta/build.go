@@ -217,7 +217,7 @@ func (b *builder) shadow(e *Entity, recs []fieldRec) []fieldRec {
 // allowed tag options per property shape.
 var (
 	scalarOpts = optSet("pk", "autoincrement", "column", "nullable", "notnull", "unique", "index", "default", "type", "length", "precision", "scale", "version", "hidden",
-		"softDelete", "required", "enum", "formula")
+		"softDelete", "required", "enum", "formula", "lazy")
 	toOneOpts    = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "required")
 	oneOwnOpts   = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "orphanRemoval", "required")
 	inverseOpts  = optSet("mappedBy", "cascade", "orphanRemoval", "hidden")

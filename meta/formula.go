@@ -31,3 +31,21 @@ func (b *builder) formula(e *Entity, p *Property, spec *tagSpec) {
 		p.Nullable = true // an expression may be NULL
 	}
 }
+
+// lazy applies tag lazy to a scalar property.
+func (b *builder) lazy(e *Entity, p *Property, spec *tagSpec) {
+	if !spec.lazy {
+		return
+	}
+	switch {
+	case p.PK || p.Version || spec.softDelete || spec.formula != "":
+		b.problemf(e, p.Field, "lazy applies to a plain column, not a primary key, version, softDelete or formula")
+	case p.Embedded != "":
+		b.problemf(e, p.Field, "lazy is not supported inside an embeddable")
+	default:
+		p.Lazy = true
+	}
+}
+
+// IsLazy reports whether the column is a lazy property's.
+func (c *Column) IsLazy() bool { return c.Prop != nil && c.Prop.Lazy }

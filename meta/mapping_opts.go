@@ -33,6 +33,7 @@ func parseEnum(val string, bad func(string, ...any)) []string {
 func (b *builder) mappingOpts(e *Entity, p *Property, spec *tagSpec) {
 	p.Required = spec.required
 	b.formula(e, p, spec)
+	b.lazy(e, p, spec)
 	if p.InNullable && !p.PK {
 		p.Nullable = true
 	}

@@ -71,6 +71,9 @@ type Property struct {
 	// formula=...; {alias} stands for the entity's table alias): selected
 	// with the entity, usable in conditions and order, never written.
 	Formula string
+	// Lazy is set for a property left out of loads until asked for (tag
+	// lazy): em.Populate of its name loads it.
+	Lazy bool
 
 	// Relation describes the relation when Kind is not Scalar.
 	Relation *Relation

@@ -44,6 +44,7 @@ type tagSpec struct {
 	enum          []string
 	embedded      bool
 	formula       string
+	lazy          bool
 	prefix        string
 	hasPrefix     bool
 	seen          map[string]bool // canonical keys present
@@ -60,7 +61,7 @@ var tagKeys = map[string]string{
 	"pivotinversejoincolumn": "pivotInverseJoinColumn", "cascade": "cascade",
 	"orphanremoval": "orphanRemoval", "ondelete": "onDelete", "onupdate": "onUpdate",
 	"softdelete": "softDelete", "required": "required", "enum": "enum",
-	"embedded": "embedded", "prefix": "prefix", "formula": "formula",
+	"embedded": "embedded", "prefix": "prefix", "formula": "formula", "lazy": "lazy",
 }
 
 var relKinds = map[string]Kind{"m:1": ManyToOne, "1:1": OneToOne, "1:m": OneToMany, "m:n": ManyToMany}
@@ -240,6 +241,9 @@ func parseTag(tag string) (tagSpec, []string) {
 			if needVal() {
 				s.formula = val
 			}
+		case "lazy":
+			noVal()
+			s.lazy = true
 		case "prefix":
 			s.prefix, s.hasPrefix = val, true
 		case "onDelete", "onUpdate":

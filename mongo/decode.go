@@ -45,6 +45,9 @@ func newDecoder(dm *docMap, g uow.LoadGroup) (*decoder, error) {
 			return nil, fmt.Errorf("mongo: column %s is not one of %s's", c.Name, dm.e.Name)
 		}
 		f := &dm.fields[fi]
+		if f.prop.Lazy && !g.WithLazy {
+			continue // read by a load of lazy properties only
+		}
 		d.slots[f.name] = slot{f: f, col: i}
 		for j := strings.IndexByte(f.name, '.'); j >= 0 && f.prop.Embedded != ""; {
 			if d.subdocs == nil {

@@ -250,7 +250,7 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
 			cs.fk = true
-		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType || c.IsFormula() {
+		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType || c.IsFormula() || c.IsLazy() {
 			cs.nullable = true // scanned through assignRaw
 		} else if c.Prop.Codec == meta.CodecJSON {
 			cs.json = true

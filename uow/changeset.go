@@ -337,6 +337,9 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 	ti := infoOf(en.Entity)
 	for i := range ti.cols {
 		c := &ti.cols[i]
+		if c.prop.Lazy {
+			continue // not part of a load
+		}
 		a, b := c.prop.Ptr(fresh), c.prop.Ptr(en.snap.ptr)
 		if a == nil || b == nil {
 			if a != b {
