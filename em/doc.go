@@ -15,6 +15,14 @@
 //	books, err := em.Find[Book](ctx, m, qb.Cond{"author.name": qb.Like("Jon%")},
 //		em.OrderBy("title", qb.Desc), em.Limit(10))
 //
+// Mapping depth (each file opens with its rules): filters and soft delete
+// (filter.go, softdelete.go: Config.Filters, EnableFilter, WithFilter,
+// WithDeleted, Restore), validation before flush (validation.go: tag rules
+// and the Validator hook, one *ValidationError), lazy properties (lazy.go:
+// em.Populate of a lazy property's name), formulas in conditions
+// (formula.go), custom types in conditions (custom.go) and embeddables in
+// ToJSON (serialize_embedded.go).
+//
 // The EntityManager talks to a Driver, defined here and spoken in the types
 // of the packages below it (qb queries, uow plans and loads, meta entities),
 // so that SQL (package sqldb) and MongoDB drivers implement one contract.
