@@ -27,7 +27,7 @@ import (
 //
 // Identity Map rule: FindOne by primary key returns the managed instance
 // without a query when no filter applies to the entity in that call, or when
-// the instance was last loaded by a query (or populate) under the same
+// the instance was last loaded by a query under the same
 // filters and arguments. Otherwise it queries, and returns nil when the row
 // does not pass the filters (the managed instance is never dropped).
 
@@ -314,7 +314,7 @@ func (m *EntityManager) hitAllowed(e *meta.Entity, en *uow.Entry, call []filterS
 }
 
 // populateFilter is populate.Options.Filter: the active filters of each
-// target entity, and a record of what they loaded under.
+// target entity (populate loads are not recorded for the identity-map rule).
 func (m *EntityManager) populateFilter(call []filterSetting) func(*meta.Entity) (qb.Condition, error) {
 	return func(e *meta.Entity) (qb.Condition, error) {
 		conds, _, err := m.activeFilters(e, call)

@@ -99,6 +99,11 @@ func checkLazy[K Key](t *testing.T, e *env) {
 	if err != nil || hit.Body != "long text a" {
 		t.Errorf("identity-map hit with Populate(body) = %+v, %v", hit, err)
 	}
+	// Raw maps of the entity's query leave the lazy column out (NULL).
+	maps, err := em.QB[Doc[K]](e.fork()).Where(qb.Cond{"title": "b"}).Maps(ctx)
+	if err != nil || len(maps) != 1 || maps[0]["body"] != nil {
+		t.Errorf("Maps = %v, %v; want one row without body", maps, err)
+	}
 	// Set without loading: written.
 	wm := e.fork()
 	w, err := em.FindOneOrFail[Doc[K]](ctx, wm, d2.ID)
