@@ -2,9 +2,12 @@ package mappingtest
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/meta"
@@ -12,6 +15,7 @@ import (
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
+	"github.com/unitorm/unitorm/types"
 )
 
 // Ticket before and after it becomes soft-deletable.
@@ -139,6 +143,88 @@ func TestEmbeddableMigration(t *testing.T) {
 		}
 		if err := m.Check(ctx, after.Entities()); err != nil {
 			t.Errorf("check after up: %v", err)
+		}
+		if _, err := m.Down(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		diff, err = schema.CompareDB(ctx, db, before.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil || !diff.Empty() {
+			t.Errorf("after down: %v, %v", diff.Changes, err)
+		}
+	})
+}
+
+// Price before and after its precision grows.
+type Price struct {
+	ID     int64           `orm:"pk"`
+	Amount decimal.Decimal `orm:"precision=10,scale=2"`
+	Spot   Point
+}
+
+type PriceWider struct {
+	ID     int64           `orm:"pk"`
+	Amount decimal.Decimal `orm:"precision=20,scale=4"`
+	Spot   Point
+}
+
+func (PriceWider) TableName() string { return "price" }
+
+// TestCustomTypeMigration: custom types' column types (numeric/decimal,
+// text on SQLite; a user type's default varchar) read back equal to what
+// the entities build, and a changed precision is one altered column (none
+// on SQLite, where decimals are text), in a migration that goes up and
+// down with the data kept exactly.
+func TestCustomTypeMigration(t *testing.T) {
+	reg := func(e any) *meta.Registry {
+		opts := append(types.Builtin(), meta.WithType(reflect.TypeFor[Point](), pointType{}))
+		r := meta.NewRegistry(opts...)
+		if err := r.Register(e); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	before, after := reg(Price{}), reg(PriceWider{})
+	harness.ForEachSQL(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		m := migrate.New(db, migrate.Config{Dir: t.TempDir(), NoRegistered: true, Log: t.Logf})
+		if _, err := m.Create(ctx, before.Entities(), migrate.CreateOptions{Initial: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Check(ctx, before.Entities()); err != nil {
+			t.Fatalf("the created schema differs from the entities: %v", err)
+		}
+		if _, err := db.Executor().Exec(ctx, qb.InsertInto("price").Columns("amount", "spot").Values("12345678.91", "1;2")); err != nil {
+			t.Fatal(err)
+		}
+		diff, err := schema.CompareDB(ctx, db, after.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect().Name() == "sqlite" {
+			// Decimals are text on SQLite whatever their precision.
+			if !diff.Empty() {
+				t.Errorf("diff on SQLite = %v, want none", diff.Changes)
+			}
+			return
+		}
+		if len(diff.Changes) != 1 || diff.Changes[0].Kind != schema.AlterColumn {
+			t.Errorf("diff = %v, want amount altered", diff.Changes)
+		}
+		if _, err := m.Create(ctx, after.Entities(), migrate.CreateOptions{Name: "wider amount"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Check(ctx, after.Entities()); err != nil {
+			t.Errorf("check after up: %v", err)
+		}
+		rows, err := db.Executor().QueryMaps(ctx, qb.Select("amount").From("price"))
+		if err != nil || len(rows) != 1 || !strings.HasPrefix(rawText(rows[0]["amount"]), "12345678.91") {
+			t.Errorf("amount after the migration = %v, %v", rows, err)
 		}
 		if _, err := m.Down(ctx, ""); err != nil {
 			t.Fatal(err)
