@@ -370,6 +370,7 @@ func nativeWhere(e *meta.Entity, where qb.Condition) (qb.Expr, error) {
 		return nil, err
 	}
 	jp := newJoinPlan(e)
+	jp.native = true
 	x, err := jp.translate(n)
 	if err != nil {
 		return nil, err

@@ -51,12 +51,20 @@ func formulaCompare(p *meta.Property, expr string, op qb.Op, val any) (qb.Expr, 
 }
 
 // formulaOrder is the ORDER BY item of a formula.
+// A JSON path's order may be several keys, separated by NUL (jsonOrder):
+// each gets the direction.
 func formulaOrder(expr string, dir qb.Direction) (string, error) {
-	switch d := qb.Direction(strings.ToUpper(string(dir))); d {
-	case qb.Asc, qb.Desc:
-		return expr + " " + string(d), nil
-	case "":
-		return expr, nil
+	d := qb.Direction(strings.ToUpper(string(dir)))
+	switch d {
+	case qb.Asc, qb.Desc, "":
+	default:
+		return "", fmt.Errorf("%w: order direction %q (want ASC or DESC)", ErrInvalidData, dir)
 	}
-	return "", fmt.Errorf("%w: order direction %q (want ASC or DESC)", ErrInvalidData, dir)
+	keys := strings.Split(expr, "\x00")
+	for i, k := range keys {
+		if d != "" {
+			keys[i] = k + " " + string(d)
+		}
+	}
+	return strings.Join(keys, ", "), nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
 	"github.com/unitorm/unitorm/uow"
@@ -13,6 +14,9 @@ import (
 
 // joinPlan tracks the joins that property paths of a query need.
 type joinPlan struct {
+	d       dialect.Dialect // for JSON paths (nil: SQL text not needed, or doc)
+	doc     bool            // a document database: JSON paths are field paths
+	native  bool            // native update/delete: no alias, no expressions
 	root    *meta.Entity
 	aliases map[string]string // relation path ("author", "author.publisher") -> alias
 	joins   []qbJoin
@@ -36,6 +40,12 @@ func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 	if p, ok := e.Prop(path); ok && p.Kind == meta.Scalar && p.Embedded != "" {
 		return j.aliases[""] + "." + p.Column, p, nil // address.city
 	}
+	if expr, p, ok, err := j.jsonPath(path); ok {
+		if err == nil && j.native && !j.doc {
+			err = &PropertyError{Entity: e.Name, Property: path, Err: fmt.Errorf("%w: native updates and deletes take no JSON paths", ErrUnknownProperty)}
+		}
+		return expr, p, err // settings.theme inside a JSON property
+	}
 	prefix := ""
 	parts := strings.Split(path, ".")
 	for i, part := range parts {
@@ -46,6 +56,8 @@ func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 		last := i == len(parts)-1
 		if last {
 			switch {
+			case p.Kind == meta.Scalar && p.Formula != "" && j.native:
+				return "", nil, &PropertyError{Entity: e.Name, Property: part, Err: fmt.Errorf("%w: native updates and deletes take no formulas", ErrUnknownProperty)}
 			case p.Kind == meta.Scalar && p.Formula != "":
 				return p.FormulaSQL(j.aliases[prefix]), p, nil
 			case p.Kind == meta.Scalar:
@@ -109,6 +121,9 @@ func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
 		}
 		if p.Formula != "" {
 			return formulaCompare(p, col, v.Op, val)
+		}
+		if p.Codec == meta.CodecJSON && isFormulaSQL(col) {
+			return formulaCompare(p, j.jsonCast(col, val), v.Op, val)
 		}
 		return qb.Compare{Field: col, Op: v.Op, Value: val}, nil
 	case qb.Logical:

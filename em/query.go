@@ -119,6 +119,8 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 	}
 	e := q.e
 	jp := newJoinPlan(e)
+	jp.d = q.m.s.Driver.Dialect()
+	jp.doc = jp.d == nil
 	var where qb.Expr
 	fconds, _, err := q.m.activeFilters(e, q.filters)
 	if err != nil {
@@ -148,7 +150,7 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		if err != nil {
 			return qb.SelectQuery{}, nil, err
 		}
-		orders = append(orders, ord{col, o.dir, o.nulls})
+		orders = append(orders, ord{jp.jsonOrder(o.path, col), o.dir, o.nulls})
 	}
 	g := &uow.LoadGroup{Entity: e, Columns: e.Columns}
 	var sel qb.SelectQuery

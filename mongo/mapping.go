@@ -203,6 +203,12 @@ func (dm *docMap) resolve(f string) (target, error) {
 	}
 	i, ok := dm.byColumn[name]
 	if !ok {
+		// A path inside a type=json field (a subdocument): settings.theme.
+		if head, rest, cut := strings.Cut(name, "."); cut {
+			if j, ok := dm.byColumn[head]; ok && j < len(dm.fields) && dm.fields[j].doc {
+				return target{name: dm.fields[j].name + "." + rest}, nil
+			}
+		}
 		return target{}, fmt.Errorf("%w: %s has no field %q", ErrUnknownField, dm.e.Name, f)
 	}
 	if i >= len(dm.fields) {
