@@ -99,12 +99,18 @@ func (m *EntityManager) validate(ctx context.Context, ch *uow.Changes) error {
 		return nil
 	}
 	for _, c := range ch.Inserts {
+		if !hasRules(c.Entry.Entity) {
+			continue
+		}
 		check(c, c.Entry.Entity.Props)
 		if err := hook(c); err != nil {
 			return err
 		}
 	}
 	for _, c := range ch.Updates {
+		if !hasRules(c.Entry.Entity) {
+			continue
+		}
 		check(c, c.Changed)
 		if err := hook(c); err != nil {
 			return err
@@ -225,4 +231,24 @@ func enumString(v reflect.Value) (string, bool) {
 		return strconv.FormatUint(v.Uint(), 10), true
 	}
 	return fmt.Sprint(v.Interface()), false
+}
+
+type rulesKey struct{}
+
+var validatorType = reflect.TypeFor[Validator]()
+
+// hasRules reports, once per entity type, whether validation has anything
+// to check for it (tag rules or a Validate hook).
+func hasRules(e *meta.Entity) bool {
+	return e.Derived(rulesKey{}, func() any {
+		if e.PtrType.Implements(validatorType) || e.Type.Implements(validatorType) {
+			return true
+		}
+		for _, p := range e.Props {
+			if p.Required || p.Length > 0 || p.Enum != nil {
+				return true
+			}
+		}
+		return false
+	}).(bool)
 }
