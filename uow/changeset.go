@@ -235,13 +235,13 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 		var same bool
 		switch {
 		case c.json:
-			same = string(marshalJSON(p, en.Ptr)) == string(en.snap.json[i])
+			same = string(marshalJSON(p, en.Ptr)) == string(en.snap.ext.json[i])
 		case c.custom:
 			cur, err := FieldValue(p, en.Ptr)
 			if err != nil {
 				return nil, err
 			}
-			same = sameCustom(p, cur, en.snap.vals[i])
+			same = sameCustom(p, cur, en.snap.ext.vals[i])
 		default:
 			same = c.equal(a, b)
 		}
@@ -348,13 +348,13 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 			continue
 		}
 		if c.json {
-			if string(marshalJSON(c.prop, fresh)) != string(en.snap.json[i]) {
+			if string(marshalJSON(c.prop, fresh)) != string(en.snap.ext.json[i]) {
 				return false
 			}
 			continue
 		}
 		if c.custom {
-			if cur, err := FieldValue(c.prop, fresh); err != nil || !sameCustom(c.prop, cur, en.snap.vals[i]) {
+			if cur, err := FieldValue(c.prop, fresh); err != nil || !sameCustom(c.prop, cur, en.snap.ext.vals[i]) {
 				return false
 			}
 			continue

@@ -29,10 +29,10 @@ func (u *UnitOfWork) SetLoaded(en *Entry, props []*meta.Property, src unsafe.Poi
 				c.deep(p.PtrAlloc(en.snap.ptr), s)
 			}
 			if c.json {
-				en.snap.json[i] = marshalJSON(p, src)
+				en.snap.ext.json[i] = marshalJSON(p, src)
 			}
 			if c.custom {
-				en.snap.vals[i], _ = FieldValue(p, src)
+				en.snap.ext.vals[i], _ = FieldValue(p, src)
 			}
 		}
 		copyField(p, en.Ptr, src)

@@ -18,9 +18,15 @@ var slicesSortFunc = slices.SortFunc[[]*Entry, *Entry]
 // flushed, plus encodings of the values a struct copy cannot capture (JSON
 // values, whose maps and slices are shared by the copy).
 type snapshot struct {
-	ptr  unsafe.Pointer
-	json [][]byte // by index in typeInfo.cols; nil where not JSON
-	vals []any    // by index in typeInfo.cols: database values of custom types
+	ptr unsafe.Pointer
+	ext *snapExtra // nil unless the entity has JSON or custom-typed columns
+}
+
+// snapExtra holds, by index in typeInfo.cols, the JSON encodings and the
+// database values of custom types (nil where the column is neither).
+type snapExtra struct {
+	json [][]byte
+	vals []any
 }
 
 // colInfo is what the Unit of Work precomputes for one column property.
@@ -234,17 +240,11 @@ func takeSnapshot(en *Entry) {
 	for i := range ti.cols {
 		c := &ti.cols[i]
 		if c.json {
-			if s.json == nil {
-				s.json = make([][]byte, len(ti.cols))
-			}
-			s.json[i] = marshalJSON(c.prop, en.Ptr)
+			s.extra(len(ti.cols)).json[i] = marshalJSON(c.prop, en.Ptr)
 			continue
 		}
 		if c.custom {
-			if s.vals == nil {
-				s.vals = make([]any, len(ti.cols))
-			}
-			s.vals[i], _ = FieldValue(c.prop, en.Ptr) // an error shows at the flush
+			s.extra(len(ti.cols)).vals[i], _ = FieldValue(c.prop, en.Ptr) // an error shows at the flush
 			continue
 		}
 		if c.deep != nil {
@@ -266,4 +266,12 @@ func marshalJSON(p *meta.Property, ptr unsafe.Pointer) []byte {
 		return nil
 	}
 	return b
+}
+
+// extra returns s's side table for n columns, allocating it.
+func (s *snapshot) extra(n int) *snapExtra {
+	if s.ext == nil {
+		s.ext = &snapExtra{json: make([][]byte, n), vals: make([]any, n)}
+	}
+	return s.ext
 }
