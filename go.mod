@@ -7,6 +7,7 @@ require (
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/jmoiron/sqlx v1.4.0
+	github.com/shopspring/decimal v1.6.0
 	go.mongodb.org/mongo-driver/v2 v2.10.0
 	modernc.org/sqlite v1.62.0
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
 	"time"
 
 	"github.com/unitorm/unitorm/dialect"
@@ -13,6 +14,7 @@ import (
 	"github.com/unitorm/unitorm/rel"
 	"github.com/unitorm/unitorm/schema"
 	"github.com/unitorm/unitorm/sqldb"
+	"github.com/unitorm/unitorm/types"
 )
 
 // Collection is the holder of a to-many relation: rel.Collection.
@@ -122,6 +124,13 @@ type Config struct {
 	ReplicaCheckInterval time.Duration
 	// CursorKey signs em.FindByCursor cursors (see em.Config.CursorKey).
 	CursorKey []byte
+	// Filters are named conditions applied to queries, on or off by
+	// default and switched per EntityManager or call (see em.Filter and
+	// the README section "Filters and soft delete").
+	Filters []em.Filter
+	// Types maps Go types to custom types (meta.Type), added to and
+	// overriding the built-ins of package types (decimal.Decimal).
+	Types map[reflect.Type]meta.Type
 }
 
 // Connector opens a database for Open. Each driver package makes its own,
@@ -176,7 +185,10 @@ func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
 	if c == nil {
 		return nil, ErrNoConnector
 	}
-	var opts []meta.Option
+	opts := types.Builtin()
+	for t, ct := range cfg.Types {
+		opts = append(opts, meta.WithType(t, ct))
+	}
 	if cfg.Naming != nil {
 		opts = append(opts, meta.WithNaming(cfg.Naming))
 	}
@@ -202,7 +214,7 @@ func Open(ctx context.Context, c Connector, cfg Config) (*ORM, error) {
 	}
 	o.root, err = em.New(em.Config{Registry: reg, Driver: conn, AllowGlobalContext: cfg.AllowGlobalContext,
 		Subscribers: cfg.Subscribers, Logger: cfg.Logger, NPlusOneThreshold: cfg.NPlusOneThreshold, Reads: reads,
-		CursorKey: cfg.CursorKey})
+		CursorKey: cfg.CursorKey, Filters: cfg.Filters})
 	if err != nil {
 		_ = conn.Close(ctx)
 		return nil, err

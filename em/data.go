@@ -213,7 +213,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 	var vals []any
 	var merge []string
 	for _, c := range e.Columns {
-		if c.PK && c.AutoIncrement && !uow.HasPK(e, ptr) {
+		if c.PK && c.AutoIncrement && !uow.HasPK(e, ptr) || c.IsFormula() {
 			continue
 		}
 		v, err := uow.ColumnValue(c, ptr)
@@ -295,6 +295,9 @@ func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	if err != nil {
 		return 0, err
 	}
+	if where, err = m.filteredWhere(e, where, nil); err != nil {
+		return 0, err
+	}
 	w, err := nativeWhere(e, where)
 	if err != nil {
 		return 0, err
@@ -315,6 +318,9 @@ func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	defer m.leave(entered)
 	e, err := entityOf[T](m)
 	if err != nil {
+		return 0, err
+	}
+	if where, err = m.filteredWhere(e, where, nil); err != nil {
 		return 0, err
 	}
 	w, err := nativeWhere(e, where)
@@ -339,7 +345,7 @@ func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []s
 	var vals []any
 	for _, k := range keys {
 		p, ok := e.Prop(k)
-		if !ok || (p.Kind != meta.Scalar && len(p.Columns) != 1) {
+		if !ok || (p.Kind != meta.Scalar && len(p.Columns) != 1) || p.Formula != "" {
 			return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k, Err: ErrUnknownProperty}
 		}
 		if err := m.assignProp(p, tmp, data[k], false); err != nil {
@@ -361,11 +367,12 @@ func nativeWhere(e *meta.Entity, where qb.Condition) (qb.Expr, error) {
 	if where == nil {
 		return qb.Logical{Op: qb.OpAnd}, nil
 	}
-	n, err := qb.Normalize(where)
+	n, err := qb.Normalize(wrapCustom(e, where))
 	if err != nil {
 		return nil, err
 	}
 	jp := newJoinPlan(e)
+	jp.native = true
 	x, err := jp.translate(n)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,14 @@
 //
 //	book, err := em.Create[Book](m, map[string]any{"title": "Go", "author": map[string]any{"id": 1}})
 //
+// Mapping depth (each file opens with its rules): filters and soft delete
+// (filter.go, softdelete.go: Config.Filters, EnableFilter, WithFilter,
+// WithDeleted, Restore), validation before flush (validation.go: tag rules
+// and the Validator hook, one *ValidationError), lazy properties (lazy.go:
+// em.Populate of a lazy property's name), formulas in conditions
+// (formula.go), custom types in conditions (custom.go) and embeddables in
+// ToJSON (serialize_embedded.go).
+//
 // The EntityManager talks to a Driver, defined here and spoken in the types
 // of the packages below it (qb queries, uow plans and loads, meta entities),
 // so that SQL (package sqldb) and MongoDB drivers implement one contract.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync/atomic"
 
 	"github.com/unitorm/unitorm/internal/uow"
@@ -39,10 +40,13 @@ type Config struct {
 	// (16 bytes or more, the same on every instance) for cursors that
 	// survive restarts and work across a cluster.
 	CursorKey []byte
+	// Filters are named conditions applied to queries (see Filter).
+	Filters []Filter
 }
 
 type shared struct {
 	Config
+	filters filterSet
 }
 
 // EntityManager finds, tracks and flushes entities. It is one unit of work:
@@ -68,6 +72,9 @@ type EntityManager struct {
 	// onPrimary: reads go to the primary from now on, because the fork
 	// wrote (read-your-writes) or was pinned there (UsePrimary).
 	onPrimary bool
+
+	filters     map[string]filterSetting // EnableFilter / DisableFilter
+	loadedUnder map[*uow.Entry]string    // filter signature of the last root load
 }
 
 // New returns the root (global) EntityManager of an ORM. Work on it is
@@ -91,14 +98,18 @@ func New(cfg Config) (*EntityManager, error) {
 	if len(bad) > 0 {
 		return nil, errors.Join(bad...)
 	}
-	s := &shared{Config: cfg}
+	fs, err := buildFilters(cfg.Registry, cfg.Filters)
+	if err != nil {
+		return nil, err
+	}
+	s := &shared{Config: cfg, filters: fs}
 	return &EntityManager{s: s, uow: uow.New(cfg.Registry), global: true}, nil
 }
 
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // metadata and driver.
 func (m *EntityManager) Fork() *EntityManager {
-	return &EntityManager{s: m.s, uow: uow.New(m.s.Registry)}
+	return &EntityManager{s: m.s, uow: uow.New(m.s.Registry), filters: maps.Clone(m.filters)}
 }
 
 // Registry returns the metadata registry.
@@ -170,7 +181,8 @@ func (m *EntityManager) persist(entities []any) error {
 
 // Remove schedules entities for deletion at the next flush (cascading along
 // relations declared cascade=remove). Removing a new entity cancels its
-// insert.
+// insert. An entity with a softDelete property is soft-deleted instead (see
+// softdelete.go).
 func (m *EntityManager) Remove(entities ...any) error {
 	entered, err := m.guarded()
 	if err != nil {
@@ -178,6 +190,12 @@ func (m *EntityManager) Remove(entities ...any) error {
 	}
 	defer m.leave(entered)
 	for _, e := range entities {
+		if soft, err := m.softRemove(e); soft || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if err := m.uow.Remove(e); err != nil {
 			return err
 		}

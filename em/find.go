@@ -177,7 +177,7 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 			return nil, err
 		}
 		if q.optErr == nil && !q.refresh && q.lock.Mode == qb.LockNone {
-			if en, ok := lookupLoaded(m, q.e, pk); ok {
+			if en, ok := lookupLoaded(m, q.e, pk); ok && m.hitAllowed(q.e, en, q.filters) {
 				// No query runs, but what a query would check is checked.
 				if err := q.checkOrders(); err != nil {
 					return nil, err
@@ -185,6 +185,12 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 				nodes, err := q.populateTree()
 				if err != nil {
 					return nil, err
+				}
+				if lazy, rels := splitLazy(q.e, q.populate); lazy != nil {
+					if err := m.loadLazy(ctx, q.e, []*uow.Entry{en}, lazy); err != nil {
+						return nil, err
+					}
+					q.populate = rels
 				}
 				switch {
 				case len(nodes) == 0:

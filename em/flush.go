@@ -57,6 +57,10 @@ func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 		m.uow.SettleDiffs()
 		return nil
 	}
+	if err := m.validate(ctx, ch); err != nil {
+		undoHooks()
+		return err
+	}
 	plan, err := m.uow.Plan(ch)
 	if err != nil {
 		undoHooks()

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
@@ -13,12 +14,14 @@ import (
 
 // joinPlan tracks the joins that property paths of a query need.
 type joinPlan struct {
+	d       dialect.Dialect // for JSON paths (nil: SQL text not needed, or doc)
+	doc     bool            // a document database (MongoDB): JSON paths are field paths, no subqueries
+	native  bool            // native update/delete: no alias, no expressions
 	root    *meta.Entity
 	aliases map[string]string // relation path ("author", "author.publisher") -> alias
 	joins   []qbJoin
 	sub     *subState // shared by a plan and the plans of its subqueries (tomany.go)
 	inSub   bool      // this plan is a subquery's: its aliases come from sub
-	doc     bool      // the database is a document store (MongoDB): no subqueries
 }
 
 type qbJoin struct {
@@ -36,6 +39,15 @@ func newJoinPlan(root *meta.Entity) *joinPlan {
 // path (a scalar, or an owning to-one relation whose join column is used).
 func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 	e := j.root
+	if p, ok := e.Prop(path); ok && p.Kind == meta.Scalar && p.Embedded != "" {
+		return j.aliases[""] + "." + p.Column, p, nil // address.city
+	}
+	if expr, p, ok, err := j.jsonPath(path); ok {
+		if err == nil && j.native && !j.doc {
+			err = &PropertyError{Entity: e.Name, Property: path, Err: fmt.Errorf("%w: native updates and deletes take no JSON paths", ErrUnknownProperty)}
+		}
+		return expr, p, err // settings.theme inside a JSON property
+	}
 	prefix := ""
 	parts := strings.Split(path, ".")
 	for i, part := range parts {
@@ -46,6 +58,10 @@ func (j *joinPlan) column(path string) (string, *meta.Property, error) {
 		last := i == len(parts)-1
 		if last {
 			switch {
+			case p.Kind == meta.Scalar && p.Formula != "" && j.native:
+				return "", nil, &PropertyError{Entity: e.Name, Property: part, Err: fmt.Errorf("%w: native updates and deletes take no formulas", ErrUnknownProperty)}
+			case p.Kind == meta.Scalar && p.Formula != "":
+				return p.FormulaSQL(j.aliases[prefix]), p, nil
 			case p.Kind == meta.Scalar:
 				return j.aliases[prefix] + "." + p.Column, p, nil
 			case (p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne) && p.Relation.Owning && len(p.Columns) == 1:
@@ -111,6 +127,12 @@ func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if p.Formula != "" {
+			return formulaCompare(p, col, v.Op, val)
+		}
+		if p.Codec == meta.CodecJSON && isFormulaSQL(col) {
+			return formulaCompare(p, j.jsonCast(col, val), v.Op, val)
+		}
 		return qb.Compare{Field: col, Op: v.Op, Value: val}, nil
 	case qb.CollectionExpr:
 		return j.collection(v.Op, v.Path, v.Cond)
@@ -140,6 +162,9 @@ func (j *joinPlan) translate(x qb.Expr) (qb.Expr, error) {
 // entityValues replaces entity pointers (for relation properties) with
 // their primary keys, also inside lists.
 func entityValues(p *meta.Property, v any) (any, error) {
+	if p.Codec == meta.CodecType && v != nil {
+		return customValues(p, v)
+	}
 	if p.Kind == meta.Scalar || v == nil {
 		return v, nil
 	}

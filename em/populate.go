@@ -39,7 +39,7 @@ func (m *EntityManager) maxParams() int {
 }
 
 func (q Query[T]) popOpts() populate.Options {
-	o := populate.Options{Where: q.popWhere, Refresh: q.refresh}
+	o := populate.Options{Where: q.popWhere, Refresh: q.refresh, Filter: q.m.populateFilter(q.filters)}
 	if len(q.popOrder) > 0 {
 		o.OrderBy = map[string][]populate.Order{}
 		for path, os := range q.popOrder {
@@ -52,6 +52,15 @@ func (q Query[T]) popOpts() populate.Options {
 }
 
 func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []*uow.Entry, paths []string, o populate.Options) error {
+	if lazy, rels := splitLazy(e, paths); lazy != nil {
+		if err := m.loadLazy(ctx, e, entries, lazy); err != nil {
+			return err
+		}
+		if len(rels) == 0 {
+			return nil
+		}
+		paths = rels
+	}
 	o.MaxParams = m.maxParams()
 	o.ArrayParams = m.arrayParams()
 	o.OnLoad = m.afterLoad

@@ -36,7 +36,8 @@ type findOpts struct {
 	strategy  Strategy
 	lock      qb.Lock
 	refresh   bool
-	optErr    error // the first invalid option
+	optErr    error           // the first invalid option
+	filters   []filterSetting // WithFilter, WithoutFilter, ...
 }
 
 type orderBy struct {
@@ -118,15 +119,19 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 	}
 	e := q.e
 	jp := newJoinPlan(e)
-	jp.doc = q.m.s.Driver.Dialect() == nil
+	jp.d = q.m.s.Driver.Dialect()
+	jp.doc = jp.d == nil
 	var where qb.Expr
-	if len(q.where) > 0 {
-		conds := q.where
+	fconds, _, err := q.m.activeFilters(e, q.filters)
+	if err != nil {
+		return qb.SelectQuery{}, nil, err
+	}
+	if conds := append(q.where[:len(q.where):len(q.where)], fconds...); len(conds) > 0 {
 		var c qb.Condition = conds[0]
 		if len(conds) > 1 {
 			c = qb.And(conds...)
 		}
-		n, err := qb.Normalize(c)
+		n, err := qb.Normalize(wrapCustom(e, c))
 		if err != nil {
 			return qb.SelectQuery{}, nil, fmt.Errorf("unitorm: %s: %w", e.Name, err)
 		}
@@ -145,7 +150,7 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		if err != nil {
 			return qb.SelectQuery{}, nil, err
 		}
-		orders = append(orders, ord{col, o.dir, o.nulls})
+		orders = append(orders, ord{jp.jsonOrder(o.path, col), o.dir, o.nulls})
 	}
 	g := &uow.LoadGroup{Entity: e, Columns: e.Columns}
 	var sel qb.SelectQuery
@@ -162,6 +167,14 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		return sel, g, nil
 	}
 	for _, o := range orders {
+		if isFormulaSQL(o.col) {
+			item, err := formulaOrder(o.col, o.dir)
+			if err != nil {
+				return qb.SelectQuery{}, nil, err
+			}
+			sel = sel.OrderByRaw(item)
+			continue
+		}
 		sel = sel.OrderBy(o.col, o.dir, o.nulls...)
 	}
 	if q.hasLimit {
@@ -219,6 +232,9 @@ func (q Query[T]) All(ctx context.Context) ([]*T, error) {
 // all is All. Every property path, populate path and populate option is
 // checked before the first statement runs.
 func (q Query[T]) all(ctx context.Context) ([]*T, error) {
+	if lazy, rels := splitLazy(q.e, q.populate); lazy != nil {
+		return q.allLazy(ctx, lazy, rels)
+	}
 	sel, g, err := q.build(false)
 	if err != nil {
 		return nil, err
@@ -245,6 +261,7 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 	if err := q.m.exec(ctx).Load(ctx, req); err != nil {
 		return nil, err
 	}
+	q.noteFiltered(entries)
 	if err := q.m.afterLoad(ctx, entries); err != nil {
 		return nil, err
 	}
@@ -304,6 +321,7 @@ func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, err
 	if err != nil {
 		return nil, err
 	}
+	q.noteFiltered(entries)
 	if err := q.m.afterLoad(ctx, entries); err != nil {
 		return nil, err
 	}

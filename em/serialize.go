@@ -108,8 +108,18 @@ func (s *serializer) entity(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer)
 	defer delete(s.path, ptr)
 	b.WriteByte('{')
 	first := true
+	var written map[string]bool // top-level embeddables written
 	for _, p := range e.Props {
 		if p.Hidden {
+			continue
+		}
+		if p.Embedded != "" {
+			if written == nil {
+				written = map[string]bool{}
+			}
+			if err := s.topEmbeddable(b, e, p, ptr, &first, written); err != nil {
+				return err
+			}
 			continue
 		}
 		name, ok := jsonName(e, p)

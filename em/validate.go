@@ -30,7 +30,8 @@ func (q Query[T]) populateTree() ([]*populate.Node, error) {
 	if len(q.populate) == 0 && len(q.popWhere) == 0 && len(q.popOrder) == 0 {
 		return nil, nil
 	}
-	nodes, err := populate.Parse(q.e, q.populate)
+	_, rels := splitLazy(q.e, q.populate)
+	nodes, err := populate.Parse(q.e, rels)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ type builder struct {
 	targets map[*Property]reflect.Type // struct type a relation points at
 	tables  map[string]string
 	probs   []Problem
+	types   map[reflect.Type]Type // custom types by Go type
 }
 
 func newBuilder(n NamingStrategy, old *registryState) *builder {
@@ -49,6 +50,7 @@ type fieldRec struct {
 	index []int
 	steps []access.Step
 	depth int
+	emb   *embedding // the embeddable the field belongs to, nil for the entity's own
 }
 
 // build creates the entity for t with its scalar properties and the
@@ -81,7 +83,7 @@ func (b *builder) build(t reflect.Type) {
 	}
 
 	var recs []fieldRec
-	b.collect(e, t, nil, nil, 0, map[reflect.Type]bool{t: true}, &recs)
+	b.collect(e, t, nil, nil, 0, map[reflect.Type]bool{t: true}, &recs, nil)
 	recs = b.shadow(e, recs)
 
 	e.byName = map[string]*Property{}
@@ -137,7 +139,7 @@ func (b *builder) tableName(e *Entity) (name string) {
 }
 
 // collect walks the fields of t, flattening anonymous embedded structs.
-func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []access.Step, depth int, seen map[reflect.Type]bool, out *[]fieldRec) {
+func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []access.Step, depth int, seen map[reflect.Type]bool, out *[]fieldRec, emb *embedding) {
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		tag := sf.Tag.Get("orm")
@@ -162,7 +164,7 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []access
 				st := append([]access.Step(nil), steps...)
 				st = append(st, access.Step{Offset: sf.Offset, Deref: isPtr, Type: et})
 				seen[et] = true
-				b.collect(e, et, idx, st, depth+1, seen, out)
+				b.collect(e, et, idx, st, depth+1, seen, out, emb)
 				delete(seen, et)
 				continue
 			}
@@ -170,8 +172,12 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []access
 		if !sf.IsExported() {
 			continue
 		}
+		if isEmbeddedTag(tag) {
+			b.embed(e, sf, idx, steps, depth, seen, out, emb)
+			continue
+		}
 		st := append(append([]access.Step(nil), steps...), access.Step{Offset: sf.Offset})
-		*out = append(*out, fieldRec{sf: sf, index: idx, steps: st, depth: depth})
+		*out = append(*out, fieldRec{sf: sf, index: idx, steps: st, depth: depth, emb: emb})
 	}
 }
 
@@ -181,20 +187,20 @@ func (b *builder) shadow(e *Entity, recs []fieldRec) []fieldRec {
 	minDepth := map[string]int{}
 	count := map[string]int{}
 	for _, fr := range recs {
-		d, ok := minDepth[fr.sf.Name]
+		d, ok := minDepth[fr.key()]
 		if !ok || fr.depth < d {
-			minDepth[fr.sf.Name] = fr.depth
-			count[fr.sf.Name] = 0
+			minDepth[fr.key()] = fr.depth
+			count[fr.key()] = 0
 			d = fr.depth
 		}
 		if fr.depth == d {
-			count[fr.sf.Name]++
+			count[fr.key()]++
 		}
 	}
 	out := recs[:0:0]
 	reported := map[string]bool{}
 	for _, fr := range recs {
-		name := fr.sf.Name
+		name := fr.key()
 		if fr.depth != minDepth[name] {
 			continue
 		}
@@ -212,9 +218,10 @@ func (b *builder) shadow(e *Entity, recs []fieldRec) []fieldRec {
 
 // allowed tag options per property shape.
 var (
-	scalarOpts   = optSet("pk", "autoincrement", "column", "nullable", "notnull", "unique", "index", "default", "type", "length", "precision", "scale", "version", "hidden")
-	toOneOpts    = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate")
-	oneOwnOpts   = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "orphanRemoval")
+	scalarOpts = optSet("pk", "autoincrement", "column", "nullable", "notnull", "unique", "index", "default", "type", "length", "precision", "scale", "version", "hidden",
+		"softDelete", "required", "enum", "formula", "lazy")
+	toOneOpts    = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "required")
+	oneOwnOpts   = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "orphanRemoval", "required")
 	inverseOpts  = optSet("mappedBy", "cascade", "orphanRemoval", "hidden")
 	manyOwnOpts  = optSet("inversedBy", "pivot", "pivotJoinColumn", "pivotInverseJoinColumn", "cascade", "hidden")
 	manyInvOpts  = optSet("mappedBy", "cascade", "hidden")
@@ -248,6 +255,9 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 	if spec.skip {
 		return nil
 	}
+	if fr.emb != nil && !b.embeddedOK(e, fr, &spec) {
+		return nil
+	}
 	if spec.hidden && sf.Tag.Get("json") != "-" {
 		// encoding/json must not write it either: json.Marshal(entity) is
 		// what most code does with an entity first.
@@ -261,7 +271,10 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 		Type:   sf.Type,
 		Hidden: spec.hidden,
 	}
-	p.At = access.Field{Name: e.Name + "." + sf.Name, Type: sf.Type, Kind: sf.Type.Kind(), Direct: true}
+	if fr.emb != nil {
+		fr.emb.rename(p)
+	}
+	p.At = access.Field{Name: p.String(), Type: sf.Type, Kind: sf.Type.Kind(), Direct: true}
 	for _, s := range fr.steps {
 		p.At.Offset += s.Offset
 		if s.Deref {
@@ -313,11 +326,15 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 
 func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 	b.checkOpts(e, p.Field, spec, scalarOpts, "a scalar field")
-	si, err := classifyScalar(p.Type, spec)
-	if err != nil {
-		b.problemf(e, p.Field, "%v", err)
-		return nil
+	si, isCustom := b.customScalar(p.Type, spec)
+	if !isCustom {
+		var err error
+		if si, err = classifyScalar(p.Type, spec); err != nil {
+			b.problemf(e, p.Field, "%v", err)
+			return nil
+		}
 	}
+	p.custom = si.custom
 	p.Kind = Scalar
 	p.BaseType = si.base
 	p.ColumnType = si.colType
@@ -332,10 +349,7 @@ func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 	p.Default, p.HasDefault = spec.def, spec.hasDefault
 	p.Length, p.Precision, p.Scale = spec.length, spec.precision, spec.scale
 	p.Version = spec.version
-	p.Column = spec.column
-	if p.Column == "" {
-		p.Column = b.naming.ColumnName(p.Name)
-	}
+	p.Column = b.columnName(p, spec)
 	if msg := checkIdent(p.Column, false); msg != "" {
 		b.problemf(e, p.Field, "column name %q %s", p.Column, msg)
 	}
@@ -377,6 +391,7 @@ func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 			e.Version = p
 		}
 	}
+	b.mappingOpts(e, p, spec)
 	return p
 }
 

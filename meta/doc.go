@@ -80,6 +80,15 @@
 // every problem ("meta: Book.Author: ..."); nothing is registered then.
 // Table, column and index names may only hold letters, digits, '_' and '$'.
 //
+// # Mapping options
+//
+// Beyond columns and relations, tags declare: softDelete (a nullable time
+// that Remove sets), required, enum=a|b and length (checked before a flush;
+// enum is also a CHECK constraint), embedded and prefix= (embeddables,
+// embedded.go), formula= (a read-only SQL expression, formula.go) and lazy
+// (left out of loads). A custom [Type] maps a Go type to a column
+// ([WithType], types.go).
+//
 // # Hot paths
 //
 // [Property.Ptr] returns a field's address from the entity's address by a

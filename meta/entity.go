@@ -33,6 +33,12 @@ type Entity struct {
 	PK []*Property
 	// Version is the optimistic-lock property, or nil.
 	Version *Property
+	// SoftDelete is the property a soft delete sets (tag softDelete), or
+	// nil when Remove deletes rows.
+	SoftDelete *Property
+	// Embeddeds are the embedded struct fields (tag embedded), outer ones
+	// before the ones they hold.
+	Embeddeds []*Embeddable
 	// Columns are the columns of the entity's table: scalar properties and
 	// the join columns of owning to-one relations, in field order.
 	Columns []*Column
@@ -119,6 +125,9 @@ type Column struct {
 	AutoIncrement bool
 	Default       string
 	HasDefault    bool
+	// Formula is the SQL expression of a formula property's column (see
+	// Property.Formula): selected, never written, not in the table.
+	Formula string
 }
 
 func (c *Column) String() string { return c.Name }

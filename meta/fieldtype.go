@@ -29,6 +29,7 @@ type scalarInfo struct {
 	wrap     Wrap
 	codec    Codec
 	unsigned bool
+	custom   Type // CodecType
 }
 
 // isCollection reports whether t is a rel.Collection[T] (by its pointer

@@ -111,6 +111,7 @@ const (
 	CodecPlain  Codec = iota // a value database/sql drivers handle natively
 	CodecValuer              // the type implements driver.Valuer and/or sql.Scanner
 	CodecJSON                // marshalled with encoding/json (type=json)
+	CodecType                // a custom Type (WithType)
 )
 
 // Cascade is a set of operations that flow along a relation.

@@ -47,6 +47,29 @@ type Property struct {
 	Scale         int
 	Version       bool
 	Hidden        bool // never serialized
+	// SoftDelete marks the deletedAt property of a soft-deleted entity
+	// (tag softDelete): Remove sets it instead of deleting the row.
+	SoftDelete bool
+	// Required is checked before a flush: the value must not be zero
+	// (tag required; a to-one relation must be set).
+	Required bool
+	// Enum is the closed set of values the property may hold, in their
+	// string form (tag enum=a|b|c), checked before a flush; nil if open.
+	Enum []string
+	// Embedded is the path of the embeddable holding the property
+	// ("address", "address.geo"); "" for the entity's own fields.
+	Embedded string
+	// InNullable is set for a property inside a pointer embeddable: it is
+	// unreachable (NULL) while the pointer is nil, and a row whose columns of
+	// the embeddable are all NULL leaves the pointer nil.
+	InNullable bool
+	// Formula is a read-only SQL expression computed per row (tag
+	// formula=...; {alias} stands for the entity's table alias): selected
+	// with the entity, usable in conditions and order, never written.
+	Formula string
+	// Lazy is set for a property left out of loads until asked for (tag
+	// lazy): em.Populate of its name loads it.
+	Lazy bool
 
 	// Relation describes the relation when Kind is not Scalar.
 	Relation *Relation
@@ -56,6 +79,8 @@ type Property struct {
 	At access.Field
 
 	autoIncSet bool
+	colPrefix  string // the column prefix of its embeddables
+	custom     Type   // CodecType
 }
 
 func (p *Property) String() string {

@@ -12,7 +12,8 @@ import (
 // registrations are serialized and published atomically.
 type Registry struct {
 	naming NamingStrategy
-	mu     sync.Mutex // serializes Register
+	types  map[reflect.Type]Type // WithType
+	mu     sync.Mutex            // serializes Register
 	state  atomic.Pointer[registryState]
 }
 
@@ -63,6 +64,7 @@ func (r *Registry) Register(entities ...any) error {
 	defer r.mu.Unlock()
 	old := r.state.Load()
 	b := newBuilder(r.naming, old)
+	b.types = r.types
 	for _, v := range entities {
 		t, err := structType(v)
 		if err != nil {

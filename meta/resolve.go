@@ -43,6 +43,7 @@ func (b *builder) relationProp(e *Entity, p *Property, spec *tagSpec, target ref
 	}
 	r.OrphanRemoval = spec.orphanRemoval
 	r.OnDelete, r.OnUpdate = spec.onDelete, spec.onUpdate
+	p.Required = spec.required
 	if r.Owning && !p.Kind.IsToMany() {
 		r.Nullable = spec.nullable && !spec.notNull
 		p.Nullable = r.Nullable
@@ -322,7 +323,7 @@ func (b *builder) columns(e *Entity) {
 				Name: p.Column, Prop: p, Type: p.ColumnType, SQLType: p.SQLType,
 				Length: p.Length, Precision: p.Precision, Scale: p.Scale, Unsigned: p.Unsigned,
 				Nullable: p.Nullable, PK: p.PK, AutoIncrement: p.AutoIncrement,
-				Default: p.Default, HasDefault: p.HasDefault,
+				Default: p.Default, HasDefault: p.HasDefault, Formula: p.Formula,
 			})
 		case p.Relation.Owning && !p.Kind.IsToMany() && p.Relation.Target != nil:
 			for i, name := range p.Relation.JoinColumns {

@@ -39,6 +39,14 @@ type tagSpec struct {
 	orphanRemoval bool
 	onDelete      Action
 	onUpdate      Action
+	softDelete    bool
+	required      bool
+	enum          []string
+	embedded      bool
+	formula       string
+	lazy          bool
+	prefix        string
+	hasPrefix     bool
 	seen          map[string]bool // canonical keys present
 }
 
@@ -52,6 +60,8 @@ var tagKeys = map[string]string{
 	"joincolumn": "joinColumn", "pivot": "pivot", "pivotjoincolumn": "pivotJoinColumn",
 	"pivotinversejoincolumn": "pivotInverseJoinColumn", "cascade": "cascade",
 	"orphanremoval": "orphanRemoval", "ondelete": "onDelete", "onupdate": "onUpdate",
+	"softdelete": "softDelete", "required": "required", "enum": "enum",
+	"embedded": "embedded", "prefix": "prefix", "formula": "formula", "lazy": "lazy",
 }
 
 var relKinds = map[string]Kind{"m:1": ManyToOne, "1:1": OneToOne, "1:m": OneToMany, "m:n": ManyToMany}
@@ -214,6 +224,28 @@ func parseTag(tag string) (tagSpec, []string) {
 		case "orphanRemoval":
 			noVal()
 			s.orphanRemoval = true
+		case "softDelete":
+			noVal()
+			s.softDelete = true
+		case "required":
+			noVal()
+			s.required = true
+		case "enum":
+			if needVal() {
+				s.enum = parseEnum(val, bad)
+			}
+		case "embedded":
+			noVal()
+			s.embedded = true
+		case "formula":
+			if needVal() {
+				s.formula = val
+			}
+		case "lazy":
+			noVal()
+			s.lazy = true
+		case "prefix":
+			s.prefix, s.hasPrefix = val, true
 		case "onDelete", "onUpdate":
 			if needVal() {
 				a, err := parseAction(val)

@@ -3,6 +3,7 @@ package mongo
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/x/bsonx/bsoncore"
@@ -25,6 +26,8 @@ type decoder struct {
 	slots  map[string]slot
 	hasFK  bool
 	arrays []*array
+	// subdocs are the paths of embeddables ("home", "home.geo").
+	subdocs map[string]bool
 }
 
 func newDecoder(dm *docMap, g uow.LoadGroup) (*decoder, error) {
@@ -42,7 +45,21 @@ func newDecoder(dm *docMap, g uow.LoadGroup) (*decoder, error) {
 			return nil, fmt.Errorf("mongo: column %s is not one of %s's", c.Name, dm.e.Name)
 		}
 		f := &dm.fields[fi]
+		if f.prop.Lazy && !g.WithLazy {
+			continue // read by a load of lazy properties only
+		}
 		d.slots[f.name] = slot{f: f, col: i}
+		for j := strings.IndexByte(f.name, '.'); j >= 0 && f.prop.Embedded != ""; {
+			if d.subdocs == nil {
+				d.subdocs = map[string]bool{}
+			}
+			d.subdocs[f.name[:j]] = true
+			k := strings.IndexByte(f.name[j+1:], '.')
+			if k < 0 {
+				break
+			}
+			j += 1 + k
+		}
 		if f.fk {
 			d.hasFK = true
 		}
@@ -75,41 +92,9 @@ func (d *decoder) decode(raw bson.Raw) (uow.Loaded, error) {
 	if n > len(raw) || n < 5 {
 		return l, fmt.Errorf("%w: a document shorter than its length", ErrDecode)
 	}
-	rest := []byte(raw[4 : n-1])
 	sawID := false
-	for len(rest) > 0 {
-		el, next, ok := bsoncore.ReadElement(rest)
-		if !ok {
-			return l, fmt.Errorf("%w: a malformed %s document", ErrDecode, d.dm.coll)
-		}
-		rest = next
-		s, ok := d.slots[string(el.KeyBytes())]
-		if !ok {
-			continue // a field the entity does not map
-		}
-		cv := el.Value()
-		rv := bson.RawValue{Type: bson.Type(cv.Type), Value: cv.Data}
-		switch {
-		case s.arr != nil:
-			keys, err := readKeys(rv, s.arr.id)
-			if err != nil {
-				return l, fmt.Errorf("mongo: %s: %w", s.arr.rel.Prop, err)
-			}
-			l.Many[s.arr.rel.Prop] = keys
-		case s.f.fk:
-			k, err := readKey(rv, s.f.id)
-			if err != nil {
-				return l, fmt.Errorf("mongo: %s: %w", s.f.prop, err)
-			}
-			l.FK[s.col] = k
-		default:
-			if s.f.col.PK {
-				sawID = true
-			}
-			if err := readField(s.f, l.Ptr, rv); err != nil {
-				return l, err
-			}
-		}
+	if err := d.elements(&l, []byte(raw[4:n-1]), "", &sawID); err != nil {
+		return l, err
 	}
 	if !sawID {
 		return l, fmt.Errorf("%w: a %s document without _id", ErrDecode, d.dm.coll)
@@ -141,4 +126,53 @@ func readKeys(rv bson.RawValue, id idKind) ([]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// elements reads the fields of a document (or of the subdocument of an
+// embeddable at prefix "home.") into l.
+func (d *decoder) elements(l *uow.Loaded, rest []byte, prefix string, sawID *bool) error {
+	for len(rest) > 0 {
+		el, next, ok := bsoncore.ReadElement(rest)
+		if !ok {
+			return fmt.Errorf("%w: a malformed %s document", ErrDecode, d.dm.coll)
+		}
+		rest = next
+		key := prefix + string(el.KeyBytes())
+		cv := el.Value()
+		s, ok := d.slots[key]
+		if !ok {
+			if sub, isDoc := cv.DocumentOK(); isDoc && d.subdocs[key] {
+				if err := d.elements(l, sub[4:len(sub)-1], key+".", sawID); err != nil {
+					return err
+				}
+			}
+			continue // a field the entity does not map
+		}
+		rv := bson.RawValue{Type: bson.Type(cv.Type), Value: cv.Data}
+		switch {
+		case s.arr != nil:
+			keys, err := readKeys(rv, s.arr.id)
+			if err != nil {
+				return fmt.Errorf("mongo: %s: %w", s.arr.rel.Prop, err)
+			}
+			l.Many[s.arr.rel.Prop] = keys
+		case s.f.fk:
+			k, err := readKey(rv, s.f.id)
+			if err != nil {
+				return fmt.Errorf("mongo: %s: %w", s.f.prop, err)
+			}
+			l.FK[s.col] = k
+		default:
+			if s.f.col.PK {
+				*sawID = true
+			}
+			if s.f.prop.InNullable && (rv.Type == bson.TypeNull || rv.Type == bson.TypeUndefined) {
+				continue // NULL leaves a pointer embeddable nil
+			}
+			if err := readField(s.f, l.Ptr, rv); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

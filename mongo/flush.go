@@ -228,6 +228,7 @@ func (f *flush) insert(st *uow.Step) error {
 	ends := make([]int, 0, len(st.Entries))
 	for _, en := range st.Entries {
 		idx, b := bsoncore.AppendDocumentStart(buf)
+		var nest nester
 		for i := range dm.fields {
 			fl := &dm.fields[i]
 			var v any
@@ -242,9 +243,16 @@ func (f *flush) insert(st *uow.Step) error {
 			if v == nil && fl.col.PK {
 				return fmt.Errorf("%w: %s has no key", uow.ErrInvalidKey, st.Entity.Name)
 			}
-			if b, err = appendValue(b, fl.name, v); err != nil {
+			var key string
+			if b, key, err = nest.to(b, fl.name); err != nil {
+				return err
+			}
+			if b, err = appendValue(b, key, v); err != nil {
 				return fmt.Errorf("%s: %w", fl.prop, err)
 			}
+		}
+		if b, err = nest.close(b); err != nil {
+			return err
 		}
 		for _, a := range dm.arrays {
 			keys := f.arrays[en][a.rel]

@@ -190,6 +190,9 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 		case qb.ColRef:
 			col = string(v)
 		case qb.Aliased:
+			if raw, ok := v.Expr.(qb.RawExpr); ok && raw.SQL == "NULL" && len(raw.Args) == 0 {
+				continue // a lazy property's place in an entity's select list
+			}
 			ref, isCol := v.Expr.(qb.ColRef)
 			if !isCol {
 				return nil, fmt.Errorf("%w: selecting %T", ErrUnsupported, v.Expr)

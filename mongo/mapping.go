@@ -118,6 +118,9 @@ func (m *mapper) build(e *meta.Entity) (*docMap, error) {
 		if c.Prop == nil {
 			return nil, fmt.Errorf("%w: %s.%s has no property", ErrUnsupported, e.Name, c.Name)
 		}
+		if c.IsFormula() {
+			return nil, fmt.Errorf("%w: %s.%s is a formula (a SQL expression); MongoDB has no SQL", ErrUnsupported, e.Name, c.Prop.Field)
+		}
 		switch {
 		case c.PK:
 			f.name = "_id"
@@ -133,8 +136,11 @@ func (m *mapper) build(e *meta.Entity) (*docMap, error) {
 				f.id = idOID
 			}
 			f.doc = c.Prop.Codec == meta.CodecJSON
+			if c.Prop.Embedded != "" {
+				f.name = embeddedField(c.Prop, m.reg.Naming())
+			}
 		}
-		if f.name != "_id" && (strings.HasPrefix(f.name, "$") || strings.Contains(f.name, ".")) {
+		if f.name != "_id" && (strings.HasPrefix(f.name, "$") || strings.Contains(f.name, ".") && c.Prop.Embedded == "") {
 			return nil, fmt.Errorf("%w: %s.%s: field names may not start with $ or hold dots", ErrUnsupported, e.Name, c.Name)
 		}
 		dm.fields = append(dm.fields, f)
@@ -197,6 +203,12 @@ func (dm *docMap) resolve(f string) (target, error) {
 	}
 	i, ok := dm.byColumn[name]
 	if !ok {
+		// A path inside a type=json field (a subdocument): settings.theme.
+		if head, rest, cut := strings.Cut(name, "."); cut {
+			if j, ok := dm.byColumn[head]; ok && j < len(dm.fields) && dm.fields[j].doc {
+				return target{name: dm.fields[j].name + "." + rest}, nil
+			}
+		}
 		return target{}, fmt.Errorf("%w: %s has no field %q", ErrUnknownField, dm.e.Name, f)
 	}
 	if i >= len(dm.fields) {

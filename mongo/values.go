@@ -269,6 +269,9 @@ var (
 // instance at ptr.
 func readField(f *field, ptr unsafe.Pointer, rv bson.RawValue) error {
 	p := f.prop
+	if p.Codec == meta.CodecType {
+		return readCustom(p, ptr, rv)
+	}
 	if err := readInto(f, p.Type, p.At.PtrAlloc(ptr), rv); err != nil {
 		return fmt.Errorf("mongo: %s from %s: %w", p, rv.Type, err)
 	}

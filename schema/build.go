@@ -71,7 +71,6 @@ func shortName(name string) string {
 	return name[:maxIdent-9] + "_" + sum
 }
 
-var logicalTypes = sqltype.Logical
 
 // Build returns the schema the entities need on dialect d: their tables and
 // the pivot tables of their owning many-to-many relations, in the order given
@@ -146,9 +145,13 @@ func entityTable(e *meta.Entity, d dialect.Dialect, o options) *Table {
 		}
 	}
 	for _, c := range e.Columns {
+		if c.IsFormula() {
+			continue // computed by each select, not stored
+		}
 		t.Columns = append(t.Columns, column(d, c, indexed[c.Name]))
 	}
 	addFKIndexes(t, o)
+	t.Checks = enumChecks(e)
 	return t
 }
 
@@ -184,14 +187,7 @@ func column(d dialect.Dialect, c *meta.Column, indexed bool) *Column {
 		Name: c.Name, Nullable: c.Nullable, AutoIncrement: c.AutoIncrement,
 		Default: c.Default, HasDefault: c.HasDefault,
 	}
-	if c.SQLType != "" {
-		col.Type = c.SQLType
-		return col
-	}
-	col.Logical = logicalTypes[c.Type]
-	col.Type = d.ColumnType(dialect.Column{
-		Type: col.Logical, Length: c.Length, Precision: c.Precision, Scale: c.Scale, Indexed: indexed,
-	})
+	col.Type, col.Logical = sqltype.Of(d, c, indexed)
 	return col
 }
 

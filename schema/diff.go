@@ -26,6 +26,7 @@ type ChangeKind int
 const (
 	DropForeignKey ChangeKind = iota + 1
 	DropIndex
+	DropCheck
 	CreateTable
 	RebuildTable
 	AddColumn
@@ -34,11 +35,12 @@ const (
 	DropColumn
 	AddIndex
 	AddForeignKey
+	AddCheck
 	DropTable
 )
 
-var changeNames = [...]string{"", "drop foreign key", "drop index", "create table", "rebuild table",
-	"add column", "alter column", "alter primary key", "drop column", "add index", "add foreign key", "drop table"}
+var changeNames = [...]string{"", "drop foreign key", "drop index", "drop check", "create table", "rebuild table",
+	"add column", "alter column", "alter primary key", "drop column", "add index", "add foreign key", "add check", "drop table"}
 
 func (k ChangeKind) String() string {
 	if k > 0 && int(k) < len(changeNames) {
@@ -308,6 +310,9 @@ func (s style) compareTable(diff *Diff, c, t *Table, o options) bool {
 		}
 		changes = append(changes, Change{Kind: DropIndex, Table: t.Name, Name: cix.Name,
 			SQL: []string{s.dropIndexOf(t.Name, cix)}})
+	}
+	if s.compareChecks(&changes, c, merged) && s.rebuildTables {
+		rebuild = true
 	}
 	if len(changes) == 0 {
 		return false

@@ -145,7 +145,11 @@ func (mysqlInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect,
 	if err != nil {
 		return nil, err
 	}
-	return b.finish(), nil
+	s := b.finish()
+	if maria {
+		return s, readChecks(ctx, q, s, mariaChecks)
+	}
+	return s, readChecks(ctx, q, s, myChecks)
 }
 
 func mysqlAction(a string) string {

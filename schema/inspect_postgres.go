@@ -136,7 +136,8 @@ func (pgInspector) Inspect(ctx context.Context, q Querier, d dialect.Dialect, on
 	if err != nil {
 		return nil, err
 	}
-	return b.finish(), nil
+	s := b.finish()
+	return s, readChecks(ctx, q, s, pgChecks)
 }
 
 func init() { RegisterInspector(dialect.Postgres, pgInspector{}) }

@@ -68,6 +68,7 @@ WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`, fu
 		if err := in.indexes(ctx, q, t); err != nil {
 			return nil, err
 		}
+		sqliteChecks(t, ts.sql)
 	}
 	s := b.finish()
 	// A foreign key written without referenced columns refers to the primary key.

@@ -48,6 +48,8 @@ type Table struct {
 	Entity string
 	// Pivot is true for the join table of a many-to-many relation.
 	Pivot bool
+	// Checks are the CHECK constraints unitorm manages (enum values).
+	Checks []*Check
 }
 
 // Column finds a column by name.
@@ -147,6 +149,12 @@ func (t *Table) Clone() *Table {
 		f := *fk
 		f.Columns, f.RefColumns = slices.Clone(fk.Columns), slices.Clone(fk.RefColumns)
 		c.ForeignKeys[i] = &f
+	}
+	c.Checks = make([]*Check, len(t.Checks))
+	for i, ck := range t.Checks {
+		x := *ck
+		x.Values = slices.Clone(ck.Values)
+		c.Checks[i] = &x
 	}
 	c.Indexes = make([]*Index, len(t.Indexes))
 	for i, ix := range t.Indexes {

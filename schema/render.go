@@ -126,6 +126,9 @@ func (s style) createTable(t *Table, skipFK func(*ForeignKey) bool, ifNotExists 
 		}
 		parts = append(parts, s.fkClause(fk))
 	}
+	for _, c := range t.Checks {
+		parts = append(parts, s.checkClause(c))
+	}
 	for i, p := range parts {
 		if i > 0 {
 			b.WriteByte(',')

@@ -209,10 +209,11 @@ type scanPlan struct {
 }
 
 type colScan struct {
-	col  *meta.Column
-	prop *meta.Property
-	fk   bool // foreign key: scanned raw into FK
-	json bool
+	col      *meta.Column
+	prop     *meta.Property
+	fk       bool // foreign key: scanned raw into FK
+	json     bool
+	nullable bool // inside a pointer embeddable (embeddedField)
 	// direct makes the scan destination for a field of a built-in type
 	// without reflection (nil for other types).
 	direct func(field unsafe.Pointer) any
@@ -254,6 +255,8 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
 			cs.fk = true
+		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType || c.IsFormula() || c.IsLazy() {
+			cs.nullable = true // scanned through assignRaw
 		} else if c.Prop.Codec == meta.CodecJSON {
 			cs.json = true
 		} else {
@@ -279,6 +282,8 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 			dest[i] = &l.FK[i]
 		case c.json:
 			dest[i] = &jsonField{typ: c.prop.Type, ptr: c.prop.At.PtrAlloc(l.Ptr)}
+		case c.nullable:
+			dest[i] = &embeddedField{prop: c.prop, ptr: l.Ptr}
 		case c.direct != nil:
 			dest[i] = c.direct(c.prop.At.PtrAlloc(l.Ptr))
 		default:
@@ -318,6 +323,14 @@ func (sp *scanPlan) finish(l *uow.Loaded) error {
 // assignRaw stores a raw driver value into a scalar field, using
 // database/sql's conversions.
 func assignRaw(p *meta.Property, ptr unsafe.Pointer, v any) error {
+	if p.Codec == meta.CodecType {
+		f := reflect.NewAt(p.Type, p.At.PtrAlloc(ptr))
+		if v == nil {
+			f.Elem().SetZero()
+			return nil
+		}
+		return p.FromDatabaseInto(f, v)
+	}
 	if p.Codec == meta.CodecJSON {
 		return (&jsonField{typ: p.Type, ptr: p.At.PtrAlloc(ptr)}).Scan(v)
 	}

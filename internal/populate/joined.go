@@ -121,6 +121,15 @@ func (jp *JoinedPlan) Apply(q qb.SelectQuery) (qb.SelectQuery, error) {
 			}
 			cond = qb.And(on, x)
 		}
+		if r.Kind.IsToMany() {
+			fx, err := filterExpr(jp.opts, r.Target, to)
+			if err != nil {
+				return q, err
+			}
+			if fx != nil {
+				cond = qb.And(cond, fx)
+			}
+		}
 		q = q.LeftJoin(r.Target.Table+" AS "+to, cond)
 	}
 	return q, nil

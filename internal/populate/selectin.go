@@ -45,6 +45,12 @@ type Options struct {
 	// by key with one IN query; inverse sides query the owners whose array
 	// holds a key (a condition on the owning property's name).
 	ArrayManyToMany bool
+	// Filter returns the condition (on the entity's properties) that the
+	// items of to-many paths to an entity must meet, nil for none: the
+	// EntityManager's active filters. To-one relations are loaded by key
+	// without it; on MongoDB an owning many-to-many collection read from the
+	// owner's key array is not filtered either.
+	Filter func(e *meta.Entity) (qb.Condition, error)
 }
 
 // Run loads the relations named by paths for entries (all of entity root).

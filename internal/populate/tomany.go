@@ -12,6 +12,15 @@ import (
 // filtered adds the path's populate filter and order to a select of the
 // target aliased e0.
 func (r *run) filtered(n *Node, q qb.SelectQuery, target *meta.Entity) (qb.SelectQuery, error) {
+	if n.Relation.Kind.IsToMany() {
+		fx, err := filterExpr(r.opts, target, "e0")
+		if err != nil {
+			return q, err
+		}
+		if fx != nil {
+			q = q.Where(fx)
+		}
+	}
 	if c, ok := r.opts.Where[n.Path]; ok && c != nil {
 		x, err := qb.Normalize(c)
 		if err != nil {

@@ -16,13 +16,20 @@ var Logical = map[meta.ColumnType]dialect.Type{
 	meta.TypeUUID: dialect.TypeUUID, meta.TypeJSON: dialect.TypeJSON,
 }
 
-// Of returns c's SQL type on d: its explicit type (type=…) or the dialect's
-// type for its logical type.
-func Of(d dialect.Dialect, c *meta.Column, indexed bool) string {
+// Of returns c's SQL type on d: its explicit type (type=…), its custom
+// type's column type, or the dialect's type for its logical type; logical
+// is that logical type (TypeUnknown for the first two).
+func Of(d dialect.Dialect, c *meta.Column, indexed bool) (typ string, logical dialect.Type) {
 	if c.SQLType != "" {
-		return c.SQLType
+		return c.SQLType, dialect.TypeUnknown
 	}
+	if p := c.Prop; p != nil && p.Kind == meta.Scalar && p.CustomType() != nil {
+		if t := p.CustomType().ColumnType(d.Name(), p); t != "" {
+			return t, dialect.TypeUnknown
+		}
+	}
+	logical = Logical[c.Type]
 	return d.ColumnType(dialect.Column{
-		Type: Logical[c.Type], Length: c.Length, Precision: c.Precision, Scale: c.Scale, Indexed: indexed,
-	})
+		Type: logical, Length: c.Length, Precision: c.Precision, Scale: c.Scale, Indexed: indexed,
+	}), logical
 }

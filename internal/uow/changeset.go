@@ -233,9 +233,16 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 			continue
 		}
 		var same bool
-		if c.json {
-			same = string(marshalJSON(p, en.Ptr)) == string(en.snap.json[i])
-		} else {
+		switch {
+		case c.json:
+			same = string(marshalJSON(p, en.Ptr)) == string(en.snap.ext.json[i])
+		case c.custom:
+			cur, err := FieldValue(p, en.Ptr)
+			if err != nil {
+				return nil, err
+			}
+			same = sameCustom(p, cur, en.snap.ext.vals[i])
+		default:
 			same = c.equal(a, b)
 		}
 		if same {
@@ -330,6 +337,9 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 	ti := infoOf(en.Entity)
 	for i := range ti.cols {
 		c := &ti.cols[i]
+		if c.prop.Lazy {
+			continue // not part of a load
+		}
 		a, b := c.prop.At.Ptr(fresh), c.prop.At.Ptr(en.snap.ptr)
 		if a == nil || b == nil {
 			if a != b {
@@ -338,7 +348,13 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 			continue
 		}
 		if c.json {
-			if string(marshalJSON(c.prop, fresh)) != string(en.snap.json[i]) {
+			if string(marshalJSON(c.prop, fresh)) != string(en.snap.ext.json[i]) {
+				return false
+			}
+			continue
+		}
+		if c.custom {
+			if cur, err := FieldValue(c.prop, fresh); err != nil || !sameCustom(c.prop, cur, en.snap.ext.vals[i]) {
 				return false
 			}
 			continue

@@ -30,6 +30,9 @@ type LoadGroup struct {
 	// Optional groups come from LEFT JOINs: a row whose key columns are all
 	// NULL has no instance (Loaded.Obj is nil).
 	Optional bool
+	// WithLazy groups read lazy properties (em's load of them); other groups
+	// leave them alone.
+	WithLazy bool
 }
 
 // Loaded is one fresh instance built from a row: scalar columns are set;
@@ -105,6 +108,14 @@ func SelectList(e *meta.Entity, alias string) []qb.ValueExpr {
 	return e.Derived(selectKey{alias}, func() any {
 		cols := make([]qb.ValueExpr, len(e.Columns))
 		for i, c := range e.Columns {
+			if c.IsFormula() {
+				cols[i] = qb.As(qb.Raw(c.Prop.FormulaSQL(alias)), c.Name)
+				continue
+			}
+			if c.IsLazy() {
+				cols[i] = qb.As(qb.Raw("NULL"), c.Name) // loaded when asked for
+				continue
+			}
 			cols[i] = qb.ColRef(alias + "." + c.Name)
 		}
 		return slices.Clip(cols)

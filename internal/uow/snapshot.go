@@ -18,8 +18,15 @@ var slicesSortFunc = slices.SortFunc[[]*Entry, *Entry]
 // flushed, plus encodings of the values a struct copy cannot capture (JSON
 // values, whose maps and slices are shared by the copy).
 type snapshot struct {
-	ptr  unsafe.Pointer
-	json [][]byte // by index in typeInfo.cols; nil where not JSON
+	ptr unsafe.Pointer
+	ext *snapExtra // nil unless the entity has JSON or custom-typed columns
+}
+
+// snapExtra holds, by index in typeInfo.cols, the JSON encodings and the
+// database values of custom types (nil where the column is neither).
+type snapExtra struct {
+	json [][]byte
+	vals []any
 }
 
 // colInfo is what the Unit of Work precomputes for one column property.
@@ -27,8 +34,9 @@ type colInfo struct {
 	prop  *meta.Property
 	equal func(a, b unsafe.Pointer) bool // compares the field at a and b (field addresses)
 	// deep copies what a struct copy shares (pointers to scalars, []byte).
-	deep func(dst, src unsafe.Pointer)
-	json bool
+	deep   func(dst, src unsafe.Pointer)
+	json   bool
+	custom bool // a meta.Type: compared by its database values
 }
 
 // typeInfo is the per-entity-type plan for snapshots and diffs.
@@ -36,7 +44,9 @@ type typeInfo struct {
 	entity *meta.Entity
 	cols   []colInfo        // scalar column properties, in field order
 	toOne  []*meta.Property // owning to-one relations (they write FK columns)
-	copyFn func(dst, src unsafe.Pointer)
+	// formulas are the formula properties: copied by loads, never compared.
+	formulas []*meta.Property
+	copyFn   func(dst, src unsafe.Pointer)
 	// pair is struct{ Snap snapshot; Value T }: a snapshot and its copy of
 	// the entity in one allocation (nil if reflect could not build it).
 	pair   reflect.Type
@@ -54,6 +64,8 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	ti := &typeInfo{entity: e}
 	for _, p := range e.Props {
 		switch {
+		case p.Kind == meta.Scalar && p.Formula != "":
+			ti.formulas = append(ti.formulas, p) // read-only: loaded, never diffed
 		case p.Kind == meta.Scalar:
 			ti.cols = append(ti.cols, newColInfo(p))
 		case (p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne) && p.Relation.Owning:
@@ -63,6 +75,12 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	typ := e.Type
 	ti.copyFn = func(dst, src unsafe.Pointer) {
 		reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
+	}
+	if len(e.Embeddeds) > 0 {
+		ti.copyFn = func(dst, src unsafe.Pointer) {
+			reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
+			e.CloneEmbedded(dst) // pointer embeddables are part of the value
+		}
 	}
 	ti.pair, ti.valOff = snapshotPair(typ)
 	return ti
@@ -91,8 +109,8 @@ var (
 )
 
 func newColInfo(p *meta.Property) colInfo {
-	c := colInfo{prop: p, json: p.Codec == meta.CodecJSON}
-	if c.json {
+	c := colInfo{prop: p, json: p.Codec == meta.CodecJSON, custom: p.Codec == meta.CodecType}
+	if c.json || c.custom {
 		return c
 	}
 	c.equal, c.deep = equalFor(p.Type)
@@ -222,10 +240,11 @@ func takeSnapshot(en *Entry) {
 	for i := range ti.cols {
 		c := &ti.cols[i]
 		if c.json {
-			if s.json == nil {
-				s.json = make([][]byte, len(ti.cols))
-			}
-			s.json[i] = marshalJSON(c.prop, en.Ptr)
+			s.extra(len(ti.cols)).json[i] = marshalJSON(c.prop, en.Ptr)
+			continue
+		}
+		if c.custom {
+			s.extra(len(ti.cols)).vals[i], _ = FieldValue(c.prop, en.Ptr) // an error shows at the flush
 			continue
 		}
 		if c.deep != nil {
@@ -247,4 +266,12 @@ func marshalJSON(p *meta.Property, ptr unsafe.Pointer) []byte {
 		return nil
 	}
 	return b
+}
+
+// extra returns s's side table for n columns, allocating it.
+func (s *snapshot) extra(n int) *snapExtra {
+	if s.ext == nil {
+		s.ext = &snapExtra{json: make([][]byte, n), vals: make([]any, n)}
+	}
+	return s.ext
 }

@@ -122,7 +122,7 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 	var cols []*meta.Column
 	names := make([]string, 0, len(e.Columns))
 	for _, c := range e.Columns {
-		if omitKey && c.Prop == gk {
+		if omitKey && c.Prop == gk || c.IsFormula() {
 			continue
 		}
 		cols = append(cols, c)

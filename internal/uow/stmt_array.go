@@ -70,7 +70,8 @@ func (p *Plan) arrayStatements(step *Step, d dialect.Dialect, dry bool) ([]*Stat
 
 // arrayType is the array type a column's values are cast to.
 func arrayType(d dialect.Dialect, c *meta.Column) string {
-	return sqltype.Of(d, c, false) + "[]"
+	t, _ := sqltype.Of(d, c, false)
+	return t + "[]"
 }
 
 func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statement, bool, error) {
@@ -88,7 +89,7 @@ func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 	ens := step.Entries
 	var cols []*meta.Column
 	for _, c := range e.Columns {
-		if omitKey && c.Prop == gk {
+		if omitKey && c.Prop == gk || c.IsFormula() {
 			continue
 		}
 		cols = append(cols, c)

@@ -366,9 +366,15 @@ func copyColumns(e *meta.Entity, dst, src unsafe.Pointer) {
 	ti := infoOf(e)
 	for i := range ti.cols {
 		p := ti.cols[i].prop
+		if p.Lazy {
+			continue // a loaded lazy value stays; an unloaded one stays unloaded
+		}
 		copyField(p, dst, src)
 	}
 	for _, p := range ti.toOne {
+		copyField(p, dst, src)
+	}
+	for _, p := range ti.formulas {
 		copyField(p, dst, src)
 	}
 }

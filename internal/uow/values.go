@@ -37,6 +37,9 @@ func FieldValue(p *meta.Property, ptr unsafe.Pointer) (any, error) {
 	if fp == nil {
 		return nil, nil
 	}
+	if p.Codec == meta.CodecType {
+		return customValue(p, fp)
+	}
 	if p.Codec == meta.CodecJSON {
 		v := reflect.NewAt(p.Type, fp).Elem()
 		if p.Wrap == meta.WrapPointer && v.IsNil() {

@@ -3,6 +3,7 @@ package gen
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/schema"
@@ -50,7 +51,27 @@ func (g *generator) scalar(e *entity, c *schema.Column, ixTags []string) {
 		f.tags = append(f.tags, "default="+c.Default)
 	}
 	f.tags = append(f.tags, ixTags...)
+	f.tags = append(f.tags, enumTag(t, c.Name)...)
 	e.add(f)
+}
+
+// enumTag is the enum=a|b tag of a column with one of unitorm's enum
+// checks, when its values can be written in a tag (none empty or holding
+// '|', ',' or a quote); otherwise none: the check stays in the database and
+// the field is a plain string or integer.
+func enumTag(t *schema.Table, col string) []string {
+	for _, ck := range t.Checks {
+		if ck.Column != col || len(ck.Values) == 0 {
+			continue
+		}
+		for _, v := range ck.Values {
+			if v == "" || strings.ContainsAny(v, "|,'\"") || strings.TrimSpace(v) != v {
+				return nil
+			}
+		}
+		return []string{"enum=" + strings.Join(ck.Values, "|")}
+	}
+	return nil
 }
 
 func (g *generator) indexed(t *schema.Table, col string) bool {
