@@ -71,7 +71,6 @@ func shortName(name string) string {
 	return name[:maxIdent-9] + "_" + sum
 }
 
-
 // Build returns the schema the entities need on dialect d: their tables and
 // the pivot tables of their owning many-to-many relations, in the order given
 // (pivots after their owner). Foreign keys to entities not in the list still
