@@ -71,7 +71,8 @@ var (
 		name: "sqlite",
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | NullsOrder | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL |
-			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables | SetOps,
+			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables | SetOps |
+			UpdateFromValues,
 		placeholders: Question,
 		quote:        '"',
 		maxParams:    32766,

@@ -86,6 +86,10 @@ const (
 	// RowValueList: (a, b) IN ((1, 2), (3, 4)) with a list of row
 	// constructors; without it the list is written IN (VALUES (1, 2), ...).
 	RowValueList
+	// UpdateFromValues: UPDATE … FROM (VALUES (?, ?), …) AS v with untyped
+	// parameters, the derived table's columns named column1, column2, …
+	// (SQLite 3.33+): one statement updates many rows by key.
+	UpdateFromValues
 	// ArrayParams: a Go slice binds as one array parameter (PostgreSQL
 	// through pgx): bulk writes and key lists use unnest and = ANY, one
 	// statement text whatever the row count.

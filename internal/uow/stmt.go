@@ -303,6 +303,9 @@ func (p *Plan) propValue(step *Step, prop *meta.Property, en *Entry, dry bool) (
 const maxCaseRows = 300
 
 func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	if out, ok, err := p.updateValues(step, d, dry); ok || err != nil {
+		return out, err
+	}
 	e := step.Entity
 	versioned := step.Kind == StepUpdate && e.Version != nil
 	perRow := 2*len(step.Props) + len(e.PK) + 1
