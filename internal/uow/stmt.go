@@ -145,23 +145,7 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		for i, en := range ens {
 			row := flat[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]
 			for j, c := range cols {
-				var (
-					v   any
-					err error
-				)
-				switch {
-				case c.Prop.Kind != meta.Scalar:
-					if isNullFK(step, en, c.Prop) {
-						v = nil
-					} else {
-						v, err = p.refValue(c, en, dry)
-					}
-				case c.Prop.Version:
-					v, err = initialVersion(c.Prop, en)
-					p.noteVersion(en, v, dry)
-				default:
-					v, err = ColumnValue(c, en.Ptr)
-				}
+				v, err := p.insertValue(step, c, en, dry)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", e.Name, err)
 				}
@@ -182,6 +166,24 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// insertValue is the value an INSERT writes into column c for en: the key
+// of the referenced row for a foreign key (NULL when the plan inserts it
+// first and links it after), the initial version for a version column.
+func (p *Plan) insertValue(step *Step, c *meta.Column, en *Entry, dry bool) (any, error) {
+	switch {
+	case c.Prop.Kind != meta.Scalar:
+		if isNullFK(step, en, c.Prop) {
+			return nil, nil
+		}
+		return p.refValue(c, en, dry)
+	case c.Prop.Version:
+		v, err := initialVersion(c.Prop, en)
+		p.noteVersion(en, v, dry)
+		return v, err
+	}
+	return ColumnValue(c, en.Ptr)
 }
 
 // SetVersion records the version a driver wrote for en; Commit sets it in

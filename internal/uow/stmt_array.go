@@ -153,21 +153,7 @@ func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			}
 			vals := make([]any, len(ens))
 			for i, en := range ens {
-				var (
-					v   any
-					err error
-				)
-				switch {
-				case c.Prop.Kind != meta.Scalar:
-					if !isNullFK(step, en, c.Prop) {
-						v, err = p.refValue(c, en, dry)
-					}
-				case c.Prop.Version:
-					v, err = initialVersion(c.Prop, en)
-					p.noteVersion(en, v, dry)
-				default:
-					v, err = ColumnValue(c, en.Ptr)
-				}
+				v, err := p.insertValue(step, c, en, dry)
 				if err != nil {
 					return "", nil, fmt.Errorf("%s: %w", e.Name, err)
 				}
