@@ -147,7 +147,7 @@ func TestPlanOrder(t *testing.T) {
 			want: []string{"delete: DELETE FROM book WHERE id = ?"},
 		},
 		{
-			name: "several rows changing one column: one UPDATE typed by ELSE the column",
+			name: "several rows changing one column: one UPDATE joined to a VALUES list by key",
 			setup: func(t *testing.T, u *uow.UnitOfWork) {
 				as := []*Author{{ID: 1, Name: "a"}, {ID: 2, Name: "b"}}
 				for _, a := range as {
@@ -156,7 +156,7 @@ func TestPlanOrder(t *testing.T) {
 				}
 			},
 			want: []string{
-				"update: UPDATE author SET name = (CASE id WHEN ? THEN ? WHEN ? THEN ? ELSE name END) WHERE id IN (?, ?)",
+				"update: UPDATE author SET name = v.column2 FROM (VALUES (?, ?), (?, ?)) AS v WHERE author.id = v.column1",
 			},
 		},
 		{
