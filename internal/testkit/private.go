@@ -128,7 +128,13 @@ func (s *PrivateServer) initPostgres() {
 }
 
 func (s *PrivateServer) initMariaDB() {
-	args := []string{"--no-defaults", "--datadir=" + filepath.Join(s.dir, "data"),
+	// A temporary directory of its own: servers sharing /tmp have removed
+	// each other's temporary tables there while the system tables were
+	// being created.
+	if err := os.Mkdir(s.tmpDir(), 0o700); err != nil {
+		s.tb.Fatal(err)
+	}
+	args := []string{"--no-defaults", "--datadir=" + filepath.Join(s.dir, "data"), "--tmpdir=" + s.tmpDir(),
 		"--auth-root-authentication-method=normal", "--skip-test-db"}
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root")
@@ -136,12 +142,17 @@ func (s *PrivateServer) initMariaDB() {
 	s.run(mariaInstall, args...)
 }
 
+func (s *PrivateServer) tmpDir() string { return filepath.Join(s.dir, "tmp") }
+
 // run runs a setup command to completion.
 func (s *PrivateServer) run(name string, args ...string) {
 	s.tb.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
 	cmd.Dir = s.dir
+	if s.Backend == MariaDB {
+		cmd.Env = append(os.Environ(), "TMPDIR="+s.tmpDir())
+	}
 	if out, err := cmd.CombinedOutput(); err != nil {
 		s.tb.Fatalf("testkit: %s: %v\n%s", filepath.Base(name), err, out)
 	}
@@ -166,6 +177,7 @@ func (s *PrivateServer) Start() {
 			"--port=" + strconv.Itoa(s.port), "--bind-address=127.0.0.1",
 			"--socket=" + filepath.Join(s.dir, "mysqld.sock"),
 			"--pid-file=" + filepath.Join(s.dir, "mysqld.pid"),
+			"--tmpdir=" + s.tmpDir(),
 			"--innodb-buffer-pool-size=16M", "--innodb-flush-log-at-trx-commit=0",
 			"--skip-log-bin", "--character-set-server=utf8mb4"}
 		if os.Geteuid() == 0 {
