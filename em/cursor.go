@@ -3,7 +3,6 @@ package em
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql/driver"
 	"encoding/base64"
@@ -13,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/unitorm/unitorm/qb"
@@ -216,21 +214,7 @@ func fingerprint[T any](q Query[T], items []keyItem) string {
 	return b.String()
 }
 
-// cursorKeys holds the random key of each ORM without a Config.CursorKey.
-var cursorKeys sync.Map // *shared -> []byte
-
-func (m *EntityManager) cursorKey() []byte {
-	if len(m.s.CursorKey) > 0 {
-		return m.s.CursorKey
-	}
-	if k, ok := cursorKeys.Load(m.s); ok {
-		return k.([]byte)
-	}
-	k := make([]byte, 32)
-	_, _ = rand.Read(k) // crypto/rand.Read never fails (Go 1.24+)
-	actual, _ := cursorKeys.LoadOrStore(m.s, k)
-	return actual.([]byte)
-}
+func (m *EntityManager) cursorKey() []byte { return m.s.CursorKey }
 
 // A cursor is base64url(payload || HMAC-SHA256(key, fingerprint, payload)[:16]),
 // the payload a JSON list of typed values ("i:12", "s:text", "n" for NULL).

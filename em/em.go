@@ -2,6 +2,7 @@ package em
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -101,6 +102,12 @@ func New(cfg Config) (*EntityManager, error) {
 	fs, err := buildFilters(cfg.Registry, cfg.Filters)
 	if err != nil {
 		return nil, err
+	}
+	if len(cfg.CursorKey) == 0 {
+		// A random key per ORM (it lives with the ORM, not in a package
+		// variable): cursors do not outlive the process.
+		cfg.CursorKey = make([]byte, 32)
+		_, _ = rand.Read(cfg.CursorKey) // crypto/rand.Read never fails (Go 1.24+)
 	}
 	s := &shared{Config: cfg, filters: fs}
 	return &EntityManager{s: s, uow: uow.New(cfg.Registry), global: true}, nil

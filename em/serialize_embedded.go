@@ -1,6 +1,8 @@
 package em
 
 import (
+	"github.com/unitorm/unitorm/internal/uow"
+
 	"bytes"
 	"fmt"
 	"reflect"
@@ -43,7 +45,7 @@ func (s *serializer) topEmbeddable(b *bytes.Buffer, e *meta.Entity, p *meta.Prop
 
 // embeddable writes em's fields and nested embeddables as an object.
 func (s *serializer) embeddable(b *bytes.Buffer, e *meta.Entity, em *meta.Embeddable, ptr unsafe.Pointer) error {
-	if em.IsNil(ptr) {
+	if uow.EmbeddableIsNil(em, ptr) {
 		b.WriteString("null")
 		return nil
 	}

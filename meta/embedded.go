@@ -5,7 +5,6 @@ import (
 
 	"reflect"
 	"strings"
-	"unsafe"
 )
 
 // Embeddables: a named struct field tagged embedded is stored inline in the
@@ -28,7 +27,9 @@ type Embeddable struct {
 	Nullable bool         // a pointer field
 	Prefix   string       // the column prefix of its fields (with its parents')
 
-	steps []access.Step // from the entity struct to the field itself
+	// At walks from the entity struct to the field itself, for this
+	// module's layers; its type is internal.
+	At access.Path
 }
 
 // embedding is what collect carries while inside an embeddable.
@@ -96,7 +97,7 @@ func (b *builder) embed(e *Entity, sf reflect.StructField, idx []int, steps []ac
 	}
 	emb.colPrefix = prefix
 	at := append(append([]access.Step(nil), steps...), access.Step{Offset: sf.Offset})
-	e.Embeddeds = append(e.Embeddeds, &Embeddable{Path: emb.path, Field: emb.field, Type: et, Nullable: isPtr, Prefix: prefix, steps: at})
+	e.Embeddeds = append(e.Embeddeds, &Embeddable{Path: emb.path, Field: emb.field, Type: et, Nullable: isPtr, Prefix: prefix, At: at})
 	st := append(append([]access.Step(nil), steps...), access.Step{Offset: sf.Offset, Deref: isPtr, Type: et})
 	seen[et] = true
 	b.collect(e, et, idx, st, depth+1, seen, out, emb)
@@ -145,46 +146,6 @@ func (e *Entity) Embeddable(path string) (*Embeddable, bool) {
 		}
 	}
 	return nil, false
-}
-
-// slot returns the address of the embeddable's field in the entity at ptr,
-// nil when a pointer embeddable on the way is nil.
-func (em *Embeddable) slot(ptr unsafe.Pointer) unsafe.Pointer {
-	for _, s := range em.steps {
-		ptr = unsafe.Add(ptr, s.Offset)
-		if s.Deref {
-			ptr = *(*unsafe.Pointer)(ptr)
-			if ptr == nil {
-				return nil
-			}
-		}
-	}
-	return ptr
-}
-
-// IsNil reports whether a pointer embeddable is nil in the entity at ptr
-// (or unreachable behind a nil parent).
-func (em *Embeddable) IsNil(ptr unsafe.Pointer) bool {
-	s := em.slot(ptr)
-	return s == nil || (em.Nullable && *(*unsafe.Pointer)(s) == nil)
-}
-
-// CloneEmbedded gives the entity at dst, a shallow copy of another, its own
-// copies of the pointer embeddables it shares with the original, outer ones
-// first.
-func (e *Entity) CloneEmbedded(dst unsafe.Pointer) {
-	for _, em := range e.Embeddeds {
-		if !em.Nullable {
-			continue
-		}
-		s := em.slot(dst)
-		if s == nil || *(*unsafe.Pointer)(s) == nil {
-			continue
-		}
-		n := reflect.New(em.Type)
-		n.Elem().Set(reflect.NewAt(em.Type, *(*unsafe.Pointer)(s)).Elem())
-		*(*unsafe.Pointer)(s) = n.UnsafePointer()
-	}
 }
 
 // LeafColumn is the column of a property of an embeddable without the

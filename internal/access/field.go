@@ -265,3 +265,21 @@ func (p *Field) Collection(structPtr unsafe.Pointer) rel.AnyCollection {
 	}
 	return reflect.NewAt(p.Type, fp).Interface().(rel.AnyCollection)
 }
+
+// Path walks from an entity struct to an embedded struct field.
+type Path []Step
+
+// Slot returns the address of the field at the end of p in the struct at
+// ptr, nil when a pointer on the way is nil.
+func (p Path) Slot(ptr unsafe.Pointer) unsafe.Pointer {
+	for _, s := range p {
+		ptr = unsafe.Add(ptr, s.Offset)
+		if s.Deref {
+			ptr = *(*unsafe.Pointer)(ptr)
+			if ptr == nil {
+				return nil
+			}
+		}
+	}
+	return ptr
+}

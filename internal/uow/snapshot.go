@@ -79,7 +79,7 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	if len(e.Embeddeds) > 0 {
 		ti.copyFn = func(dst, src unsafe.Pointer) {
 			reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
-			e.CloneEmbedded(dst) // pointer embeddables are part of the value
+			CloneEmbedded(e, dst) // pointer embeddables are part of the value
 		}
 	}
 	ti.pair, ti.valOff = snapshotPair(typ)
