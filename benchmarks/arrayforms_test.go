@@ -12,7 +12,7 @@ import (
 // = ANY; uow.ArrayMinRows) start to pay against the VALUES / CASE / IN
 // forms: the same insert (keys generated), update (one column) and delete
 // of n users, with the threshold forced either way. The ratio per n (same
-// run) is what ArrayMinRows is set from.
+// run) is what ArrayMinRows (per kind of step) is set from.
 func BenchmarkArrayForms(b *testing.B) {
 	orm := openORM(b, "postgres", pgPoolDSN(b))
 	ctx := context.Background()
@@ -25,7 +25,7 @@ func BenchmarkArrayForms(b *testing.B) {
 				min = 1
 			}
 			b.Run("n="+strconv.Itoa(n)+"/op=insert/form="+form, func(b *testing.B) {
-				uow.ArrayMinRows = min
+				uow.ArrayMinRows.All(min)
 				for range b.N {
 					b.StopTimer()
 					clearUsers(b, orm)
@@ -43,7 +43,7 @@ func BenchmarkArrayForms(b *testing.B) {
 				}
 			})
 			b.Run("n="+strconv.Itoa(n)+"/op=update/form="+form, func(b *testing.B) {
-				uow.ArrayMinRows = min
+				uow.ArrayMinRows.All(min)
 				seedUsers(b, orm, n)
 				for i := range b.N {
 					b.StopTimer()
@@ -60,7 +60,7 @@ func BenchmarkArrayForms(b *testing.B) {
 				}
 			})
 			b.Run("n="+strconv.Itoa(n)+"/op=remove/form="+form, func(b *testing.B) {
-				uow.ArrayMinRows = min
+				uow.ArrayMinRows.All(min)
 				for range b.N {
 					b.StopTimer()
 					seedUsers(b, orm, n)

@@ -36,7 +36,8 @@ func (suiteProvider) Required(b testkit.Backend) bool {
 }
 
 // EnvArrayMinRows (a number) overrides the fewest rows the Unit of Work
-// writes with PostgreSQL's array forms (uow.ArrayMinRows), read once by
+// writes with PostgreSQL's array forms (uow.ArrayMinRows, every kind of
+// step), read once by
 // Main: 1 runs every suite's flushes through them.
 const EnvArrayMinRows = "UNITORM_TEST_ARRAY_MIN_ROWS"
 
@@ -47,6 +48,6 @@ func applyTestKnobs() {
 			fmt.Fprintf(os.Stderr, "harness: %s=%q: want a number ≥ 1\n", EnvArrayMinRows, v)
 			os.Exit(2)
 		}
-		uow.ArrayMinRows = n
+		uow.ArrayMinRows.All(n)
 	}
 }

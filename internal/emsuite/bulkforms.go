@@ -15,11 +15,28 @@ import (
 	"github.com/unitorm/unitorm/qb"
 )
 
-// bulkSizes straddle the row count at which PostgreSQL switches to the
-// array forms (uow.ArrayMinRows) and reach a few thousand rows.
+// bulkSizes straddle the row counts at which PostgreSQL switches to the
+// array forms (uow.ArrayMinRows, per kind of step) and reach a few thousand
+// rows.
 func bulkSizes() []int {
-	k := uow.ArrayMinRows
-	return []int{1, 5, k - 1, k, k + 1, 700, 3000}
+	t := uow.ArrayMinRows
+	sizes := []int{1, 5}
+	for _, k := range []int{t.Update, t.Delete, t.Insert} {
+		sizes = append(sizes, k-1, k, k+1)
+	}
+	return append(sizes, 700, 3000)
+}
+
+// arrayThreshold is the row count from which a statement of verb runs in
+// the array form.
+func arrayThreshold(verb string) int {
+	switch verb {
+	case "INSERT":
+		return uow.ArrayMinRows.Insert
+	case "UPDATE":
+		return uow.ArrayMinRows.Update
+	}
+	return uow.ArrayMinRows.Delete
 }
 
 // TestBulkWritesMatchMemory is a seeded, randomized check of the statement
@@ -68,7 +85,9 @@ func TestBulkWritesMatchMemory(t *testing.T) {
 				if err := m.Flush(ctx); err != nil {
 					t.Fatalf("seed %d, %d rows: update: %v", seed, n, err)
 				}
-				if n >= 4*uow.ArrayMinRows {
+				// Each of the two change sets (about a half and a quarter
+				// of the rows) is its own step.
+				if n >= 16*arrayThreshold("UPDATE") {
 					checkArrayForm(t, e, arrays, n, mark, "UPDATE", "unnest(")
 				}
 				checkItems(t, e, items, fmt.Sprintf("seed %d, %d rows, after update", seed, n))
@@ -87,7 +106,7 @@ func TestBulkWritesMatchMemory(t *testing.T) {
 				if err := m.Flush(ctx); err != nil {
 					t.Fatalf("seed %d, %d rows: delete: %v", seed, n, err)
 				}
-				if n >= 4*uow.ArrayMinRows {
+				if n >= 4*arrayThreshold("DELETE") {
 					checkArrayForm(t, e, arrays, n, mark, "DELETE", "= ANY(")
 				}
 				checkItems(t, e, kept, fmt.Sprintf("seed %d, %d rows, after delete", seed, n))
@@ -104,7 +123,7 @@ func TestBulkVersionedWritesAreAtomic(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		arrays := e.orm.Dialect().Has(dialect.ArrayParams)
-		n := 4 * uow.ArrayMinRows
+		n := 4 * max(uow.ArrayMinRows.Update, uow.ArrayMinRows.Delete)
 		m := e.fork()
 		accts := make([]*Account, n)
 		for i := range accts {
@@ -183,10 +202,10 @@ func anySlice[T any](xs []*T) []any {
 }
 
 // checkArrayForm checks, on a database with array parameters, that a step
-// of n ≥ uow.ArrayMinRows rows ran as one statement of the array form.
+// of n rows at or over its verb's threshold ran in the array form.
 func checkArrayForm(t *testing.T, e *env, arrays bool, n, mark int, verb, marker string) {
 	t.Helper()
-	if !arrays || n < uow.ArrayMinRows {
+	if !arrays || n < arrayThreshold(verb) {
 		return
 	}
 	count := 0

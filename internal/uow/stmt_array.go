@@ -29,12 +29,32 @@ import (
 // GENERATED ALWAYS), and returns the keys ordered by that number. Which key
 // went to which entity follows from documented semantics alone.
 
-// ArrayMinRows is the fewest rows of a step written with the array forms;
-// smaller steps keep the VALUES / CASE / IN forms. Below it the two are
-// within noise of each other, and an insert with generated keys costs a
-// second round trip (the sequence) that only larger steps repay (measured
-// with benchmarks/uow: see RESULTS.md).
-var ArrayMinRows = 32
+// ArrayMinRows are the fewest rows of a step written with the array forms,
+// per kind of step; smaller steps keep the VALUES / CASE / IN forms. Set by
+// measurement (BenchmarkArrayForms on a quiet machine, benchmarks/RESULTS.md):
+// an UPDATE from arrays is ahead from about 16 rows (CASE branches cost per
+// row), a DELETE from 64, an INSERT only from about 128 (below it the
+// sequence CTE and the casts cost more than a VALUES list saves).
+var ArrayMinRows = ArrayThresholds{Insert: 128, Update: 16, Delete: 64}
+
+// ArrayThresholds are row counts per kind of step (see ArrayMinRows).
+type ArrayThresholds struct{ Insert, Update, Delete int }
+
+// All sets every threshold to n (tests use 1: every step in array form).
+func (t *ArrayThresholds) All(n int) { *t = ArrayThresholds{n, n, n} }
+
+// For returns the threshold of a step kind (no array form: the largest int).
+func (t ArrayThresholds) For(k StepKind) int {
+	switch k {
+	case StepInsert:
+		return t.Insert
+	case StepUpdate, StepFixup:
+		return t.Update
+	case StepDelete:
+		return t.Delete
+	}
+	return int(^uint(0) >> 1)
+}
 
 // sqlText is a statement rendered ahead of time.
 type sqlText struct {
@@ -54,7 +74,7 @@ func (f lazyStatement) ToSQL(d dialect.Dialect) (string, []any, error) { return 
 // arrayStatements renders step in the array forms when they apply, and
 // reports false when the step keeps the other forms.
 func (p *Plan) arrayStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, bool, error) {
-	if !d.Has(dialect.ArrayParams) || len(step.Entries) < ArrayMinRows {
+	if !d.Has(dialect.ArrayParams) || len(step.Entries) < ArrayMinRows.For(step.Kind) {
 		return nil, false, nil
 	}
 	switch step.Kind {
