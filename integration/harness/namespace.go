@@ -60,7 +60,7 @@ func NewTarget(tb testing.TB, b Backend) Target {
 		if err := os.WriteFile(tg.Namespace, nil, 0o600); err != nil {
 			tb.Fatalf("harness: sqlite: %v", err)
 		}
-		tg.DSN = sqliteDSN(tg.Namespace)
+		tg.DSN = testkit.SQLiteDSN(tg.Namespace)
 		return tg
 	case Postgres:
 		tg.Namespace = name
@@ -196,9 +196,6 @@ func namespaceExists(ctx context.Context, tg Target) (bool, error) {
 	}
 	return n > 0, nil
 }
-
-// sqliteDSN is the modernc.org/sqlite DSN of a database file.
-func sqliteDSN(path string) string { return testkit.SQLiteDSN(path) }
 
 // postgresDSN returns base with search_path set to schema (pgx sends unknown
 // DSN parameters as run-time parameters). base may be a URL or a

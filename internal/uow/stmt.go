@@ -222,6 +222,27 @@ func initialVersion(p *meta.Property, en *Entry) (any, error) {
 	return int64(1), nil
 }
 
+// bumpVersions notes the version an update gives each of ens. A time
+// version is one value for all, returned to be written as it is (isTime);
+// a counter is each row's own, written as version + 1.
+func (p *Plan) bumpVersions(v *meta.Property, ens []*Entry, dry bool) (timeValue any, isTime bool, err error) {
+	if v.Type == timeType {
+		tv, _ := nextVersion(v, ens[0])
+		for _, en := range ens {
+			p.noteVersion(en, tv, dry)
+		}
+		return tv, true, nil
+	}
+	for _, en := range ens {
+		nv, err := nextVersion(v, en)
+		if err != nil {
+			return nil, false, err
+		}
+		p.noteVersion(en, nv, dry)
+	}
+	return nil, false, nil
+}
+
 // nextVersion is the version an update writes.
 func nextVersion(p *meta.Property, en *Entry) (any, error) {
 	if p.Type == timeType {
@@ -356,20 +377,13 @@ func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 			}
 		}
 		if versioned {
-			if e.Version.Type == timeType {
-				v, _ := nextVersion(e.Version, ens[0])
-				for _, en := range ens {
-					p.noteVersion(en, v, dry)
-				}
-				st.Set = append(st.Set, qb.Assignment{Column: e.Version.Column, Value: v})
+			tv, isTime, err := p.bumpVersions(e.Version, ens, dry)
+			if err != nil {
+				return nil, err
+			}
+			if isTime {
+				st.Set = append(st.Set, qb.Assignment{Column: e.Version.Column, Value: tv})
 			} else {
-				for _, en := range ens {
-					v, err := nextVersion(e.Version, en)
-					if err != nil {
-						return nil, err
-					}
-					p.noteVersion(en, v, dry)
-				}
 				st.Set = append(st.Set, qb.Assignment{Column: e.Version.Column, Op: qb.AssignInc, Value: int64(1)})
 			}
 		}

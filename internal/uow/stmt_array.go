@@ -272,19 +272,11 @@ func (p *Plan) updateArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			b = append(b, '"')
 		}
 		args := make([]any, 0, len(sets)+3)
-		if arr, ok := directArray(pk.Columns[0], ens); ok {
-			args = append(args, arr)
-		} else {
-			keys := make([]any, len(ens))
-			for i, en := range ens {
-				k, err := FieldValue(pk, en.Ptr)
-				if err != nil {
-					return "", nil, err
-				}
-				keys[i] = k
-			}
-			args = append(args, typedArray(keys))
+		keys, err := fieldArray(pk, ens)
+		if err != nil {
+			return "", nil, err
 		}
+		args = append(args, keys)
 		for _, s := range sets {
 			if arr, ok := directArray(s.col, ens); ok {
 				args = append(args, arr)
@@ -300,37 +292,27 @@ func (p *Plan) updateArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			}
 			args = append(args, typedArray(vals))
 		}
-		var versions []any
+		var versions any
 		if versioned {
+			// The versions the rows must have, read before they are bumped.
+			var err error
+			if versions, err = fieldArray(e.Version, ens); err != nil {
+				return "", nil, err
+			}
 			b = append(b, ", "...)
 			b = d.AppendIdent(b, e.Version.Column)
-			if e.Version.Type == timeType {
-				v, _ := nextVersion(e.Version, ens[0])
-				for _, en := range ens {
-					p.noteVersion(en, v, dry)
-				}
+			tv, isTime, err := p.bumpVersions(e.Version, ens, dry)
+			if err != nil {
+				return "", nil, err
+			}
+			if isTime {
 				b = append(b, " = "...)
 				b = d.AppendPlaceholder(b, len(sets)+2)
-				args = append(args, v)
+				args = append(args, tv)
 			} else {
-				for _, en := range ens {
-					v, err := nextVersion(e.Version, en)
-					if err != nil {
-						return "", nil, err
-					}
-					p.noteVersion(en, v, dry)
-				}
 				b = append(b, ` = "x".`...)
 				b = d.AppendIdent(b, e.Version.Column)
 				b = append(b, " + 1"...)
-			}
-			versions = make([]any, len(ens))
-			for i, en := range ens {
-				v, err := FieldValue(e.Version, en.Ptr)
-				if err != nil {
-					return "", nil, err
-				}
-				versions[i] = v
 			}
 		}
 		b = append(b, " FROM unnest("...)
@@ -348,7 +330,7 @@ func (p *Plan) updateArray(step *Step, d dialect.Dialect, dry bool) ([]*Statemen
 			b = d.AppendPlaceholder(b, len(args)+1)
 			b = append(b, "::"...)
 			b = append(b, arrayType(d, e.Version.Columns[0])...)
-			args = append(args, typedArray(versions))
+			args = append(args, versions)
 		}
 		b = append(b, `) AS "u"("k"`...)
 		for i := range sets {
@@ -383,21 +365,14 @@ func (p *Plan) deleteArray(step *Step, d dialect.Dialect) ([]*Statement, bool, e
 	}
 	pk := e.PK[0]
 	ens := step.Entries
-	keys := make([]any, len(ens))
-	var versions []any
-	if versioned {
-		versions = make([]any, len(ens))
+	keys, err := fieldArray(pk, ens)
+	if err != nil {
+		return nil, false, err
 	}
-	for i, en := range ens {
-		k, err := FieldValue(pk, en.Ptr)
-		if err != nil {
+	var versions any
+	if versioned {
+		if versions, err = fieldArray(e.Version, ens); err != nil {
 			return nil, false, err
-		}
-		keys[i] = k
-		if versioned {
-			if versions[i], err = FieldValue(e.Version, en.Ptr); err != nil {
-				return nil, false, err
-			}
 		}
 	}
 	b := []byte("DELETE FROM ")
@@ -409,7 +384,7 @@ func (p *Plan) deleteArray(step *Step, d dialect.Dialect) ([]*Statement, bool, e
 		b = append(b, " = ANY("...)
 		b = d.AppendPlaceholder(b, 1)
 		b = append(b, ')')
-		s.Query = sqlText{string(b), []any{typedArray(keys)}}
+		s.Query = sqlText{string(b), []any{keys}}
 		return []*Statement{s}, true, nil
 	}
 	b = append(b, ` AS "x" USING unnest(`...)
@@ -425,7 +400,7 @@ func (p *Plan) deleteArray(step *Step, d dialect.Dialect) ([]*Statement, bool, e
 	b = append(b, ` = "u"."k" AND "x".`...)
 	b = d.AppendIdent(b, e.Version.Column)
 	b = append(b, ` = "u"."ov"`...)
-	s.Query = sqlText{string(b), []any{typedArray(keys), typedArray(versions)}}
+	s.Query = sqlText{string(b), []any{keys, versions}}
 	s.Expect = int64(len(ens))
 	return []*Statement{s}, true, nil
 }
@@ -438,6 +413,26 @@ func WhereKeys(q qb.SelectQuery, arrays bool, col string, keys []any) qb.SelectQ
 		return q.Where(qb.Raw("?? = ANY(?)", col, qb.Array{Values: keys}))
 	}
 	return q.WhereIn(col, keys...)
+}
+
+// fieldArray is the array of a scalar property's values in ens: a typed
+// slice read straight from the fields where directArray can, else the
+// driver values of FieldValue (typed when they share a type).
+func fieldArray(p *meta.Property, ens []*Entry) (any, error) {
+	if len(p.Columns) == 1 {
+		if arr, ok := directArray(p.Columns[0], ens); ok {
+			return arr, nil
+		}
+	}
+	vals := make([]any, len(ens))
+	for i, en := range ens {
+		v, err := FieldValue(p, en.Ptr)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	return typedArray(vals), nil
 }
 
 // directArray reads a plain scalar column (an integer, string or bool field,

@@ -27,7 +27,6 @@ func (p *Plan) updateValues(step *Step, d dialect.Dialect, dry bool) ([]*Stateme
 		}
 	}
 	versioned := step.Kind == StepUpdate && e.Version != nil
-	timeVersion := versioned && e.Version.Type == timeType
 	perRow := 1 + len(step.Props)
 	if versioned {
 		perRow++
@@ -51,21 +50,14 @@ func (p *Plan) updateValues(step *Step, d dialect.Dialect, dry bool) ([]*Stateme
 		if versioned {
 			b = append(b, ", "...)
 			b = d.AppendIdent(b, e.Version.Column)
-			if timeVersion {
-				v, _ := nextVersion(e.Version, ens[0])
-				for _, en := range ens {
-					p.noteVersion(en, v, dry)
-				}
+			tv, isTime, err := p.bumpVersions(e.Version, ens, dry)
+			if err != nil {
+				return nil, false, err
+			}
+			if isTime {
 				b = append(b, " = ?"...)
-				args = append(args, v)
+				args = append(args, tv)
 			} else {
-				for _, en := range ens {
-					v, err := nextVersion(e.Version, en)
-					if err != nil {
-						return nil, false, err
-					}
-					p.noteVersion(en, v, dry)
-				}
 				b = append(b, " = "...)
 				b = d.AppendIdent(b, e.Version.Column)
 				b = append(b, " + 1"...)
