@@ -194,7 +194,7 @@ func (d *dtoIn) target(p *meta.Property, v any, path string) (any, error) {
 			return nil, err
 		}
 		d.actions = append(d.actions, func() error {
-			if err := d.m.assign(en.Obj, sub); err != nil {
+			if err := d.m.assign(en.Obj(), sub); err != nil {
 				return err
 			}
 			if d.opts.merge {
@@ -202,7 +202,7 @@ func (d *dtoIn) target(p *meta.Property, v any, path string) (any, error) {
 			}
 			return nil
 		})
-		return en.Obj, nil
+		return en.Obj(), nil
 	}
 	// Merge of a row not loaded: a fresh instance with the key and fields
 	// becomes the tracked one (filling a reference in place).
@@ -220,7 +220,7 @@ func (d *dtoIn) target(p *meta.Property, v any, path string) (any, error) {
 	// The tracked instance is known only after the merge: when a reference
 	// is tracked, Merge fills it in place, so point at it already.
 	if tracked {
-		return en.Obj, nil
+		return en.Obj(), nil
 	}
 	return fresh.Interface(), nil
 }

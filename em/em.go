@@ -262,7 +262,7 @@ func Reference[T any](m *EntityManager, pk ...any) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	return en.Obj.(*T), nil
+	return en.Obj().(*T), nil
 }
 
 // IsLoaded reports whether a tracked entity's data is loaded (false for an

@@ -194,14 +194,14 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 				}
 				switch {
 				case len(nodes) == 0:
-					return en.Obj.(*T), nil
+					return en.Obj().(*T), nil
 				case q.strategy != Joined:
 					if err := m.populate(ctx, q.e, []*uow.Entry{en}, q.populate, q.popOpts()); err != nil {
 						return nil, err
 					}
-					return en.Obj.(*T), nil
+					return en.Obj().(*T), nil
 				case treeLoaded(m.uow.IdentityMap(), nodes, []*uow.Entry{en}):
-					return en.Obj.(*T), nil
+					return en.Obj().(*T), nil
 				}
 				// Joined and something to load: the query below.
 				hit = en
@@ -219,7 +219,7 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 	}
 	one, err := q.one(ctx)
 	if err == nil && one == nil && hit != nil {
-		return hit.Obj.(*T), nil
+		return hit.Obj().(*T), nil
 	}
 	return one, err
 }

@@ -64,7 +64,7 @@ func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) err
 	if len(entries) == 0 {
 		return nil
 	}
-	if _, ok := entries[0].Obj.(OnLoadHook); !ok {
+	if _, ok := entries[0].Obj().(OnLoadHook); !ok {
 		return nil
 	}
 	return m.callout(func() error {
@@ -74,7 +74,7 @@ func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) err
 				continue
 			}
 			seen[en] = true
-			if h, ok := en.Obj.(OnLoadHook); ok {
+			if h, ok := en.Obj().(OnLoadHook); ok {
 				if err := h.OnLoad(ctx); err != nil {
 					return err
 				}
@@ -93,22 +93,22 @@ func (m *EntityManager) beforeHooks(ctx context.Context, ch *uow.Changes, restor
 		var call func(context.Context) error
 		switch c.Kind {
 		case uow.Insert:
-			if h, ok := c.Entry.Obj.(BeforeCreateHook); ok {
+			if h, ok := c.Entry.Obj().(BeforeCreateHook); ok {
 				call = h.BeforeCreate
 			}
 		case uow.Update:
-			if h, ok := c.Entry.Obj.(BeforeUpdateHook); ok {
+			if h, ok := c.Entry.Obj().(BeforeUpdateHook); ok {
 				call = h.BeforeUpdate
 			}
 		case uow.Delete:
-			if h, ok := c.Entry.Obj.(BeforeDeleteHook); ok {
+			if h, ok := c.Entry.Obj().(BeforeDeleteHook); ok {
 				call = h.BeforeDelete
 			}
 		}
 		if call == nil {
 			continue
 		}
-		v := reflect.ValueOf(c.Entry.Obj).Elem()
+		v := reflect.ValueOf(c.Entry.Obj()).Elem()
 		saved := reflect.New(v.Type()).Elem()
 		saved.Set(v)
 		*restore = append(*restore, func() { v.Set(saved) })
@@ -125,15 +125,15 @@ func (m *EntityManager) afterHooks(ctx context.Context, ch *uow.Changes) error {
 		var call func(context.Context) error
 		switch c.Kind {
 		case uow.Insert:
-			if h, ok := c.Entry.Obj.(AfterCreateHook); ok {
+			if h, ok := c.Entry.Obj().(AfterCreateHook); ok {
 				call = h.AfterCreate
 			}
 		case uow.Update:
-			if h, ok := c.Entry.Obj.(AfterUpdateHook); ok {
+			if h, ok := c.Entry.Obj().(AfterUpdateHook); ok {
 				call = h.AfterUpdate
 			}
 		case uow.Delete:
-			if h, ok := c.Entry.Obj.(AfterDeleteHook); ok {
+			if h, ok := c.Entry.Obj().(AfterDeleteHook); ok {
 				call = h.AfterDelete
 			}
 		}

@@ -246,20 +246,25 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		return q.allJoined(ctx, sel)
 	}
 	var entries []*uow.Entry
-	seen := map[*uow.Entry]bool{}
+	// An entry registered by a row's own hydration cannot have come
+	// before; only rows matching an entry tracked earlier may repeat one
+	// (a query joining rows), and only then are the entries deduplicated.
+	repeats := false
 	req := &uow.Load{Query: sel, Groups: []uow.LoadGroup{*g}, Row: func(row []uow.Loaded, _ []any) error {
+		mark := q.m.uow.Mark()
 		en, err := q.m.uow.Hydrate(g, row[0], q.refresh)
 		if err != nil {
 			return err
 		}
-		if !seen[en] {
-			seen[en] = true
-			entries = append(entries, en)
-		}
+		repeats = repeats || !en.RegisteredAfter(mark)
+		entries = append(entries, en)
 		return nil
 	}}
 	if err := q.m.exec(ctx).Load(ctx, req); err != nil {
 		return nil, err
+	}
+	if repeats {
+		entries = uniqueEntries(entries)
 	}
 	q.noteFiltered(entries)
 	if err := q.m.afterLoad(ctx, entries); err != nil {
@@ -273,10 +278,23 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 	return objects[T](entries), nil
 }
 
+// uniqueEntries drops repeated entries, keeping the first of each.
+func uniqueEntries(entries []*uow.Entry) []*uow.Entry {
+	seen := make(map[*uow.Entry]bool, len(entries))
+	out := entries[:0]
+	for _, en := range entries {
+		if !seen[en] {
+			seen[en] = true
+			out = append(out, en)
+		}
+	}
+	return out
+}
+
 func objects[T any](entries []*uow.Entry) []*T {
 	out := make([]*T, len(entries))
 	for i, en := range entries {
-		out[i] = en.Obj.(*T)
+		out[i] = en.Obj().(*T)
 	}
 	return out
 }

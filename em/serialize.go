@@ -71,8 +71,8 @@ func (s *serializer) value(b *bytes.Buffer, v reflect.Value) error {
 
 // loaded reports whether the entity's data is known: tracked and loaded, or
 // not tracked at all (built in memory).
-func (s *serializer) loaded(ptr unsafe.Pointer) bool {
-	en, ok := s.m.uow.IdentityMap().EntryOf(ptr)
+func (s *serializer) loaded(e *meta.Entity, ptr unsafe.Pointer) bool {
+	en, ok := s.m.uow.IdentityMap().EntryAt(e, ptr)
 	return !ok || en.Loaded() || en.State == uow.StateNew
 }
 
@@ -101,7 +101,7 @@ func (s *serializer) key(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer) er
 }
 
 func (s *serializer) entity(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer) error {
-	if s.path[ptr] || !s.loaded(ptr) {
+	if s.path[ptr] || !s.loaded(e, ptr) {
 		return s.key(b, e, ptr)
 	}
 	s.path[ptr] = true

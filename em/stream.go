@@ -97,7 +97,7 @@ func streamRun[T any](ctx context.Context, q Query[T], so StreamOptions, yield f
 		last = lastVals
 		stop := false
 		for _, en := range entries {
-			if !yield(en.Obj.(*T), nil) {
+			if !yield(en.Obj().(*T), nil) {
 				stop = true
 				break
 			}
@@ -157,7 +157,7 @@ func forget(m *EntityManager, fresh []*uow.Entry, known map[*uow.Entry]bool) err
 		if !en.Loaded() {
 			continue // a reference (an unloaded to-one target)
 		}
-		if en.State != uow.StateManaged || m.uow.IsDirty(en.Obj) {
+		if en.State != uow.StateManaged || m.uow.IsDirty(en.Obj()) {
 			return nil
 		}
 	}
@@ -167,7 +167,7 @@ func forget(m *EntityManager, fresh []*uow.Entry, known map[*uow.Entry]bool) err
 		}
 	}
 	for _, en := range fresh {
-		m.uow.Detach(en.Obj)
+		m.uow.Detach(en.Obj())
 	}
 	return nil
 }

@@ -87,7 +87,7 @@ func (m *EntityManager) validate(ctx context.Context, ch *uow.Changes) error {
 		}
 	}
 	hook := func(c *uow.ChangeSet) error {
-		h, ok := c.Entry.Obj.(Validator)
+		h, ok := c.Entry.Obj().(Validator)
 		if !ok {
 			return nil
 		}

@@ -387,7 +387,7 @@ func AggregateEntities[T any](ctx context.Context, x *Executor, m Manager, p Pip
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, en.Obj.(*T))
+		out = append(out, en.Obj().(*T))
 	}
 	if err := cur.Err(); err != nil {
 		return nil, fmt.Errorf("mongo: aggregate %s: %w", dm.coll, err)

@@ -206,6 +206,31 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 type scanPlan struct {
 	group uow.LoadGroup
 	cols  []colScan
+	alloc instances
+}
+
+// instances hands out fresh instances of one entity type in chunks (1, 2,
+// 4, … up to 64 at a time): one allocation per chunk instead of one per row.
+// A discarded instance (a row the Identity Map already held) lives as long
+// as its chunk.
+type instances struct {
+	typ   reflect.Type
+	chunk unsafe.Pointer // an array of typ
+	used  int
+	size  int
+}
+
+func (a *instances) next() unsafe.Pointer {
+	if a.used == a.size {
+		a.size = min(max(a.size*2, 1), 64)
+		a.used = 0
+		a.chunk = reflect.New(reflect.ArrayOf(a.size, a.typ)).UnsafePointer()
+	}
+	// Never a pointer past the chunk's end: the collector would take it for
+	// a pointer into the next object.
+	p := unsafe.Add(a.chunk, uintptr(a.used)*a.typ.Size())
+	a.used++
+	return p
 }
 
 type colScan struct {
@@ -250,7 +275,7 @@ func directDest(t reflect.Type) func(unsafe.Pointer) any {
 }
 
 func scanPlanFor(g uow.LoadGroup) *scanPlan {
-	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns))}
+	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns)), alloc: instances{typ: g.Entity.Type}}
 	for i, c := range g.Columns {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
@@ -269,9 +294,8 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 
 // prepare allocates a fresh instance and points dest at its fields.
 func (sp *scanPlan) prepare(dest []any) uow.Loaded {
-	e := sp.group.Entity
-	v := e.NewValue()
-	l := uow.Loaded{Obj: v.Interface(), Ptr: v.UnsafePointer()}
+	ptr := sp.alloc.next()
+	l := uow.Loaded{Obj: reflect.NewAt(sp.group.Entity.Type, ptr).Interface(), Ptr: ptr}
 	for i := range sp.cols {
 		c := &sp.cols[i]
 		switch {

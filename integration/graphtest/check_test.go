@@ -108,7 +108,7 @@ func (w *world[K]) check(withJSON, final bool) {
 		if !en.Loaded() {
 			continue
 		}
-		if w.m.IsDirty(en.Obj) {
+		if w.m.IsDirty(en.Obj()) {
 			report("%s is dirty right after a successful flush", w.name(e, ptr))
 		}
 		key := keyOf(e, ptr)

@@ -166,7 +166,7 @@ func (w *world[K]) maybePersistOwner(o *uow.Entry) {
 		return
 	}
 	w.logf("  persist %s", w.name(o.Entity, o.Ptr))
-	if w.persist(o.Obj) && (o.State == uow.StateNew || o.Loaded()) && !(w.collMoved[o.Ptr] && w.avoided("pointer-after-coll")) {
+	if w.persist(o.Obj()) && (o.State == uow.StateNew || o.Loaded()) && !(w.collMoved[o.Ptr] && w.avoided("pointer-after-coll")) {
 		w.checkSynced(o, "persist after collection change", nil)
 	}
 }

@@ -241,7 +241,7 @@ func (w *world[K]) opRemove() bool {
 				r.Prop.At.SetPointer(en.Ptr, nil)
 				w.unsynced[en.Ptr] = true
 				unlinked = append(unlinked, w.name(en.Entity, en.Ptr)+"."+r.Prop.Name)
-				if w.chance(0.5) && !w.persist(en.Obj) {
+				if w.chance(0.5) && !w.persist(en.Obj()) {
 					return true
 				}
 			}
@@ -282,7 +282,7 @@ func (w *world[K]) opRemove() bool {
 	if len(unlinked) > 0 {
 		w.logf("  unlinked %s", strings.Join(unlinked, ", "))
 	}
-	if err := w.m.Remove(x.Obj); err != nil {
+	if err := w.m.Remove(x.Obj()); err != nil {
 		w.fail("Remove(%s): %v", w.name(k.e, x.Ptr), err)
 	}
 	delete(w.unsynced, x.Ptr)
@@ -310,7 +310,7 @@ func (w *world[K]) opSetPointer() bool {
 	r.Prop.At.SetPointer(x.Ptr, tp)
 	if w.chance(0.6) {
 		w.logf("  persist %s", w.name(r.Owner, x.Ptr))
-		if w.persist(x.Obj) {
+		if w.persist(x.Obj()) {
 			changed := r
 			if old == tp {
 				changed = nil
@@ -386,8 +386,8 @@ func (w *world[K]) opRefresh() bool {
 	if w.avoided("refresh-dirty") && w.dirty(x) {
 		return false
 	}
-	w.logf("refresh %s%s", w.name(k.e, x.Ptr), map[bool]string{true: " (dirty)"}[w.m.IsDirty(x.Obj)])
-	if err := w.m.Refresh(w.ctx, x.Obj); err != nil {
+	w.logf("refresh %s%s", w.name(k.e, x.Ptr), map[bool]string{true: " (dirty)"}[w.m.IsDirty(x.Obj())])
+	if err := w.m.Refresh(w.ctx, x.Obj()); err != nil {
 		w.fail("Refresh(%s): %v", w.name(k.e, x.Ptr), err)
 		return true
 	}
@@ -500,7 +500,7 @@ func (w *world[K]) opPopulate() bool {
 		var names []string
 		for _, en := range cands {
 			if w.chance(0.5) {
-				objs = append(objs, en.Obj)
+				objs = append(objs, en.Obj())
 				names = append(names, w.name(k.e, en.Ptr))
 			}
 		}
@@ -579,7 +579,7 @@ func (w *world[K]) removalAlone(x *uow.Entry) bool {
 
 // dirty reports whether x has unflushed changes, its collections included.
 func (w *world[K]) dirty(x *uow.Entry) bool {
-	if w.m.IsDirty(x.Obj) {
+	if w.m.IsDirty(x.Obj()) {
 		return true
 	}
 	for _, r := range x.Entity.Relations {

@@ -53,7 +53,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 				if err != nil {
 					return err
 				}
-				items = append(items, ref.Obj)
+				items = append(items, ref.Obj())
 			}
 			if c := prop.At.Collection(en.Ptr); c != nil {
 				return c.HydrateAny(items)
@@ -74,7 +74,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 			continue
 		}
 		for _, it := range c.AnyItems() {
-			t, ok := im.EntryOf(reflect.ValueOf(it).UnsafePointer())
+			t, ok := im.EntryAt(prop.Relation.Target, reflect.ValueOf(it).UnsafePointer())
 			if !ok || seen[t] {
 				continue
 			}
@@ -114,7 +114,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 			}
 			var kept []*uow.Entry
 			for _, it := range c.AnyItems() {
-				if t, ok := im.EntryOf(reflect.ValueOf(it).UnsafePointer()); ok {
+				if t, ok := im.EntryAt(prop.Relation.Target, reflect.ValueOf(it).UnsafePointer()); ok {
 					if _, match := rank[t]; match {
 						kept = append(kept, t)
 					}
@@ -123,7 +123,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 			slices.SortStableFunc(kept, func(a, b *uow.Entry) int { return rank[a] - rank[b] })
 			objs := make([]any, len(kept))
 			for i, t := range kept {
-				objs[i] = t.Obj
+				objs[i] = t.Obj()
 			}
 			if err := c.HydrateAny(objs); err != nil {
 				return nil, err

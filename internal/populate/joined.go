@@ -239,7 +239,7 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 			}
 			objs := make([]any, len(its))
 			for i, it := range its {
-				objs[i] = it.Obj
+				objs[i] = it.Obj()
 			}
 			if err := c.HydrateAny(objs); err != nil {
 				return nil, err

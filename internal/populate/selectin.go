@@ -187,7 +187,7 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 		if tp == nil {
 			continue
 		}
-		t, ok := im.EntryOf(tp)
+		t, ok := im.EntryAt(rel.Target, tp)
 		if !ok {
 			continue // an unmanaged object set by the user: nothing to load
 		}
@@ -254,7 +254,7 @@ func children(n *Node, owners []*uow.Entry, im *uow.IdentityMap) []*uow.Entry {
 		p := n.Relation.Prop
 		if !p.Kind.IsToMany() {
 			if tp := p.At.Pointer(o.Ptr); tp != nil {
-				if t, ok := im.EntryOf(tp); ok {
+				if t, ok := im.EntryAt(n.Relation.Target, tp); ok {
 					out = append(out, t)
 				}
 			}
@@ -265,7 +265,7 @@ func children(n *Node, owners []*uow.Entry, im *uow.IdentityMap) []*uow.Entry {
 			continue
 		}
 		for _, it := range c.AnyItems() {
-			if t, ok := im.EntryOf(reflect.ValueOf(it).UnsafePointer()); ok {
+			if t, ok := im.EntryAt(n.Relation.Target, reflect.ValueOf(it).UnsafePointer()); ok {
 				out = append(out, t)
 			}
 		}
@@ -293,7 +293,7 @@ func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Ent
 		}
 		objs := make([]any, len(its))
 		for i, it := range its {
-			objs[i] = it.Obj
+			objs[i] = it.Obj()
 		}
 		if err := c.HydrateAny(objs); err != nil {
 			return err

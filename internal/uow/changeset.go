@@ -39,7 +39,7 @@ type ChangeSet struct {
 }
 
 // Entity returns the changed entity as the *T the user holds.
-func (c *ChangeSet) Entity() any { return c.Entry.Obj }
+func (c *ChangeSet) Entity() any { return c.Entry.Obj() }
 
 // PivotChange is the pending change of one owner's many-to-many collection.
 type PivotChange struct {
@@ -169,13 +169,13 @@ func (u *UnitOfWork) removeOrphans() error {
 					orphans = append(orphans, reflect.ValueOf(it).UnsafePointer())
 				}
 			} else if en.snap != nil {
-				old, cur := r.Prop.At.Pointer(en.snap.ptr), r.Prop.At.Pointer(en.Ptr)
+				old, cur := r.Prop.At.Pointer(en.snap), r.Prop.At.Pointer(en.Ptr)
 				if old != nil && old != cur {
 					orphans = append(orphans, old)
 				}
 			}
 			for _, op := range orphans {
-				if o, ok := u.im.EntryOf(op); ok && o.State != StateRemoved {
+				if o, ok := u.im.EntryAt(r.Target, op); ok && o.State != StateRemoved {
 					if err := u.remove(o, map[unsafe.Pointer]bool{}); err != nil {
 						return err
 					}
@@ -225,7 +225,7 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 		if p.Version {
 			continue
 		}
-		a, b := p.At.Ptr(en.Ptr), p.At.Ptr(en.snap.ptr)
+		a, b := p.At.Ptr(en.Ptr), p.At.Ptr(en.snap)
 		if a == nil || b == nil {
 			if a != b {
 				changed = append(changed, p)
@@ -235,13 +235,13 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 		var same bool
 		switch {
 		case c.json:
-			same = string(marshalJSON(p, en.Ptr)) == string(en.snap.ext.json[i])
+			same = string(marshalJSON(p, en.Ptr)) == string(en.snapExt().json[i])
 		case c.custom:
 			cur, err := FieldValue(p, en.Ptr)
 			if err != nil {
 				return nil, err
 			}
-			same = sameCustom(p, cur, en.snap.ext.vals[i])
+			same = sameCustom(p, cur, en.snapExt().vals[i])
 		default:
 			same = c.equal(a, b)
 		}
@@ -249,12 +249,12 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 			continue
 		}
 		if p.PK {
-			return nil, fmt.Errorf("%w: %s of %s changed from its loaded value", ErrInvalidKey, p, en.key)
+			return nil, fmt.Errorf("%w: %s of %s changed from its loaded value", ErrInvalidKey, p, en.key())
 		}
 		changed = append(changed, p)
 	}
 	for _, p := range ti.toOne {
-		cur, old := p.At.Pointer(en.Ptr), p.At.Pointer(en.snap.ptr)
+		cur, old := p.At.Pointer(en.Ptr), p.At.Pointer(en.snap)
 		if cur == old {
 			continue
 		}
@@ -340,7 +340,7 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 		if c.prop.Lazy {
 			continue // not part of a load
 		}
-		a, b := c.prop.At.Ptr(fresh), c.prop.At.Ptr(en.snap.ptr)
+		a, b := c.prop.At.Ptr(fresh), c.prop.At.Ptr(en.snap)
 		if a == nil || b == nil {
 			if a != b {
 				return false
@@ -348,13 +348,13 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 			continue
 		}
 		if c.json {
-			if string(marshalJSON(c.prop, fresh)) != string(en.snap.ext.json[i]) {
+			if string(marshalJSON(c.prop, fresh)) != string(en.snapExt().json[i]) {
 				return false
 			}
 			continue
 		}
 		if c.custom {
-			if cur, err := FieldValue(c.prop, fresh); err != nil || !sameCustom(c.prop, cur, en.snap.ext.vals[i]) {
+			if cur, err := FieldValue(c.prop, fresh); err != nil || !sameCustom(c.prop, cur, en.snapExt().vals[i]) {
 				return false
 			}
 			continue
@@ -364,7 +364,7 @@ func sameAsSnapshot(en *Entry, fresh unsafe.Pointer) bool {
 		}
 	}
 	for _, p := range ti.toOne {
-		cur, old := p.At.Pointer(fresh), p.At.Pointer(en.snap.ptr)
+		cur, old := p.At.Pointer(fresh), p.At.Pointer(en.snap)
 		if cur == old {
 			continue
 		}
@@ -388,8 +388,8 @@ func keyUnchanged(en *Entry) error {
 		return nil
 	}
 	k, ok := KeyOf(en.Entity, en.Ptr)
-	if !ok || k != en.key {
-		return fmt.Errorf("%w: the key of removed %s was changed from its loaded value", ErrInvalidKey, en.key)
+	if !ok || k != en.key() {
+		return fmt.Errorf("%w: the key of removed %s was changed from its loaded value", ErrInvalidKey, en.key())
 	}
 	return nil
 }

@@ -101,7 +101,7 @@ func (p *Plan) Commit() {
 	}
 	for _, en := range p.u.im.Entries() {
 		// Written: the snapshots say where every pointer is now.
-		en.links = nil
+		en.setLinks(nil)
 		if en.State != StateManaged && en.State != StateReference {
 			continue
 		}
@@ -113,10 +113,10 @@ func (p *Plan) Commit() {
 		}
 	}
 	for _, c := range ch.Inserts {
-		takeSnapshot(c.Entry)
+		takeSnapshot(c.Entry, &p.u.im.snaps)
 	}
 	for _, c := range ch.Updates {
-		takeSnapshot(c.Entry)
+		takeSnapshot(c.Entry, &p.u.im.snaps)
 	}
 }
 
@@ -160,7 +160,7 @@ func (p *Plan) syncInverseCollections() {
 			if r == nil || !r.Owning || r.InversedBy == nil || en.snap == nil {
 				continue
 			}
-			old, cur := prop.At.Pointer(en.snap.ptr), prop.At.Pointer(en.Ptr)
+			old, cur := prop.At.Pointer(en.snap), prop.At.Pointer(en.Ptr)
 			if inv := r.InversedBy; inv.Kind == meta.OneToOne {
 				// The inverse pointers follow the row: the old target loses
 				// en (a load may have set it from the stored row since).
@@ -177,10 +177,10 @@ func (p *Plan) syncInverseCollections() {
 				continue
 			}
 			if old != nil && old != cur {
-				edit(r.InversedBy.At.Collection(old), false, en.Obj)
+				edit(r.InversedBy.At.Collection(old), false, en.Obj())
 			}
 			if cur != nil {
-				edit(r.InversedBy.At.Collection(cur), true, en.Obj)
+				edit(r.InversedBy.At.Collection(cur), true, en.Obj())
 			}
 		}
 	}

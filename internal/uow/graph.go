@@ -70,10 +70,10 @@ func (s *inverses) bind(en *Entry) {
 			continue
 		}
 		if s == nil {
-			c.Bind(en.Obj, r)
+			c.Bind(en.Obj(), r)
 			continue
 		}
-		c.Bind(en.Obj, s.of(r))
+		c.Bind(en.Obj(), s.of(r))
 	}
 }
 
@@ -101,7 +101,7 @@ func (iv *inverse) leaveLast(owner, item any) {
 	if ip == nil {
 		return
 	}
-	en, ok := iv.u.im.EntryOf(ip)
+	en, ok := iv.u.im.EntryAt(iv.r.Target, ip)
 	if !ok {
 		return
 	}
@@ -130,7 +130,7 @@ func (iv *inverse) note(owner, item any) {
 	if cur != nil && cur != reflect.ValueOf(owner).UnsafePointer() {
 		return
 	}
-	if en, ok := iv.u.im.EntryOf(ip); ok {
+	if en, ok := iv.u.im.EntryAt(iv.r.Target, ip); ok {
 		setLink(en, iv.link, cur)
 	}
 }
@@ -153,12 +153,11 @@ func initCollections(en *Entry) {
 // pending reports that the target's collection was not loaded then, so en
 // is to join it once it is.
 func lastLink(en *Entry, i int, p *meta.Property) (last unsafe.Pointer, pending bool) {
-	if en.links != nil && (*en.links)[i].set {
-		l := (*en.links)[i]
-		return l.ptr, l.pending
+	if ls := en.linkList(); ls != nil && ls[i].set {
+		return ls[i].ptr, ls[i].pending
 	}
 	if en.snap != nil {
-		return p.At.Pointer(en.snap.ptr), false
+		return p.At.Pointer(en.snap), false
 	}
 	return nil, false
 }
@@ -166,11 +165,7 @@ func lastLink(en *Entry, i int, p *meta.Property) (last unsafe.Pointer, pending 
 func setLink(en *Entry, i int, ptr unsafe.Pointer) { setLinkPending(en, i, ptr, false) }
 
 func setLinkPending(en *Entry, i int, ptr unsafe.Pointer, pending bool) {
-	if en.links == nil {
-		l := make([]link, len(en.Entity.Relations))
-		en.links = &l
-	}
-	(*en.links)[i] = link{set: true, ptr: ptr, pending: pending}
+	en.ensureLinks()[i] = link{set: true, ptr: ptr, pending: pending}
 }
 
 // NoteLoaded records, for a one-to-many load (relation r, owner's side),
@@ -185,7 +180,7 @@ func (u *UnitOfWork) NoteLoaded(r *meta.Relation, item *Entry, target unsafe.Poi
 	// Where memory showed it last, it is no more.
 	if last, _ := lastLink(item, iv.link, r.MappedBy); last != nil && last != target {
 		if c := r.Prop.At.Collection(last); c != nil {
-			_ = c.SyncRemove(item.Obj, false)
+			_ = c.SyncRemove(item.Obj(), false)
 		} else if r.Kind == meta.OneToOne && r.Prop.At.Pointer(last) == item.Ptr {
 			r.Prop.At.SetPointer(last, nil)
 		}
@@ -222,7 +217,7 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 	case meta.OneToMany:
 		if last != nil && last != cur {
 			if c := other.At.Collection(last); c != nil {
-				_ = c.SyncRemove(en.Obj, false)
+				_ = c.SyncRemove(en.Obj(), false)
 			}
 		}
 		if cur != nil {
@@ -233,12 +228,12 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 				// Not known yet (a new owner not persisted yet gets its
 				// collections initialized later): joined when it is.
 				pending = true
-			case other.Relation.OrphanRemoval && holds(c.RemovedAny(), en.Obj):
+			case other.Relation.OrphanRemoval && holds(c.RemovedAny(), en.Obj()):
 				// An item taken out of a collection that removes orphans
 				// is deleted at the flush; pointing it back does not undo
 				// that.
 			default:
-				_ = c.SyncAdd(en.Obj, false)
+				_ = c.SyncAdd(en.Obj(), false)
 			}
 		}
 	case meta.OneToOne:
@@ -263,7 +258,7 @@ func syncToOne(en *Entry, i int, r *meta.Relation) {
 func holdLinks(en *Entry) {
 	for i, r := range en.Entity.Relations {
 		if r.Owning && !r.Kind.IsToMany() && r.Other() != nil {
-			if en.links == nil || !(*en.links)[i].set {
+			if ls := en.linkList(); ls == nil || !ls[i].set {
 				last, pending := lastLink(en, i, r.Prop)
 				setLinkPending(en, i, last, pending)
 			}
@@ -299,7 +294,7 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 			}
 			for _, r := range en.Entity.Relations {
 				if r.Owning && !r.Kind.IsToMany() && r.OnDelete == meta.ActionCascade {
-					if t := r.Prop.At.Pointer(en.snap.ptr); t != nil && gone[t] {
+					if t := r.Prop.At.Pointer(en.snap); t != nil && gone[t] {
 						gone[en.Ptr] = true
 						cascaded = append(cascaded, en)
 						more = true
@@ -349,8 +344,8 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 				ptr, prop := en.Ptr, r.Prop
 				p.committed = append(p.committed, func() { prop.At.SetPointer(ptr, t) })
 				prop.At.SetPointer(ptr, nil)
-				if en.snap != nil && prop.At.Pointer(en.snap.ptr) == t {
-					sp := en.snap.ptr
+				if en.snap != nil && prop.At.Pointer(en.snap) == t {
+					sp := en.snap
 					p.committed = append(p.committed, func() { prop.At.SetPointer(sp, t) })
 					prop.At.SetPointer(sp, nil)
 				}
@@ -383,7 +378,7 @@ func (p *Plan) forgetReplaced(pc *PivotChange, edit func(c meta.AnyCollection, a
 			continue
 		}
 		if oc := other.At.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
-			edit(oc, false, owner.Obj)
+			edit(oc, false, owner.Obj())
 		}
 	}
 }
@@ -407,7 +402,7 @@ func unlinkNew(en *Entry) {
 			for _, it := range c.AnyItems() {
 				if tp := reflect.ValueOf(it).UnsafePointer(); tp != nil {
 					if oc := other.At.Collection(tp); oc != nil {
-						_ = oc.SyncRemove(en.Obj, true)
+						_ = oc.SyncRemove(en.Obj(), true)
 					}
 				}
 			}
@@ -420,7 +415,7 @@ func unlinkNew(en *Entry) {
 				}
 				if other.Kind.IsToMany() {
 					if oc := other.At.Collection(t); oc != nil {
-						_ = oc.SyncRemove(en.Obj, false)
+						_ = oc.SyncRemove(en.Obj(), false)
 					}
 				} else if other.At.Pointer(t) == en.Ptr {
 					other.At.SetPointer(t, nil)
@@ -469,7 +464,7 @@ func (p *Plan) forgetReplacedInverse(pc *PivotChange, edit func(c meta.AnyCollec
 			continue
 		}
 		if oc := r.Prop.At.Collection(en.Ptr); oc != nil && oc.IsInitialized() {
-			edit(oc, false, target.Obj)
+			edit(oc, false, target.Obj())
 		}
 	}
 }
@@ -496,8 +491,8 @@ func (p *Plan) forgetCleared(rl *Relink) {
 		ptr := en.Ptr
 		p.committed = append(p.committed, func() { fk.At.SetPointer(ptr, owner) })
 		fk.At.SetPointer(ptr, nil)
-		if en.snap != nil && fk.At.Pointer(en.snap.ptr) == owner {
-			sp := en.snap.ptr
+		if en.snap != nil && fk.At.Pointer(en.snap) == owner {
+			sp := en.snap
 			p.committed = append(p.committed, func() { fk.At.SetPointer(sp, owner) })
 			fk.At.SetPointer(sp, nil)
 		}
@@ -554,11 +549,8 @@ type keptLink struct {
 // keptLinks returns the to-one pointers of en that a sync or a collection
 // change recorded (see link), with their current values.
 func keptLinks(en *Entry) []keptLink {
-	if en.links == nil {
-		return nil
-	}
 	var out []keptLink
-	for i, l := range *en.links {
+	for i, l := range en.linkList() {
 		if l.set {
 			p := en.Entity.Relations[i].Prop
 			out = append(out, keptLink{prop: p, ptr: p.At.Pointer(en.Ptr)})
@@ -567,12 +559,11 @@ func keptLinks(en *Entry) []keptLink {
 	return out
 }
 
-func copyLinks(l *[]link) *[]link {
+func copyLinks(l []link) []link {
 	if l == nil {
 		return nil
 	}
-	c := append([]link(nil), (*l)...)
-	return &c
+	return append([]link(nil), l...)
 }
 
 // unbindCollections unbinds en's collections: an entity no longer tracked
@@ -581,7 +572,7 @@ func unbindCollections(en *Entry) {
 	for _, r := range en.Entity.Relations {
 		if r.Kind.IsToMany() {
 			if c := r.Prop.At.Collection(en.Ptr); c != nil {
-				c.Bind(en.Obj, nil)
+				c.Bind(en.Obj(), nil)
 			}
 		}
 	}

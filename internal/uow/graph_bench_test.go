@@ -108,7 +108,7 @@ func BenchmarkGraphChangesRelations(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		a = en.Obj.(*BAuthor)
+		a = en.Obj().(*BAuthor)
 		authors[i] = a
 		var its []*BBook
 		for j := range 10 {

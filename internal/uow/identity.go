@@ -96,6 +96,24 @@ func KeyFor(e *meta.Entity, vals ...any) (Key, error) {
 		return Key{}, fmt.Errorf("%w: %s has %d primary key properties, got %d values",
 			ErrInvalidKey, e.Name, len(e.PK), len(vals))
 	}
+	if len(vals) == 1 && IsIntKind(e.PK[0].Type.Kind()) {
+		// The common integer key needs no temporary instance.
+		var n int64
+		ok := true
+		switch x := vals[0].(type) {
+		case int64:
+			n = x
+		case int:
+			n = int64(x)
+		case int32:
+			n = int64(x)
+		default:
+			ok = false
+		}
+		if ok && n != 0 && fitsKind(n, e.PK[0].Type.Kind()) {
+			return Key{Entity: e, N: n}, nil
+		}
+	}
 	tmp := e.NewValue().UnsafePointer()
 	for i, p := range e.PK {
 		if err := setKeyValue(p, tmp, vals[i]); err != nil {
@@ -107,6 +125,28 @@ func KeyFor(e *meta.Entity, vals ...any) (Key, error) {
 		return Key{}, fmt.Errorf("%w: %s: zero primary key %v", ErrInvalidKey, e.Name, vals)
 	}
 	return k, nil
+}
+
+// fitsKind reports whether n is a value of integer kind k (so that storing
+// it into a field of that kind and reading it back gives n).
+func fitsKind(n int64, k reflect.Kind) bool {
+	switch k {
+	case reflect.Int8:
+		return n == int64(int8(n))
+	case reflect.Int16:
+		return n == int64(int16(n))
+	case reflect.Int32:
+		return n == int64(int32(n))
+	case reflect.Uint8:
+		return n == int64(uint8(n))
+	case reflect.Uint16:
+		return n == int64(uint16(n))
+	case reflect.Uint32:
+		return n == int64(uint32(n))
+	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		return n >= 0
+	}
+	return true
 }
 
 // setKeyValue stores v into the key property p of the struct at ptr,
@@ -145,53 +185,169 @@ func setKeyValue(p *meta.Property, ptr unsafe.Pointer, v any) error {
 	return nil
 }
 
-// Entry is the Unit of Work's record of one entity instance.
+// Entry is the Unit of Work's record of one entity instance. Entries are
+// kept small (48 bytes): a loaded entity costs its struct, its entry, its
+// snapshot and one slot of an integer-keyed map.
 type Entry struct {
 	Entity *meta.Entity
-	Obj    any            // the *T the user holds
 	Ptr    unsafe.Pointer // address of the struct
-	State  State
-
-	key    Key
+	snap   unsafe.Pointer // the snapshot: a copy of the struct (see snapshot.go)
+	// x holds what few entries need: a key that is not an integer, links.
+	x *entryExtra
+	// keyN is an integer identity key (see Key); hasKey tells whether the
+	// entry has a key.
+	keyN int64
+	seq  uint32 // order of first registration, for deterministic flushes
+	State
 	hasKey bool
-	seq    uint64 // order of first registration, for deterministic flushes
-	snap   *snapshot
 	// removedFrom is the state to go back to if a Remove is undone.
 	removedFrom State
-	dropped     bool // no longer tracked (still in IdentityMap.order until compacted)
-	// links records, per relation (index in Entity.Relations), the to-one
-	// target the other side was last brought in step with (see syncToOne);
-	// nil until a sync changed something (a pointer, to keep entries of
-	// entities without relations small).
-	links *[]link
+	dropped     bool // no longer tracked (still in its chunk until the chunk is let go)
 }
+
+// Obj returns the *T the user holds.
+func (e *Entry) Obj() any { return reflect.NewAt(e.Entity.Type, e.Ptr).Interface() }
 
 // Key returns the entry's identity key; ok is false for a new entity
 // without a primary key.
-func (e *Entry) Key() (Key, bool) { return e.key, e.hasKey }
+func (e *Entry) Key() (Key, bool) { return e.key(), e.hasKey }
+
+func (e *Entry) key() Key {
+	if !e.hasKey {
+		return Key{}
+	}
+	k := Key{Entity: e.Entity, N: e.keyN}
+	if e.x != nil {
+		k.S = e.x.keyS
+	}
+	return k
+}
+
+// RegisteredAfter reports whether e was first tracked after mark (see
+// UnitOfWork.Mark).
+func (e *Entry) RegisteredAfter(mark uint32) bool { return e.seq > mark }
+
+func (e *Entry) setKeyParts(k Key) {
+	e.keyN, e.hasKey = k.N, true
+	if k.S != "" || e.x != nil {
+		e.extra().keyS = k.S
+	}
+}
+
+// entryExtra is the part of an Entry most entries do without.
+type entryExtra struct {
+	keyS string // a key that is not an integer (see Key.S)
+	// links records, per relation (index in Entity.Relations), the to-one
+	// target the other side was last brought in step with (see syncToOne);
+	// nil until a sync changed something.
+	links []link
+}
+
+func (e *Entry) extra() *entryExtra {
+	if e.x == nil {
+		e.x = &entryExtra{}
+	}
+	return e.x
+}
+
+// linkList returns en's links (nil when none was recorded).
+func (e *Entry) linkList() []link {
+	if e.x == nil {
+		return nil
+	}
+	return e.x.links
+}
+
+// ensureLinks returns en's links, making them if needed.
+func (e *Entry) ensureLinks() []link {
+	x := e.extra()
+	if x.links == nil {
+		x.links = make([]link, len(e.Entity.Relations))
+	}
+	return x.links
+}
+
+// setLinks replaces en's links.
+func (e *Entry) setLinks(l []link) {
+	if l != nil || e.x != nil {
+		e.extra().links = l
+	}
+}
 
 // Loaded reports whether the entity's data was loaded or written (it has a
 // snapshot to compare with).
 func (e *Entry) Loaded() bool { return e.snap != nil }
 
+// keyIndex holds one entity type's entries by key: integer keys in an
+// intIndex, others by their encoding.
+type keyIndex struct {
+	ints intIndex
+	strs map[string]*Entry
+}
+
+func (x *keyIndex) get(k Key) (*Entry, bool) {
+	if k.S == "" {
+		return x.ints.get(k.N)
+	}
+	en, ok := x.strs[k.S]
+	return en, ok
+}
+
+// set registers en under k; en's key must already be k.
+func (x *keyIndex) set(k Key, en *Entry) {
+	if k.S == "" {
+		x.ints.set(k.N, en)
+		return
+	}
+	if x.strs == nil {
+		x.strs = map[string]*Entry{}
+	}
+	x.strs[k.S] = en
+}
+
+func (x *keyIndex) del(k Key) {
+	if k.S == "" {
+		x.ints.del(k.N)
+	} else {
+		delete(x.strs, k.S)
+	}
+}
+
 // IdentityMap holds at most one instance per row, and knows every instance
 // its Unit of Work tracks. It is not safe for concurrent use.
 type IdentityMap struct {
-	byKey map[Key]*Entry
+	// keys indexes entries by entity type and key; last caches the most
+	// recent type's index (loads go through one type at a time).
+	keys     map[*meta.Entity]*keyIndex
+	lastType *meta.Entity
+	lastIdx  *keyIndex
+	// byPtr finds an entry from its instance's address. It is built on the
+	// first lookup the keys cannot answer (a new entity, an instance that is
+	// not tracked) and kept up to date from then on: a Unit of Work that
+	// only loads, changes and removes entities never needs it.
 	byPtr map[unsafe.Pointer]*Entry
-	seq   uint64
-	order []*Entry // registration order, with dropped entries until compacted
-	dead  int      // dropped entries still in order
+	count int
+	seq   uint32
+	// chunks are the entries in registration order: every entry comes
+	// from a chunk (see newEntry), and the chunks are kept in the order
+	// they were made. Entries never handed out have no Entity; dropped ones
+	// stay until their whole chunk is dropped and let go (compact).
+	chunks [][]Entry
+	dead   int // dropped entries still in chunks
+	// deadLimit is how many dropped entries make the next compact worth it.
+	deadLimit int
 	// inv holds the rel.Inverse bound to collections of entities this map
 	// tracks, one per relation (nil for a map used on its own).
 	inv *inverses
 	// byType lists the entries per entity type (dropped ones included until
 	// compacted); built on first use by OfType, then kept up to date.
 	byType map[*meta.Entity][]*Entry
-	// slab is where the next entries come from: one allocation per chunk
-	// instead of one per entity (a load of 100 rows makes 8 chunks). A
-	// dropped entry lives as long as its chunk, at most maxSlab entries.
+	// slab is the rest of the last chunk, where the next entries come
+	// from: one allocation per chunk instead of one per entity (a load of
+	// 100 rows makes 8 chunks).
 	slab []Entry
+	// snaps hands out snapshots in chunks, per entity type.
+	snaps snapAlloc
 }
 
 // maxSlab bounds a chunk of entries.
@@ -199,7 +355,8 @@ const maxSlab = 64
 
 func (m *IdentityMap) newEntry() *Entry {
 	if len(m.slab) == 0 {
-		m.slab = make([]Entry, min(max(len(m.byPtr), 1), maxSlab))
+		m.slab = make([]Entry, min(max(m.count, 1), maxSlab))
+		m.chunks = append(m.chunks, m.slab)
 	}
 	en := &m.slab[0]
 	m.slab = m.slab[1:]
@@ -208,34 +365,85 @@ func (m *IdentityMap) newEntry() *Entry {
 
 // NewIdentityMap returns an empty identity map.
 func NewIdentityMap() *IdentityMap {
-	return &IdentityMap{byKey: map[Key]*Entry{}, byPtr: map[unsafe.Pointer]*Entry{}}
+	return &IdentityMap{keys: map[*meta.Entity]*keyIndex{}}
+}
+
+// index returns the key index of entity type e (nil if none yet unless
+// create is set).
+func (m *IdentityMap) index(e *meta.Entity, create bool) *keyIndex {
+	if e == m.lastType && m.lastIdx != nil {
+		return m.lastIdx
+	}
+	x := m.keys[e]
+	if x == nil {
+		if !create {
+			return nil
+		}
+		x = &keyIndex{}
+		m.keys[e] = x
+	}
+	m.lastType, m.lastIdx = e, x
+	return x
 }
 
 // Lookup returns the entry registered under k.
 func (m *IdentityMap) Lookup(k Key) (*Entry, bool) {
-	e, ok := m.byKey[k]
-	return e, ok
+	x := m.index(k.Entity, false)
+	if x == nil {
+		return nil, false
+	}
+	return x.get(k)
 }
 
 // EntryOf returns the entry of the instance at ptr.
 func (m *IdentityMap) EntryOf(ptr unsafe.Pointer) (*Entry, bool) {
+	m.buildByPtr()
 	e, ok := m.byPtr[ptr]
 	return e, ok
 }
 
-// Len returns the number of tracked instances.
-func (m *IdentityMap) Len() int { return len(m.byPtr) }
+// EntryAt returns the entry of the instance of e at ptr. Unlike EntryOf it
+// first tries the instance's key, which needs no index of addresses.
+func (m *IdentityMap) EntryAt(e *meta.Entity, ptr unsafe.Pointer) (*Entry, bool) {
+	if ptr == nil {
+		return nil, false
+	}
+	if m.byPtr == nil {
+		if k, ok := KeyOf(e, ptr); ok {
+			if en, ok := m.Lookup(k); ok && en.Ptr == ptr {
+				return en, true
+			}
+		}
+	}
+	return m.EntryOf(ptr)
+}
 
-// add tracks obj (a *T of entity e) in state s, under its key when it has one.
-func (m *IdentityMap) add(e *meta.Entity, obj any, ptr unsafe.Pointer, s State) *Entry {
+// buildByPtr makes byPtr hold every tracked entry (once; add and drop keep
+// it up to date after that).
+func (m *IdentityMap) buildByPtr() {
+	if m.byPtr != nil {
+		return
+	}
+	m.byPtr = make(map[unsafe.Pointer]*Entry, m.count)
+	m.each(func(en *Entry) { m.byPtr[en.Ptr] = en })
+}
+
+// Len returns the number of tracked instances.
+func (m *IdentityMap) Len() int { return m.count }
+
+// add tracks the instance of e at ptr in state s, under its key when it has
+// one.
+func (m *IdentityMap) add(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
 	m.seq++
+	m.count++
 	en := m.newEntry()
-	*en = Entry{Entity: e, Obj: obj, Ptr: ptr, State: s, seq: m.seq}
-	m.byPtr[ptr] = en
-	m.order = append(m.order, en)
+	*en = Entry{Entity: e, Ptr: ptr, State: s, seq: m.seq}
+	if m.byPtr != nil {
+		m.byPtr[ptr] = en
+	}
 	if k, ok := KeyOf(e, ptr); ok {
-		en.key, en.hasKey = k, true
-		m.byKey[k] = en
+		en.setKeyParts(k)
+		m.index(e, true).set(k, en)
 	}
 	if m.byType != nil {
 		m.byType[e] = append(m.byType[e], en)
@@ -247,41 +455,82 @@ func (m *IdentityMap) add(e *meta.Entity, obj any, ptr unsafe.Pointer, s State) 
 // setKey registers en under k (after an insert assigned its key).
 func (m *IdentityMap) setKey(en *Entry, k Key) {
 	if en.hasKey {
-		delete(m.byKey, en.key)
+		m.index(en.Entity, true).del(en.key())
 	}
-	en.key, en.hasKey = k, true
-	m.byKey[k] = en
+	en.setKeyParts(k)
+	m.index(k.Entity, true).set(k, en)
 }
 
 // unsetKey removes en's key (after undoing a generated key).
 func (m *IdentityMap) unsetKey(en *Entry) {
-	if en.hasKey && m.byKey[en.key] == en {
-		delete(m.byKey, en.key)
+	if en.hasKey {
+		if cur, ok := m.Lookup(en.key()); ok && cur == en {
+			m.index(en.Entity, true).del(en.key())
+		}
 	}
-	en.key, en.hasKey = Key{}, false
+	en.keyN, en.hasKey = 0, false
+	if en.x != nil {
+		en.x.keyS = ""
+	}
 }
 
 // drop forgets en entirely.
 func (m *IdentityMap) drop(en *Entry) {
-	if m.byPtr[en.Ptr] != en {
+	if en.dropped {
 		return
 	}
-	delete(m.byPtr, en.Ptr)
-	if en.hasKey && m.byKey[en.key] == en {
-		delete(m.byKey, en.key)
+	if m.byPtr != nil {
+		if m.byPtr[en.Ptr] != en {
+			return
+		}
+		delete(m.byPtr, en.Ptr)
+	}
+	if en.hasKey {
+		if cur, ok := m.Lookup(en.key()); ok && cur == en {
+			m.index(en.Entity, true).del(en.key())
+		}
 	}
 	en.dropped = true
+	m.count--
 	m.dead++
-	if m.dead > 64 && m.dead > len(m.order)/2 {
-		live := m.order[:0]
-		for _, e := range m.order {
-			if !e.dropped {
-				live = append(live, e)
+	if m.dead > max(64, m.deadLimit, m.count) {
+		m.compact()
+	}
+}
+
+// compact lets go of the chunks whose entries were all dropped.
+func (m *IdentityMap) compact() {
+	last := len(m.chunks) - 1
+	kept, dead := m.chunks[:0], 0
+	for i, c := range m.chunks {
+		n := 0
+		for j := range c {
+			if c[j].dropped {
+				n++
 			}
 		}
-		clear(m.order[len(live):])
-		m.order, m.dead = live, 0
-		m.byType = nil
+		if n == len(c) && i != last {
+			continue
+		}
+		kept = append(kept, c)
+		dead += n
+	}
+	clear(m.chunks[len(kept):])
+	m.chunks, m.dead = kept, dead
+	// Chunks that keep a few live entries keep their dropped ones too:
+	// wait for as many again before looking.
+	m.deadLimit = 2 * dead
+	m.byType = nil
+}
+
+// each calls f for every tracked entry, in registration order.
+func (m *IdentityMap) each(f func(*Entry)) {
+	for _, c := range m.chunks {
+		for j := range c {
+			if en := &c[j]; en.Entity != nil && !en.dropped {
+				f(en)
+			}
+		}
 	}
 }
 
@@ -289,11 +538,7 @@ func (m *IdentityMap) drop(en *Entry) {
 func (m *IdentityMap) OfType(e *meta.Entity) []*Entry {
 	if m.byType == nil {
 		m.byType = map[*meta.Entity][]*Entry{}
-		for _, en := range m.order {
-			if !en.dropped {
-				m.byType[en.Entity] = append(m.byType[en.Entity], en)
-			}
-		}
+		m.each(func(en *Entry) { m.byType[en.Entity] = append(m.byType[en.Entity], en) })
 	}
 	list := m.byType[e]
 	out := make([]*Entry, 0, len(list))
@@ -308,12 +553,8 @@ func (m *IdentityMap) OfType(e *meta.Entity) []*Entry {
 // Entries returns the tracked entries in registration order (a new slice:
 // the caller may track more entities while going through it).
 func (m *IdentityMap) Entries() []*Entry {
-	out := make([]*Entry, 0, len(m.order)-m.dead)
-	for _, e := range m.order {
-		if !e.dropped {
-			out = append(out, e)
-		}
-	}
+	out := make([]*Entry, 0, m.count)
+	m.each(func(en *Entry) { out = append(out, en) })
 	return out
 }
 

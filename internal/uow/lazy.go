@@ -20,19 +20,19 @@ func (u *UnitOfWork) SetLoaded(en *Entry, props []*meta.Property, src unsafe.Poi
 		}
 		c := &ti.cols[i]
 		if en.snap != nil {
-			a, b := p.At.Ptr(en.Ptr), p.At.Ptr(en.snap.ptr)
+			a, b := p.At.Ptr(en.Ptr), p.At.Ptr(en.snap)
 			if a != nil && b != nil && !c.json && !c.custom && !c.equal(a, b) {
 				continue // changed in memory: the change wins
 			}
-			copyField(p, en.snap.ptr, src)
+			copyField(p, en.snap, src)
 			if s := p.At.Ptr(src); s != nil && c.deep != nil {
-				c.deep(p.At.PtrAlloc(en.snap.ptr), s)
+				c.deep(p.At.PtrAlloc(en.snap), s)
 			}
 			if c.json {
-				en.snap.ext.json[i] = marshalJSON(p, src)
+				en.snapExt().json[i] = marshalJSON(p, src)
 			}
 			if c.custom {
-				en.snap.ext.vals[i], _ = FieldValue(p, src)
+				en.snapExt().vals[i], _ = FieldValue(p, src)
 			}
 		}
 		copyField(p, en.Ptr, src)

@@ -89,7 +89,7 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 			if err != nil {
 				return nil, fmt.Errorf("uow: %s: %w", p, err)
 			}
-			items = append(items, ref.Obj)
+			items = append(items, ref.Obj())
 		}
 		if err := c.HydrateAny(items); err != nil {
 			return nil, err

@@ -173,7 +173,7 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 					continue
 				}
 				tp := r.Prop.At.Pointer(en.Ptr)
-				te, ok := p.u.im.EntryOf(tp)
+				te, ok := p.u.im.EntryAt(r.Target, tp)
 				if tp == nil || !ok || te.State != StateNew {
 					continue
 				}
@@ -203,7 +203,7 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 				if tp == nil {
 					continue
 				}
-				te, ok := p.u.im.EntryOf(tp)
+				te, ok := p.u.im.EntryAt(r.Target, tp)
 				if !ok {
 					if !HasPK(r.Target, tp) {
 						return nil, fmt.Errorf("%w: %s references an unmanaged %s without a primary key; persist it or cascade persist",
@@ -415,8 +415,8 @@ func (p *Plan) planUnlinks(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 				if !r.Owning || r.Prop.Kind.IsToMany() || !r.Nullable || rank[r.Target] < rank[t] {
 					continue
 				}
-				tp := r.Prop.At.Pointer(en.snap.ptr)
-				if te, ok := p.u.im.EntryOf(tp); tp != nil && ok && te.State == StateRemoved {
+				tp := r.Prop.At.Pointer(en.snap)
+				if te, ok := p.u.im.EntryAt(r.Target, tp); tp != nil && ok && te.State == StateRemoved {
 					m[en] = append(m[en], r.Prop)
 				}
 			}

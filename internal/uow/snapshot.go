@@ -14,13 +14,12 @@ import (
 
 var slicesSortFunc = slices.SortFunc[[]*Entry, *Entry]
 
-// snapshot is a copy of an entity's struct taken when it was loaded or
-// flushed, plus encodings of the values a struct copy cannot capture (JSON
-// values, whose maps and slices are shared by the copy).
-type snapshot struct {
-	ptr unsafe.Pointer
-	ext *snapExtra // nil unless the entity has JSON or custom-typed columns
-}
+// A snapshot is a copy of an entity's struct taken when it was loaded or
+// flushed (Entry.snap is its address). Entities with JSON or custom-typed
+// columns also keep, just before the copy (a snapPair), the values a struct
+// copy cannot capture: JSON encodings (the copy shares maps and slices) and
+// custom types' database values. Other entities' snapshots are the bare
+// copy, so that a loaded entity costs no more than it must.
 
 // snapExtra holds, by index in typeInfo.cols, the JSON encodings and the
 // database values of custom types (nil where the column is neither).
@@ -47,10 +46,12 @@ type typeInfo struct {
 	// formulas are the formula properties: copied by loads, never compared.
 	formulas []*meta.Property
 	copyFn   func(dst, src unsafe.Pointer)
-	// pair is struct{ Snap snapshot; Value T }: a snapshot and its copy of
-	// the entity in one allocation (nil if reflect could not build it).
-	pair   reflect.Type
-	valOff uintptr
+	// snapType is what a snapshot allocates: the entity's type, or for
+	// entities with JSON or custom columns (hasExt) struct{ Ext *snapExtra;
+	// Value T }, whose copy is at valOff.
+	snapType reflect.Type
+	hasExt   bool
+	valOff   uintptr
 }
 
 // typeInfoKey is the key of a typeInfo among the entity's derived values.
@@ -82,23 +83,28 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 			CloneEmbedded(e, dst) // pointer embeddables are part of the value
 		}
 	}
-	ti.pair, ti.valOff = snapshotPair(typ)
+	ti.snapType = typ
+	for _, c := range ti.cols {
+		ti.hasExt = ti.hasExt || c.json || c.custom
+	}
+	if ti.hasExt {
+		ti.snapType = reflect.StructOf([]reflect.StructField{
+			{Name: "Ext", Type: reflect.TypeFor[*snapExtra]()},
+			{Name: "Value", Type: typ},
+		})
+		ti.valOff = ti.snapType.Field(1).Offset
+	}
 	return ti
 }
 
-// snapshotPair builds struct{ Snap snapshot; Value typ }, so that a
-// snapshot and its copy of the entity are one allocation.
-func snapshotPair(typ reflect.Type) (pair reflect.Type, valOff uintptr) {
-	defer func() {
-		if recover() != nil {
-			pair, valOff = nil, 0
-		}
-	}()
-	pair = reflect.StructOf([]reflect.StructField{
-		{Name: "Snap", Type: reflect.TypeFor[snapshot]()},
-		{Name: "Value", Type: typ},
-	})
-	return pair, pair.Field(1).Offset
+// snapExt returns the side table of en's snapshot (nil for entities
+// without JSON or custom columns).
+func (e *Entry) snapExt() *snapExtra {
+	ti := infoOf(e.Entity)
+	if !ti.hasExt || e.snap == nil {
+		return nil
+	}
+	return *(**snapExtra)(unsafe.Add(e.snap, -int(ti.valOff)))
 }
 
 var (
@@ -223,37 +229,70 @@ func deepCopyValue(dst, src reflect.Value) {
 	}
 }
 
-// takeSnapshot records the current state of en's entity.
-func takeSnapshot(en *Entry) {
+// snapAlloc hands out snapshots (each a snapshot header and a copy of the
+// entity, typeInfo.pair) in chunks of the same type: one allocation per
+// chunk instead of one per loaded entity. A replaced snapshot lives as long
+// as its chunk, at most maxSlab of them.
+type snapAlloc struct {
+	ti    *typeInfo
+	chunk unsafe.Pointer // an array of ti.snapType
+	used  int            // elements of the chunk handed out
+	size  int            // elements in the chunk
+}
+
+// get returns the address of a zeroed ti.snapType.
+func (a *snapAlloc) get(ti *typeInfo) unsafe.Pointer {
+	if a.ti != ti || a.used == a.size {
+		n := 1
+		if a.ti == ti {
+			n = min(a.size*2, maxSlab)
+		}
+		a.ti, a.size, a.used = ti, n, 0
+		a.chunk = reflect.New(reflect.ArrayOf(n, ti.snapType)).UnsafePointer()
+	}
+	// Never a pointer past the chunk's end: the collector would take it for
+	// a pointer into the next object.
+	p := unsafe.Add(a.chunk, uintptr(a.used)*ti.snapType.Size())
+	a.used++
+	return p
+}
+
+// takeSnapshot records the current state of en's entity (a snapshot from
+// a, or a single allocation when a is nil).
+func takeSnapshot(en *Entry, a *snapAlloc) {
 	ti := infoOf(en.Entity)
 	// Always a new snapshot: a transactional fork shares entities (not
 	// entries or snapshots) with its parent, which keeps its own.
-	var s *snapshot
-	if ti.pair != nil {
-		base := reflect.New(ti.pair).UnsafePointer()
-		s = (*snapshot)(base)
-		s.ptr = unsafe.Add(base, ti.valOff)
+	var base unsafe.Pointer
+	if a != nil {
+		base = a.get(ti)
 	} else {
-		s = &snapshot{ptr: en.Entity.NewValue().UnsafePointer()}
+		base = reflect.New(ti.snapType).UnsafePointer()
 	}
-	ti.copyFn(s.ptr, en.Ptr)
+	snap := unsafe.Add(base, ti.valOff)
+	ti.copyFn(snap, en.Ptr)
+	var ext *snapExtra
+	if ti.hasExt {
+		ext = &snapExtra{json: make([][]byte, len(ti.cols)), vals: make([]any, len(ti.cols))}
+		*(**snapExtra)(base) = ext
+	}
 	for i := range ti.cols {
 		c := &ti.cols[i]
 		if c.json {
-			s.extra(len(ti.cols)).json[i] = marshalJSON(c.prop, en.Ptr)
+			ext.json[i] = marshalJSON(c.prop, en.Ptr)
 			continue
 		}
 		if c.custom {
-			s.extra(len(ti.cols)).vals[i], _ = FieldValue(c.prop, en.Ptr) // an error shows at the flush
+			ext.vals[i], _ = FieldValue(c.prop, en.Ptr) // an error shows at the flush
 			continue
 		}
 		if c.deep != nil {
 			if src := c.prop.At.Ptr(en.Ptr); src != nil {
-				c.deep(c.prop.At.PtrAlloc(s.ptr), src)
+				c.deep(c.prop.At.PtrAlloc(snap), src)
 			}
 		}
 	}
-	en.snap = s
+	en.snap = snap
 }
 
 func marshalJSON(p *meta.Property, ptr unsafe.Pointer) []byte {
@@ -266,12 +305,4 @@ func marshalJSON(p *meta.Property, ptr unsafe.Pointer) []byte {
 		return nil
 	}
 	return b
-}
-
-// extra returns s's side table for n columns, allocating it.
-func (s *snapshot) extra(n int) *snapExtra {
-	if s.ext == nil {
-		s.ext = &snapExtra{json: make([][]byte, n), vals: make([]any, n)}
-	}
-	return s.ext
 }

@@ -35,7 +35,7 @@ func (s *Statement) Describe() string {
 			break
 		}
 		if en.hasKey {
-			keys = append(keys, en.key.String())
+			keys = append(keys, en.key().String())
 		} else {
 			keys = append(keys, fmt.Sprintf("new %s", en.Entity.Name))
 		}
@@ -106,9 +106,9 @@ func (p *Plan) refValue(c *meta.Column, en *Entry, dry bool) (any, error) {
 	if target == nil {
 		return nil, nil
 	}
-	if te, ok := p.u.im.EntryOf(target); ok && !te.hasKey {
+	if te, ok := p.u.im.EntryAt(c.Prop.Relation.Target, target); ok && !te.hasKey {
 		if dry {
-			return Pending{Entity: te.Entity.Name, Seq: te.seq}, nil
+			return Pending{Entity: te.Entity.Name, Seq: uint64(te.seq)}, nil
 		}
 		return nil, fmt.Errorf("uow: %s of %s points at a new %s that has no key yet", c.Prop, en.Entity.Name, te.Entity.Name)
 	}
@@ -464,7 +464,7 @@ func (p *Plan) pivotKeys(r *meta.Relation, owner, target *Entry, dry bool) ([]an
 
 func (p *Plan) keyOf(c *meta.Column, en *Entry, dry bool) (any, error) {
 	if !en.hasKey && dry {
-		return Pending{Entity: en.Entity.Name, Seq: en.seq}, nil
+		return Pending{Entity: en.Entity.Name, Seq: uint64(en.seq)}, nil
 	}
 	if c.Ref == nil {
 		return nil, fmt.Errorf("uow: pivot column %s has no referenced key", c.Name)
@@ -579,7 +579,7 @@ func (p *Plan) relinkStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		vals := make([]any, len(ens))
 		for i, en := range ens {
 			if !en.hasKey && dry {
-				vals[i] = Pending{Entity: en.Entity.Name, Seq: en.seq}
+				vals[i] = Pending{Entity: en.Entity.Name, Seq: uint64(en.seq)}
 				continue
 			}
 			v, err := FieldValue(pk, en.Ptr)

@@ -38,6 +38,10 @@ func New(reg *meta.Registry) *UnitOfWork {
 // IdentityMap returns the Unit of Work's identity map.
 func (u *UnitOfWork) IdentityMap() *IdentityMap { return u.im }
 
+// Mark returns a mark of the entities tracked so far: those tracked later
+// are RegisteredAfter it.
+func (u *UnitOfWork) Mark() uint32 { return u.im.seq }
+
 // Registry returns the metadata registry.
 func (u *UnitOfWork) Registry() *meta.Registry { return u.reg }
 
@@ -72,11 +76,11 @@ func (u *UnitOfWork) Resolve(obj any) (*meta.Entity, unsafe.Pointer, error) {
 
 // EntryOf returns the entry of a tracked *T.
 func (u *UnitOfWork) EntryOf(obj any) (*Entry, bool) {
-	rv := reflect.ValueOf(obj)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+	e, ptr, err := u.Resolve(obj)
+	if err != nil || ptr == nil {
 		return nil, false
 	}
-	return u.im.EntryOf(rv.UnsafePointer())
+	return u.im.EntryAt(e, ptr)
 }
 
 // Persist marks obj and, along relations that cascade persist, what it
@@ -99,7 +103,7 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 		return nil
 	}
 	seen[ptr] = true
-	en, ok := u.im.EntryOf(ptr)
+	en, ok := u.im.EntryAt(e, ptr)
 	switch {
 	case !ok:
 		if k, hasKey := KeyOf(e, ptr); hasKey {
@@ -116,11 +120,11 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 						c.ResetDiff()
 					}
 				}
-				u.im.add(e, obj, ptr, StateReference)
+				u.im.add(e, ptr, StateReference)
 				return nil
 			}
 		}
-		en = u.im.add(e, obj, ptr, StateNew)
+		en = u.im.add(e, ptr, StateNew)
 		// A new entity has no rows elsewhere yet: what its collections
 		// hold is their whole content.
 		initCollections(en)
@@ -157,9 +161,9 @@ func (u *UnitOfWork) cascadePersist(en *Entry, seen map[unsafe.Pointer]bool) err
 			// a loaded entity its content replaces the stored one; on a
 			// new entity its pending changes reach the other side now.
 			if !c.IsBound() && en.State == StateManaged && en.snap != nil {
-				c.BindAssigned(en.Obj, u.inv.of(r))
+				c.BindAssigned(en.Obj(), u.inv.of(r))
 			} else {
-				c.Bind(en.Obj, u.inv.of(r))
+				c.Bind(en.Obj(), u.inv.of(r))
 			}
 			if !r.Cascade.Has(meta.CascadePersist) {
 				continue
@@ -204,7 +208,7 @@ func (u *UnitOfWork) Remove(obj any) error {
 	if err != nil {
 		return err
 	}
-	en, ok := u.im.EntryOf(ptr)
+	en, ok := u.im.EntryAt(e, ptr)
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrDetached, e.Name)
 	}
@@ -233,7 +237,7 @@ func (u *UnitOfWork) remove(en *Entry, seen map[unsafe.Pointer]bool) error {
 			continue
 		}
 		for _, tp := range relatedPtrs(r, en.Ptr) {
-			if t, ok := u.im.EntryOf(tp); ok {
+			if t, ok := u.im.EntryAt(r.Target, tp); ok {
 				if err := u.remove(t, seen); err != nil {
 					return err
 				}
@@ -297,7 +301,7 @@ func (u *UnitOfWork) Reference(e *meta.Entity, vals ...any) (*Entry, error) {
 	if en, ok := u.im.Lookup(k); ok {
 		return en, nil
 	}
-	return u.im.add(e, v.Interface(), ptr, StateReference), nil
+	return u.im.add(e, ptr, StateReference), nil
 }
 
 // IsIntKind reports whether k is a signed or unsigned integer kind (a key
@@ -324,8 +328,8 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 	}
 	en, ok := u.im.Lookup(k)
 	if !ok {
-		en = u.im.add(e, fresh, freshPtr, StateManaged)
-		takeSnapshot(en)
+		en = u.im.add(e, freshPtr, StateManaged)
+		takeSnapshot(en, &u.im.snaps)
 		return en, nil
 	}
 	switch en.State {
@@ -336,7 +340,7 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 		kept := keptLinks(en)
 		copyColumns(e, en.Ptr, freshPtr)
 		en.State = StateManaged
-		takeSnapshot(en)
+		takeSnapshot(en, &u.im.snaps)
 		for _, k := range kept {
 			k.prop.At.SetPointer(en.Ptr, k.ptr)
 		}
@@ -348,13 +352,13 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 		if overwrite || !u.isDirty(en) {
 			holdLinks(en)
 			copyColumns(e, en.Ptr, freshPtr)
-			takeSnapshot(en)
+			takeSnapshot(en, &u.im.snaps)
 			syncLoaded(en)
 		}
 	case StateRemoved:
 		if overwrite {
 			copyColumns(e, en.Ptr, freshPtr)
-			takeSnapshot(en)
+			takeSnapshot(en, &u.im.snaps)
 		}
 	}
 	return en, nil
@@ -389,7 +393,7 @@ func copyField(p *meta.Property, dst, src unsafe.Pointer) {
 
 // Snapshot records en's current state as its clean state (used after the
 // caller has filled or changed it outside a flush, e.g. a refresh).
-func (u *UnitOfWork) Snapshot(en *Entry) { takeSnapshot(en) }
+func (u *UnitOfWork) Snapshot(en *Entry) { takeSnapshot(en, &u.im.snaps) }
 
 // Detach forgets obj: it is no longer tracked, and changes to it are not
 // flushed.
@@ -415,10 +419,10 @@ var ErrDuplicateIdentity = errors.New("unitorm: duplicate identity")
 // Adopt tracks an entry taken from another Unit of Work (a committed
 // transactional fork), with its state and snapshot.
 func (u *UnitOfWork) Adopt(en *Entry) {
-	n := u.im.add(en.Entity, en.Obj, en.Ptr, en.State)
+	n := u.im.add(en.Entity, en.Ptr, en.State)
 	n.snap = en.snap
 	n.removedFrom = en.removedFrom
-	n.links = copyLinks(en.links)
+	n.setLinks(copyLinks(en.linkList()))
 }
 
 // Seed makes u track the same entities as from, with copies of its entries
@@ -426,11 +430,11 @@ func (u *UnitOfWork) Adopt(en *Entry) {
 // records, while the entities themselves are shared.
 func (u *UnitOfWork) Seed(from *UnitOfWork) {
 	for _, en := range from.im.Entries() {
-		n := u.im.add(en.Entity, en.Obj, en.Ptr, en.State)
+		n := u.im.add(en.Entity, en.Ptr, en.State)
 		n.snap, n.removedFrom = en.snap, en.removedFrom
-		n.links = copyLinks(en.links)
+		n.setLinks(copyLinks(en.linkList()))
 		if en.hasKey && !n.hasKey {
-			u.im.setKey(n, en.key)
+			u.im.setKey(n, en.key())
 		}
 	}
 }
