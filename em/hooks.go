@@ -58,6 +58,8 @@ type (
 	}
 )
 
+var onLoadHookType = reflect.TypeFor[OnLoadHook]()
+
 // afterLoad runs OnLoad hooks, once per entity. entries are of one type
 // and may repeat.
 func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) error {

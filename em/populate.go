@@ -64,6 +64,7 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []
 	o.MaxParams = m.maxParams()
 	o.ArrayParams = m.arrayParams()
 	o.OnLoad = m.afterLoad
+	o.Hooked = func(e *meta.Entity) bool { return reflect.PointerTo(e.Type).Implements(onLoadHookType) }
 	// Document databases store owning many-to-many relations as key arrays.
 	o.ArrayManyToMany = m.s.Driver.Dialect() == nil
 	return populate.Run(ctx, m.exec(ctx), m.uow, e, entries, paths, o)

@@ -258,6 +258,7 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		}
 		repeats = repeats || !en.RegisteredAfter(mark)
 		entries = append(entries, en)
+		row[0].Done(en)
 		return nil
 	}}
 	if err := q.m.exec(ctx).Load(ctx, req); err != nil {

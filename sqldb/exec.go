@@ -207,6 +207,10 @@ type scanPlan struct {
 	group uow.LoadGroup
 	cols  []colScan
 	alloc instances
+	// fk is the FK slice of every row (Loaded.FK is read before the next
+	// row is scanned), discard the Loaded.Discard of every row.
+	fk      []any
+	discard func(unsafe.Pointer)
 }
 
 // instances hands out fresh instances of one entity type in chunks (1, 2,
@@ -231,6 +235,16 @@ func (a *instances) next() unsafe.Pointer {
 	p := unsafe.Add(a.chunk, uintptr(a.used)*a.typ.Size())
 	a.used++
 	return p
+}
+
+// discard takes back p when it is the instance handed out last: it is
+// cleared and handed out again.
+func (a *instances) discard(p unsafe.Pointer) {
+	if a.used == 0 || p != unsafe.Add(a.chunk, uintptr(a.used-1)*a.typ.Size()) {
+		return
+	}
+	reflect.NewAt(a.typ, p).Elem().SetZero()
+	a.used--
 }
 
 type colScan struct {
@@ -276,6 +290,7 @@ func directDest(t reflect.Type) func(unsafe.Pointer) any {
 
 func scanPlanFor(g uow.LoadGroup) *scanPlan {
 	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns)), alloc: instances{typ: g.Entity.Type}}
+	sp.discard = sp.alloc.discard
 	for i, c := range g.Columns {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
@@ -295,13 +310,17 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 // prepare allocates a fresh instance and points dest at its fields.
 func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 	ptr := sp.alloc.next()
-	l := uow.Loaded{Obj: reflect.NewAt(sp.group.Entity.Type, ptr).Interface(), Ptr: ptr}
+	l := uow.Loaded{Obj: reflect.NewAt(sp.group.Entity.Type, ptr).Interface(), Ptr: ptr, Discard: sp.discard}
 	for i := range sp.cols {
 		c := &sp.cols[i]
 		switch {
 		case c.fk:
 			if l.FK == nil {
-				l.FK = make([]any, len(sp.cols))
+				if sp.fk == nil {
+					sp.fk = make([]any, len(sp.cols))
+				}
+				clear(sp.fk)
+				l.FK = sp.fk
 			}
 			dest[i] = &l.FK[i]
 		case c.json:

@@ -42,7 +42,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 		pk := "e0." + owner.PK[0].Column
 		_, err := r.load(ctx, owner, need, func(chunk []any) (qb.SelectQuery, error) {
 			return uow.SelectFrom(owner, "e0").WhereIn(pk, chunk...), nil
-		}, 0, func(en *uow.Entry, l uow.Loaded, _ []any) error {
+		}, 0, false, func(en *uow.Entry, l uow.Loaded, _ []any) error {
 			keys, ok := l.Many[prop]
 			if !ok {
 				return fmt.Errorf("the load of %s returned no keys for %s", owner.Name, prop)
@@ -96,7 +96,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 			return q, nil
 		}
 		return r.filtered(n, q, target)
-	}, 0, func(*uow.Entry, uow.Loaded, []any) error { return nil })
+	}, 0, true, func(*uow.Entry, uow.Loaded, []any) error { return nil })
 	if err != nil {
 		return nil, err
 	}
@@ -144,12 +144,12 @@ func (r *run) arrayInverse(ctx context.Context, n *Node, owners []*uow.Entry) ([
 		return nil, fmt.Errorf("%s has no owning side", rel.Prop)
 	}
 	target := rel.Target
-	byKey, keys, err := r.ownersToLoad(n, owners)
+	set, keys, err := r.ownersToLoad(n, owners)
 	if err != nil {
 		return nil, err
 	}
 	if len(keys) > 0 {
-		err := r.collect(ctx, n, byKey, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
+		err := r.collect(ctx, n, set, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
 			q := uow.SelectFrom(target, "e0").WhereIn("e0."+owning.Name, chunk...)
 			return r.filtered(n, q, target)
 		}, func(l uow.Loaded, _ []any) []any { return l.Many[owning] })

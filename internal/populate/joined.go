@@ -209,6 +209,7 @@ func (jp *JoinedPlan) Row(row []uow.Loaded) error {
 func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 	for ni, jn := range jp.nodes {
 		_, filtered := jp.opts.Where[jn.node.Path]
+		items := itemMap(jp.items[ni])
 		p := jn.node.Relation.Prop
 		if p.Kind.IsToMany() {
 			// Only the collections this load fills follow memory.
@@ -218,9 +219,9 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 					filled = append(filled, owner)
 				}
 			}
-			inMemory(jn.node, filled, jp.items[ni], jp.u, !filtered)
+			inMemory(jn.node, filled, items.get, items.set, jp.u, !filtered)
 		} else {
-			inMemory(jn.node, jp.order[ni], jp.items[ni], jp.u, !filtered)
+			inMemory(jn.node, jp.order[ni], items.get, items.set, jp.u, !filtered)
 		}
 		for _, owner := range jp.order[ni] {
 			its := jp.items[ni][owner]
@@ -252,3 +253,11 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 // Loaded returns, per populated path (in PlanJoined's order), the entities
 // the rows hydrated, for OnLoad hooks; entries may repeat.
 func (jp *JoinedPlan) Loaded() [][]*uow.Entry { return jp.loaded }
+
+// itemMap gives inMemory access to the items the joined rows folded per
+// owner.
+type itemMap map[*uow.Entry][]*uow.Entry
+
+func (m itemMap) get(o *uow.Entry) []*uow.Entry { return m[o] }
+
+func (m itemMap) set(o *uow.Entry, its []*uow.Entry) { m[o] = its }

@@ -38,6 +38,9 @@ type Options struct {
 	Refresh bool
 	// OnLoad is called with the entries each query loaded.
 	OnLoad func(ctx context.Context, loaded []*uow.Entry) error // may repeat entries
+	// Hooked reports whether OnLoad has anything to do for entities of e
+	// (nil: always); loads of other entities do not collect their entries.
+	Hooked func(e *meta.Entity) bool
 	// ArrayManyToMany is set for document databases (MongoDB) that store an
 	// owning many-to-many relation as an array of the targets' keys in the
 	// owner instead of a pivot table: owners' collections are read from
@@ -137,10 +140,14 @@ func keyValue(en *uow.Entry) (any, error) {
 }
 
 // load runs one select per chunk of keys and hydrates each row.
+// The entries loaded are returned when keep is set (and otherwise only
+// collected for OnLoad hooks).
 func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build func(chunk []any) (qb.SelectQuery, error),
-	extras int, row func(en *uow.Entry, l uow.Loaded, extra []any) error) ([]*uow.Entry, error) {
+	extras int, keep bool, row func(en *uow.Entry, l uow.Loaded, extra []any) error) ([]*uow.Entry, error) {
 	g := uow.LoadGroup{Entity: target, Columns: target.Columns}
 	var loaded []*uow.Entry
+	hooked := r.opts.OnLoad != nil && (r.opts.Hooked == nil || r.opts.Hooked(target))
+	keep = keep || hooked
 	size := r.opts.MaxParams - r.reserved
 	if size < 1 {
 		size = 1
@@ -160,14 +167,18 @@ func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build f
 				if err != nil {
 					return err
 				}
-				loaded = append(loaded, en)
-				return row(en, l, extra)
+				if keep {
+					loaded = append(loaded, en)
+				}
+				err = row(en, l, extra)
+				l.Done(en)
+				return err
 			}}
 		if err := r.ld.Load(ctx, req); err != nil {
 			return nil, err
 		}
 	}
-	if r.opts.OnLoad != nil && len(loaded) > 0 {
+	if hooked && len(loaded) > 0 {
 		// The same entity may come twice (m:n rows); OnLoad deduplicates
 		// when it has hooks to run.
 		if err := r.opts.OnLoad(ctx, loaded); err != nil {
@@ -213,7 +224,7 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 		pk := "e0." + target.PK[0].Column
 		_, err := r.load(ctx, target, keys, func(chunk []any) (qb.SelectQuery, error) {
 			return uow.WhereKeys(uow.SelectFrom(target, "e0"), r.opts.ArrayParams, pk, chunk), nil
-		}, 0, func(*uow.Entry, uow.Loaded, []any) error { return nil })
+		}, 0, false, func(*uow.Entry, uow.Loaded, []any) error { return nil })
 		if err != nil {
 			return nil, err
 		}
@@ -221,13 +232,38 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 	return targets, nil
 }
 
-// ownerKeys maps owners needing a load to their key values.
-func (r *run) ownersToLoad(n *Node, owners []*uow.Entry) (map[uow.Key]*uow.Entry, []any, error) {
-	byKey := map[uow.Key]*uow.Entry{}
+// ownerSet is the owners a level loads items for, in order, with the items
+// each one gets. Owners are found by their entry (at), not by key: a row
+// names its owner by key, which the Identity Map resolves.
+type ownerSet struct {
+	list  []*uow.Entry
+	items [][]*uow.Entry
+	at    map[*uow.Entry]int32
+}
+
+func (s *ownerSet) get(o *uow.Entry) []*uow.Entry {
+	if i, ok := s.at[o]; ok {
+		return s.items[i]
+	}
+	return nil
+}
+
+func (s *ownerSet) set(o *uow.Entry, its []*uow.Entry) {
+	if i, ok := s.at[o]; ok {
+		s.items[i] = its
+	}
+}
+
+// ownersToLoad lists the owners needing a load (each once) and their key
+// values.
+func (r *run) ownersToLoad(n *Node, owners []*uow.Entry) (*ownerSet, []any, error) {
+	set := &ownerSet{at: make(map[*uow.Entry]int32, len(owners))}
 	var keys []any
-	for _, o := range dedupe(owners) {
-		k, ok := o.Key()
-		if !ok {
+	for _, o := range owners {
+		if _, dup := set.at[o]; dup {
+			continue
+		}
+		if _, ok := o.Key(); !ok {
 			continue
 		}
 		if c := n.Relation.Prop.At.Collection(o.Ptr); c != nil && c.IsInitialized() && !r.opts.Refresh {
@@ -240,10 +276,12 @@ func (r *run) ownersToLoad(n *Node, owners []*uow.Entry) (map[uow.Key]*uow.Entry
 		if err != nil {
 			return nil, nil, err
 		}
-		byKey[k] = o
+		set.at[o] = int32(len(set.list))
+		set.list = append(set.list, o)
 		keys = append(keys, v)
 	}
-	return byKey, keys, nil
+	set.items = make([][]*uow.Entry, len(set.list))
+	return set, keys, nil
 }
 
 // children returns the items a to-many (or inverse to-one) relation holds
@@ -275,10 +313,11 @@ func children(n *Node, owners []*uow.Entry, im *uow.IdentityMap) []*uow.Entry {
 
 // fill stores loaded items into their owners: collections are hydrated
 // (owners without rows get an empty one), inverse to-one pointers set.
-func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Entry) error {
+func fill(n *Node, set *ownerSet) error {
 	p := n.Relation.Prop
-	for _, o := range byKey {
-		its := items[o]
+	var objs []any
+	for i, o := range set.list {
+		its := set.items[i]
 		if !p.Kind.IsToMany() {
 			var tp unsafe.Pointer
 			if len(its) > 0 {
@@ -291,9 +330,9 @@ func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Ent
 		if c == nil {
 			continue
 		}
-		objs := make([]any, len(its))
-		for i, it := range its {
-			objs[i] = it.Obj()
+		objs = objs[:0]
+		for _, it := range its {
+			objs = append(objs, it.Obj())
 		}
 		if err := c.HydrateAny(objs); err != nil {
 			return err
@@ -305,18 +344,20 @@ func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Ent
 // collect loads the target rows of n for the owners' keys and stores them in
 // their owners (fill). ownerKeys gives, for a loaded row, the raw keys of the
 // owners it belongs to.
-func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry, keys []any, extras int,
+func (r *run) collect(ctx context.Context, n *Node, set *ownerSet, keys []any, extras int,
 	build func(chunk []any) (qb.SelectQuery, error), ownerKeys func(l uow.Loaded, extra []any) []any) error {
 	owner := n.Relation.Owner
-	items := map[*uow.Entry][]*uow.Entry{}
-	_, err := r.load(ctx, n.Relation.Target, keys, build, extras, func(en *uow.Entry, l uow.Loaded, extra []any) error {
+	im := r.u.IdentityMap()
+	_, err := r.load(ctx, n.Relation.Target, keys, build, extras, false, func(en *uow.Entry, l uow.Loaded, extra []any) error {
 		for _, k := range ownerKeys(l, extra) {
 			key, err := uow.KeyFor(owner, k)
 			if err != nil {
 				return err
 			}
-			if o, ok := byKey[key]; ok {
-				items[o] = append(items[o], en)
+			if o, ok := im.Lookup(key); ok {
+				if i, ok := set.at[o]; ok {
+					set.items[i] = append(set.items[i], en)
+				}
 			}
 		}
 		return nil
@@ -325,12 +366,8 @@ func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry
 		return err
 	}
 	_, filtered := r.opts.Where[n.Path]
-	list := make([]*uow.Entry, 0, len(byKey))
-	for _, o := range byKey {
-		list = append(list, o)
-	}
-	inMemory(n, list, items, r.u, !filtered)
-	return fill(n, byKey, items)
+	inMemory(n, set.list, set.get, set.set, r.u, !filtered)
+	return fill(n, set)
 }
 
 // inMemory corrects what a load of an inverse relation (one-to-many, inverse
@@ -343,7 +380,7 @@ func (r *run) collect(ctx context.Context, n *Node, byKey map[uow.Key]*uow.Entry
 // Every item placed is recorded as in step with its owner (and every item
 // kept out, as still to join the owner it points at), so that a later
 // pointer write moves it from the right collection.
-func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u *uow.UnitOfWork, moveIn bool) {
+func inMemory(n *Node, loaded []*uow.Entry, get func(*uow.Entry) []*uow.Entry, set func(*uow.Entry, []*uow.Entry), u *uow.UnitOfWork, moveIn bool) {
 	r := n.Relation
 	if r.Owning || r.MappedBy == nil || r.Kind == meta.ManyToMany {
 		return
@@ -355,7 +392,7 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 	}
 	placed := map[*uow.Entry]bool{}
 	for _, o := range loaded {
-		its := items[o]
+		its := get(o)
 		kept := its[:0]
 		for _, it := range its {
 			if cur := fk.At.Pointer(it.Ptr); cur == o.Ptr {
@@ -367,7 +404,7 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 			}
 		}
 		if len(its) > 0 {
-			items[o] = kept
+			set(o, kept)
 		}
 	}
 	if !moveIn {
@@ -378,7 +415,7 @@ func inMemory(n *Node, loaded []*uow.Entry, items map[*uow.Entry][]*uow.Entry, u
 			continue
 		}
 		if o, ok := owners[fk.At.Pointer(en.Ptr)]; ok {
-			items[o] = append(items[o], en)
+			set(o, append(get(o), en))
 			u.NoteLoaded(r, en, o.Ptr, false)
 		}
 	}

@@ -59,7 +59,7 @@ func (r *run) filtered(n *Node, q qb.SelectQuery, target *meta.Entity) (qb.Selec
 func (r *run) inverse(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.Entry, error) {
 	rel := n.Relation
 	target := rel.Target
-	byKey, keys, err := r.ownersToLoad(n, owners)
+	set, keys, err := r.ownersToLoad(n, owners)
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +77,11 @@ func (r *run) inverse(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow
 		if fkIdx < 0 {
 			return nil, fmt.Errorf("%s has no column %s", target.Name, fkCol)
 		}
-		err := r.collect(ctx, n, byKey, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
+		var ownerKey [1]any // one row's owner key, read before the next row
+		err := r.collect(ctx, n, set, keys, 0, func(chunk []any) (qb.SelectQuery, error) {
 			q := uow.WhereKeys(uow.SelectFrom(target, "e0"), r.opts.ArrayParams, "e0."+fkCol, chunk)
 			return r.filtered(n, q, target)
-		}, func(l uow.Loaded, _ []any) []any { return []any{l.FK[fkIdx]} })
+		}, func(l uow.Loaded, _ []any) []any { ownerKey[0] = l.FK[fkIdx]; return ownerKey[:] })
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +100,7 @@ func (r *run) manyToMany(ctx context.Context, n *Node, owners []*uow.Entry) ([]*
 		return r.arrayInverse(ctx, n, owners)
 	}
 	target := rel.Target
-	byKey, keys, err := r.ownersToLoad(n, owners)
+	set, keys, err := r.ownersToLoad(n, owners)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +110,7 @@ func (r *run) manyToMany(ctx context.Context, n *Node, owners []*uow.Entry) ([]*
 		}
 		pivot := rel.Pivot.Table
 		ownerCol, targetCol := "p."+rel.JoinColumns[0], "p."+rel.InverseJoinColumns[0]
-		err := r.collect(ctx, n, byKey, keys, 1, func(chunk []any) (qb.SelectQuery, error) {
+		err := r.collect(ctx, n, set, keys, 1, func(chunk []any) (qb.SelectQuery, error) {
 			q := uow.WhereKeys(uow.SelectFrom(target, "e0").Columns(ownerCol).
 				InnerJoin(pivot+" AS p", qb.Cond{targetCol: qb.Col("e0." + target.PK[0].Column)}),
 				r.opts.ArrayParams, ownerCol, chunk)

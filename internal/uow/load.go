@@ -48,6 +48,18 @@ type Loaded struct {
 	// relation property; Hydrate turns them into an initialized collection
 	// of references.
 	Many map[*meta.Property][]any
+	// Discard, when the driver sets it, takes back the fresh instance of a
+	// row that Hydrate merged into an instance already tracked (Entry.Ptr
+	// != Ptr), for the next row to reuse. Call it once the row is done with.
+	Discard func(ptr unsafe.Pointer)
+}
+
+// Done tells the driver that the row's fresh instance is not needed once
+// Hydrate returned en for it (see Discard).
+func (l *Loaded) Done(en *Entry) {
+	if l.Discard != nil && en != nil && en.Ptr != l.Ptr {
+		l.Discard(l.Ptr)
+	}
 }
 
 // Hydrate turns one fresh instance of a load into the tracked instance for
