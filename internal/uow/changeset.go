@@ -109,15 +109,16 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 	}
 	entries = u.im.Entries()
 	ch := &Changes{}
+	var sets changeSets
 	for _, en := range entries {
 		switch en.State {
 		case StateNew:
-			ch.Inserts = append(ch.Inserts, &ChangeSet{Kind: Insert, Entry: en})
+			ch.Inserts = append(ch.Inserts, sets.new(ChangeSet{Kind: Insert, Entry: en}))
 		case StateRemoved:
 			if err := keyUnchanged(en); err != nil {
 				return nil, err
 			}
-			ch.Deletes = append(ch.Deletes, &ChangeSet{Kind: Delete, Entry: en})
+			ch.Deletes = append(ch.Deletes, sets.new(ChangeSet{Kind: Delete, Entry: en}))
 		case StateManaged:
 			if en.snap == nil {
 				continue
@@ -127,7 +128,7 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 				return nil, err
 			}
 			if len(changed) > 0 {
-				ch.Updates = append(ch.Updates, &ChangeSet{Kind: Update, Entry: en, Changed: changed})
+				ch.Updates = append(ch.Updates, sets.new(ChangeSet{Kind: Update, Entry: en, Changed: changed}))
 			}
 		}
 		if en.State == StateNew || en.State == StateManaged || en.State == StateReference {
@@ -146,6 +147,24 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 		}
 	}
 	return ch, nil
+}
+
+// changeSets hands out change sets in chunks (8, 16, … up to 1,024 at a
+// time): a flush of many entities makes few allocations for them.
+type changeSets struct {
+	chunk []ChangeSet
+	size  int
+}
+
+func (s *changeSets) new(c ChangeSet) *ChangeSet {
+	if len(s.chunk) == 0 {
+		s.size = min(max(s.size*2, 8), 1024)
+		s.chunk = make([]ChangeSet, s.size)
+	}
+	cs := &s.chunk[0]
+	*cs = c
+	s.chunk = s.chunk[1:]
+	return cs
 }
 
 // removeOrphans schedules for removal the items taken out of collections

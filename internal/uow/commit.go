@@ -68,8 +68,8 @@ func AffectedMismatch(s *Statement, n int64) error {
 // move on, snapshots are retaken, collection diffs cleared, and removed
 // entities forgotten. Call it after the transaction commits.
 func (p *Plan) Commit() {
-	undo := p.undo // generated keys: undone by UndoCommit too
-	p.undo = nil
+	keyed := p.keyed // generated keys: undone by UndoCommit too
+	p.keyed = nil
 	ch := p.Changes
 	for en, v := range p.versions {
 		old := en.Entity.Version.At.Interface(en.Ptr)
@@ -77,8 +77,8 @@ func (p *Plan) Commit() {
 		ptr, prop := en.Ptr, en.Entity.Version
 		p.committed = append(p.committed, func() { _ = prop.At.Set(ptr, old) })
 	}
-	for _, f := range undo {
-		p.committed = append(p.committed, f)
+	if len(keyed) > 0 {
+		p.committed = append(p.committed, func() { p.unkey(keyed) })
 	}
 	for _, c := range ch.Inserts {
 		en := c.Entry

@@ -56,6 +56,12 @@ func (k Key) String() string {
 // KeyOf returns the identity key of the entity at ptr; ok is false when its
 // primary key is not set.
 func KeyOf(e *meta.Entity, ptr unsafe.Pointer) (Key, bool) {
+	if len(e.PK) == 1 {
+		// The common integer key: zero is no key.
+		if n, ok := e.PK[0].At.Int64(ptr); ok {
+			return Key{Entity: e, N: n}, n != 0
+		}
+	}
 	if !HasPK(e, ptr) {
 		return Key{}, false
 	}

@@ -89,7 +89,9 @@ type Plan struct {
 	Steps   []*Step
 	Changes *Changes
 	u       *UnitOfWork
-	undo    []func()
+	// keyed are the entries given a generated key by this plan, in order
+	// (Rollback and UndoCommit take the keys back).
+	keyed []*Entry
 	// versions are the version values written, applied to entities at Commit.
 	versions map[*Entry]any
 	// committed undoes Commit's changes to entities (UndoCommit).
@@ -160,9 +162,18 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 		}
 		level := map[*Entry]int{}
 		nullFK := map[*Entry][]*meta.Property{}
-		// Levels order new entities of one type that reference each other.
-		var levelOf func(en *Entry, path map[*Entry]bool) int
-		levelOf = func(en *Entry, path map[*Entry]bool) int {
+		// Levels order new entities of one type that reference each other;
+		// a type without such a relation has one level.
+		selfRef := false
+		for _, r := range t.Relations {
+			selfRef = selfRef || (r.Owning && !r.Prop.Kind.IsToMany() && r.Target == t)
+		}
+		path := map[*Entry]bool{} // empty between calls of levelOf
+		var levelOf func(en *Entry) int
+		levelOf = func(en *Entry) int {
+			if !selfRef {
+				return 0
+			}
 			if l, ok := level[en]; ok {
 				return l
 			}
@@ -181,7 +192,7 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 					nullFK[en] = append(nullFK[en], r.Prop)
 					continue
 				}
-				if tl := levelOf(te, path) + 1; tl > l {
+				if tl := levelOf(te) + 1; tl > l {
 					l = tl
 				}
 			}
@@ -192,7 +203,7 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 		maxLevel := 0
 		for _, c := range cs {
 			en := c.Entry
-			if l := levelOf(en, map[*Entry]bool{}); l > maxLevel {
+			if l := levelOf(en); l > maxLevel {
 				maxLevel = l
 			}
 			for _, r := range t.Relations {
@@ -462,12 +473,17 @@ func (p *Plan) SetGeneratedKey(en *Entry, v any) error {
 		return fmt.Errorf("%w: %s: the database returned key %v", ErrInvalidKey, en.Entity.Name, v)
 	}
 	p.u.im.setKey(en, k)
-	ptr := en.Ptr
-	p.undo = append(p.undo, func() {
-		p.u.im.unsetKey(en)
-		zeroField(pk, ptr)
-	})
+	p.keyed = append(p.keyed, en)
 	return nil
+}
+
+// unkey takes back the generated keys of entries, last first.
+func (p *Plan) unkey(entries []*Entry) {
+	for i := len(entries) - 1; i >= 0; i-- {
+		en := entries[i]
+		p.u.im.unsetKey(en)
+		zeroField(en.Entity.PK[0], en.Ptr)
+	}
 }
 
 func zeroField(p *meta.Property, ptr unsafe.Pointer) {
@@ -477,10 +493,8 @@ func zeroField(p *meta.Property, ptr unsafe.Pointer) {
 // Rollback undoes what the plan changed in entities and the identity map:
 // generated keys are removed, so new entities are new again.
 func (p *Plan) Rollback() {
-	for i := len(p.undo) - 1; i >= 0; i-- {
-		p.undo[i]()
-	}
-	p.undo = nil
+	p.unkey(p.keyed)
+	p.keyed = nil
 }
 
 // planRelinks adds one relink step per one-to-many relation with relinks,

@@ -260,7 +260,12 @@ func (a *snapAlloc) get(ti *typeInfo) unsafe.Pointer {
 // takeSnapshot records the current state of en's entity (a snapshot from
 // a, or a single allocation when a is nil).
 func takeSnapshot(en *Entry, a *snapAlloc) {
-	ti := infoOf(en.Entity)
+	var ti *typeInfo
+	if a != nil && a.ti != nil && a.ti.entity == en.Entity {
+		ti = a.ti // loads snapshot one type at a time
+	} else {
+		ti = infoOf(en.Entity)
+	}
 	// Always a new snapshot: a transactional fork shares entities (not
 	// entries or snapshots) with its parent, which keeps its own.
 	var base unsafe.Pointer

@@ -91,7 +91,7 @@ func (u *UnitOfWork) Persist(obj any) error {
 	if err != nil {
 		return err
 	}
-	return u.persist(e, obj, ptr, map[unsafe.Pointer]bool{}, false)
+	return u.persist(e, obj, ptr, visitedFor(e), false)
 }
 
 // cascaded is set for entities reached along a relation: one of those that
@@ -99,10 +99,12 @@ func (u *UnitOfWork) Persist(obj any) error {
 // (an instance from another EntityManager) is an existing row, tracked as a
 // reference, not inserted again.
 func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen map[unsafe.Pointer]bool, cascaded bool) error {
-	if seen[ptr] {
-		return nil
+	if seen != nil {
+		if seen[ptr] {
+			return nil
+		}
+		seen[ptr] = true
 	}
-	seen[ptr] = true
 	en, ok := u.im.EntryAt(e, ptr)
 	switch {
 	case !ok:
@@ -212,14 +214,26 @@ func (u *UnitOfWork) Remove(obj any) error {
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrDetached, e.Name)
 	}
-	return u.remove(en, map[unsafe.Pointer]bool{})
+	return u.remove(en, visitedFor(e))
+}
+
+// visitedFor returns the set of instances a cascade from an entity of e
+// has visited: nil (nothing to remember) when e has no relations, as
+// nothing cascades from it.
+func visitedFor(e *meta.Entity) map[unsafe.Pointer]bool {
+	if len(e.Relations) == 0 {
+		return nil
+	}
+	return map[unsafe.Pointer]bool{}
 }
 
 func (u *UnitOfWork) remove(en *Entry, seen map[unsafe.Pointer]bool) error {
-	if seen[en.Ptr] {
-		return nil
+	if seen != nil {
+		if seen[en.Ptr] {
+			return nil
+		}
+		seen[en.Ptr] = true
 	}
-	seen[en.Ptr] = true
 	switch en.State {
 	case StateRemoved:
 		return nil
