@@ -234,6 +234,11 @@ func deepCopyValue(dst, src reflect.Value) {
 // chunk instead of one per loaded entity. A replaced snapshot lives as long
 // as its chunk, at most maxSlab of them.
 type snapAlloc struct {
+	last  *snapChunk   // the chunk of the type snapshotted last
+	types []*snapChunk // one per entity type seen
+}
+
+type snapChunk struct {
 	ti    *typeInfo
 	chunk unsafe.Pointer // an array of ti.snapType
 	used  int            // elements of the chunk handed out
@@ -242,18 +247,30 @@ type snapAlloc struct {
 
 // get returns the address of a zeroed ti.snapType.
 func (a *snapAlloc) get(ti *typeInfo) unsafe.Pointer {
-	if a.ti != ti || a.used == a.size {
-		n := 1
-		if a.ti == ti {
-			n = min(a.size*2, maxSlab)
+	c := a.last
+	if c == nil || c.ti != ti {
+		c = nil
+		for _, t := range a.types {
+			if t.ti == ti {
+				c = t
+				break
+			}
 		}
-		a.ti, a.size, a.used = ti, n, 0
-		a.chunk = reflect.New(reflect.ArrayOf(n, ti.snapType)).UnsafePointer()
+		if c == nil {
+			c = &snapChunk{ti: ti}
+			a.types = append(a.types, c)
+		}
+		a.last = c
+	}
+	if c.used == c.size {
+		c.size = min(max(c.size*2, 1), maxSlab)
+		c.used = 0
+		c.chunk = reflect.New(reflect.ArrayOf(c.size, ti.snapType)).UnsafePointer()
 	}
 	// Never a pointer past the chunk's end: the collector would take it for
 	// a pointer into the next object.
-	p := unsafe.Add(a.chunk, uintptr(a.used)*ti.snapType.Size())
-	a.used++
+	p := unsafe.Add(c.chunk, uintptr(c.used)*ti.snapType.Size())
+	c.used++
 	return p
 }
 
@@ -261,8 +278,8 @@ func (a *snapAlloc) get(ti *typeInfo) unsafe.Pointer {
 // a, or a single allocation when a is nil).
 func takeSnapshot(en *Entry, a *snapAlloc) {
 	var ti *typeInfo
-	if a != nil && a.ti != nil && a.ti.entity == en.Entity {
-		ti = a.ti // loads snapshot one type at a time
+	if a != nil && a.last != nil && a.last.ti.entity == en.Entity {
+		ti = a.last.ti // loads snapshot one type at a time
 	} else {
 		ti = infoOf(en.Entity)
 	}

@@ -1,0 +1,139 @@
+package uow
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"unsafe"
+
+	"github.com/unitorm/unitorm/meta"
+)
+
+type imInt struct {
+	ID   int64 `orm:"pk"`
+	Name string
+}
+
+type imStr struct {
+	Code string `orm:"pk"`
+	Name string
+}
+
+// TestIdentityMapModel drives the Identity Map with random registrations,
+// key changes and drops over two entity types (integer and string keys),
+// and after every step compares every way to find an entry — by key, by
+// address with and without the entity, in registration order, per type —
+// with a plain model. The index of addresses is built at a random moment
+// (a lookup of an untracked instance), and drops are many enough for chunks
+// to be let go.
+func TestIdentityMapModel(t *testing.T) {
+	reg := meta.NewRegistry()
+	if err := reg.Register(imInt{}, imStr{}); err != nil {
+		t.Fatal(err)
+	}
+	ei, _ := reg.Entity(reflect.TypeFor[imInt]())
+	es, _ := reg.Entity(reflect.TypeFor[imStr]())
+	for seed := uint64(1); seed <= 6; seed++ {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 7))
+			m := NewIdentityMap()
+			type rec struct {
+				e   *meta.Entity
+				ptr unsafe.Pointer
+				en  *Entry
+			}
+			var live []rec // registration order
+			newObj := func(e *meta.Entity, key int) unsafe.Pointer {
+				if e == ei {
+					o := &imInt{ID: int64(key)}
+					return unsafe.Pointer(o)
+				}
+				o := &imStr{}
+				if key != 0 {
+					o.Code = fmt.Sprint("k", key)
+				}
+				return unsafe.Pointer(o)
+			}
+			keyOf := func(x rec) (Key, bool) { return x.en.Key() }
+			for step := range 3000 {
+				e := ei
+				if r.IntN(3) == 0 {
+					e = es
+				}
+				switch op := r.IntN(10); {
+				case op < 5: // register, with a key unless taken (or none)
+					key := 1 + r.IntN(400)
+					if r.IntN(5) == 0 {
+						key = 0
+					}
+					ptr := newObj(e, key)
+					if k, ok := KeyOf(e, ptr); ok {
+						if _, taken := m.Lookup(k); taken {
+							continue
+						}
+					}
+					en := m.add(e, ptr, StateManaged)
+					live = append(live, rec{e, ptr, en})
+				case op < 8 && len(live) > 0: // drop
+					i := r.IntN(len(live))
+					m.drop(live[i].en)
+					live = slices.Delete(live, i, i+1)
+				case op == 8 && len(live) > 0: // give a keyless entry a key
+					i := r.IntN(len(live))
+					x := live[i]
+					if _, ok := x.en.Key(); ok {
+						continue
+					}
+					key := 1000 + step
+					if x.e == ei {
+						(*imInt)(x.ptr).ID = int64(key)
+					} else {
+						(*imStr)(x.ptr).Code = fmt.Sprint("g", key)
+					}
+					k, _ := KeyOf(x.e, x.ptr)
+					m.setKey(x.en, k)
+				default: // an untracked instance: builds the address index
+					if _, ok := m.EntryAt(e, newObj(e, 5000+step)); ok {
+						t.Fatalf("step %d: an untracked instance was found", step)
+					}
+				}
+				if m.Len() != len(live) {
+					t.Fatalf("step %d: Len %d, model %d", step, m.Len(), len(live))
+				}
+				got := m.Entries()
+				if len(got) != len(live) {
+					t.Fatalf("step %d: %d entries, model %d", step, len(got), len(live))
+				}
+				perType := map[*meta.Entity][]*Entry{}
+				for i, x := range live {
+					if got[i] != x.en {
+						t.Fatalf("step %d: entry %d out of registration order", step, i)
+					}
+					perType[x.e] = append(perType[x.e], x.en)
+					if en, ok := m.EntryAt(x.e, x.ptr); !ok || en != x.en {
+						t.Fatalf("step %d: EntryAt lost entry %d", step, i)
+					}
+					if k, ok := keyOf(x); ok {
+						if en, ok := m.Lookup(k); !ok || en != x.en {
+							t.Fatalf("step %d: Lookup(%s) lost entry %d", step, k, i)
+						}
+					}
+				}
+				if step%50 == 0 {
+					for _, x := range live {
+						if en, ok := m.EntryOf(x.ptr); !ok || en != x.en {
+							t.Fatalf("step %d: EntryOf lost an entry", step)
+						}
+					}
+				}
+				for _, typ := range []*meta.Entity{ei, es} {
+					if !slices.Equal(m.OfType(typ), perType[typ]) {
+						t.Fatalf("step %d: OfType(%s) differs from the model", step, typ.Name)
+					}
+				}
+			}
+		})
+	}
+}
