@@ -54,6 +54,9 @@ func (s *inverses) of(r *meta.Relation) *inverse {
 			}
 		}
 	}
+	if s.byRel == nil {
+		s.byRel = map[*meta.Relation]*inverse{}
+	}
 	s.byRel[r] = iv
 	return iv
 }

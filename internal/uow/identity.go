@@ -371,7 +371,7 @@ func (m *IdentityMap) newEntry() *Entry {
 
 // NewIdentityMap returns an empty identity map.
 func NewIdentityMap() *IdentityMap {
-	return &IdentityMap{keys: map[*meta.Entity]*keyIndex{}}
+	return &IdentityMap{}
 }
 
 // index returns the key index of entity type e (nil if none yet unless
@@ -386,6 +386,9 @@ func (m *IdentityMap) index(e *meta.Entity, create bool) *keyIndex {
 			return nil
 		}
 		x = &keyIndex{}
+		if m.keys == nil {
+			m.keys = map[*meta.Entity]*keyIndex{}
+		}
 		m.keys[e] = x
 	}
 	m.lastType, m.lastIdx = e, x

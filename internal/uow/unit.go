@@ -29,7 +29,7 @@ type UnitOfWork struct {
 // New returns an empty Unit of Work over the entities of reg.
 func New(reg *meta.Registry) *UnitOfWork {
 	u := &UnitOfWork{reg: reg}
-	u.inv = &inverses{u: u, byRel: map[*meta.Relation]*inverse{}}
+	u.inv = &inverses{u: u}
 	u.im = NewIdentityMap()
 	u.im.inv = u.inv
 	return u
