@@ -64,6 +64,7 @@ bench uow-large -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_large_time" -
 # The hand-written SQLite/MariaDB forms lib=sql-fast is chosen from.
 bench forms -test.bench '^BenchmarkUoWForms$' -test.benchtime 3x -uow.sizes "$uow_small"
 bench populate -test.bench '^BenchmarkPopulate$' -test.benchtime "$pop_time" -pop.authors "$pop_authors"
+bench memory -test.bench '^BenchmarkMemoryPerEntity$' -test.benchtime 1x
 bench flushgraph -test.bench '^BenchmarkFlushGraph$' -test.benchtime 5x
 # MongoDB: 10,000 documents on the embedded FerretDB (or UNITORM_MONGO_URI).
 bench mongo -test.bench '^BenchmarkMongo$' -test.benchtime 1x

@@ -16,6 +16,9 @@ type sample struct {
 	ns     float64
 	bytes  float64
 	allocs float64
+	// entity and plain are BenchmarkMemoryPerEntity's metrics: heap bytes
+	// per managed entity and per plain scanned row.
+	entity, plain float64
 }
 
 // stats are the medians of one benchmark's samples.
@@ -23,6 +26,7 @@ type stats struct {
 	n                int
 	ns, bytes, alloc float64
 	min, max         float64 // ns/op
+	entity, plain    float64 // medians of the memory metrics (see sample)
 }
 
 // spread is the half-range of ns/op around the median, in percent.
@@ -32,6 +36,11 @@ func (s stats) spread() float64 {
 	}
 	return (s.max - s.min) / 2 / s.ns * 100
 }
+
+var (
+	entityRE = regexp.MustCompile(`\s([\d.]+) B/entity`)
+	plainRE  = regexp.MustCompile(`\s([\d.]+) B/plain-row`)
+)
 
 var lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op)?(?:\s+([\d.]+) allocs/op)?`)
 
@@ -49,6 +58,12 @@ func parse(r io.Reader) ([]sample, error) {
 		s.ns, _ = strconv.ParseFloat(m[2], 64)
 		s.bytes, _ = strconv.ParseFloat(m[3], 64)
 		s.allocs, _ = strconv.ParseFloat(m[4], 64)
+		if e := entityRE.FindStringSubmatch(sc.Text()); e != nil {
+			s.entity, _ = strconv.ParseFloat(e[1], 64)
+		}
+		if p := plainRE.FindStringSubmatch(sc.Text()); p != nil {
+			s.plain, _ = strconv.ParseFloat(p[1], 64)
+		}
 		out = append(out, s)
 	}
 	return out, sc.Err()
@@ -65,10 +80,12 @@ func summarize(samples []sample) map[string]stats {
 		ns := make([]float64, len(ss))
 		bs := make([]float64, len(ss))
 		as := make([]float64, len(ss))
+		es := make([]float64, len(ss))
+		ps := make([]float64, len(ss))
 		for i, s := range ss {
-			ns[i], bs[i], as[i] = s.ns, s.bytes, s.allocs
+			ns[i], bs[i], as[i], es[i], ps[i] = s.ns, s.bytes, s.allocs, s.entity, s.plain
 		}
-		st := stats{n: len(ss), ns: median(ns), bytes: median(bs), alloc: median(as)}
+		st := stats{n: len(ss), ns: median(ns), bytes: median(bs), alloc: median(as), entity: median(es), plain: median(ps)}
 		st.min, st.max = ns[0], ns[len(ns)-1] // sorted by median
 		out[name] = st
 	}

@@ -78,3 +78,21 @@ func TestWriteRatios(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryMetrics reads BenchmarkMemoryPerEntity's custom metrics and
+// writes its section with their ratio.
+func TestMemoryMetrics(t *testing.T) {
+	in := "BenchmarkMemoryPerEntity-2   \t       1\t2928104820 ns/op\t       251.1 B/entity\t        65.49 B/plain-row\t         3.834 x-plain\n"
+	ss, err := parse(strings.NewReader(in))
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("parse: %v, %d samples", err, len(ss))
+	}
+	if ss[0].entity != 251.1 || ss[0].plain != 65.49 {
+		t.Fatalf("metrics %v / %v, want 251.1 / 65.49", ss[0].entity, ss[0].plain)
+	}
+	var b strings.Builder
+	writeMemory(&b, summarize(ss))
+	if !strings.Contains(b.String(), "| 251.1 B | 65.5 B | 3.83× |") {
+		t.Fatalf("section:\n%s", b.String())
+	}
+}

@@ -37,6 +37,7 @@ func write(w io.Writer, mode string, env [][2]string, st map[string]stats, svgNa
 	writeUoW(w, st, &charts)
 	writeForms(w, st, &charts)
 	writePopulate(w, st, &charts)
+	writeMemory(w, st)
 	writeFlushGraph(w, st, &charts)
 	writeMongo(w, st, &charts)
 	return charts
@@ -252,6 +253,18 @@ func writePopulate(w io.Writer, st map[string]stats, charts *[]chart) {
 	writeVersusPgx(w, st, charts, "Populate", "Populate author.books.tags: time ÷ pgx", "## Populate `author.books.tags` (PostgreSQL)\n\n"+
 		"All books found with author.books.tags populated (authors × 10 books × 3 tags of 50), against\n"+
 		"hand-written pgx: one query per level with an array of keys, relations wired with maps.\n\n")
+}
+
+func writeMemory(w io.Writer, st map[string]stats) {
+	s, ok := st["MemoryPerEntity"]
+	if !ok || s.plain == 0 {
+		return
+	}
+	fmt.Fprint(w, "## Memory per managed entity (PostgreSQL)\n\n"+
+		"Heap after loading 100,000 `User`s into one EntityManager (entities, Identity Map entries, snapshots,\n"+
+		"the result slice), divided by the count, against the same rows scanned by pgx into a plain `[]User`\n"+
+		"(`BenchmarkMemoryPerEntity`; medians).\n\n")
+	fmt.Fprintf(w, "| managed entity | plain row | ratio |\n|---|---|---|\n| %.1f B | %.1f B | %.2f× |\n\n", s.entity, s.plain, s.entity/s.plain)
 }
 
 func writeFlushGraph(w io.Writer, st map[string]stats, charts *[]chart) {
