@@ -294,8 +294,13 @@ func uniqueEntries(entries []*uow.Entry) []*uow.Entry {
 
 func objects[T any](entries []*uow.Entry) []*T {
 	out := make([]*T, len(entries))
+	t := reflect.TypeFor[T]()
 	for i, en := range entries {
-		out[i] = en.Obj().(*T)
+		if en.Entity.Type == t {
+			out[i] = (*T)(en.Ptr) // the entry is a T: no interface round trip
+		} else {
+			out[i] = en.Obj().(*T)
+		}
 	}
 	return out
 }

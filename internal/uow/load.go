@@ -68,7 +68,10 @@ func (l *Loaded) Done(en *Entry) {
 // the identity map (see Merge).
 func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, error) {
 	for i, c := range g.Columns {
-		if c.Prop == nil || c.Prop.Kind == meta.Scalar || l.FK == nil {
+		if l.FK == nil {
+			break // no foreign keys in this group
+		}
+		if c.Prop == nil || c.Prop.Kind == meta.Scalar {
 			continue
 		}
 		v := l.FK[i]
