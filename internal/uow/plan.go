@@ -1,6 +1,7 @@
 package uow
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -292,18 +293,43 @@ func groupByProps(m map[*Entry][]*meta.Property) []propGroup {
 		ens = append(ens, en)
 	}
 	sortEntries(ens)
+	items := make([]entryProps, len(ens))
+	for i, en := range ens {
+		items[i] = entryProps{en, m[en]}
+	}
+	return groupInOrder(items)
+}
+
+// entryProps is an entry and the properties a step writes for it.
+type entryProps struct {
+	en    *Entry
+	props []*meta.Property
+}
+
+// groupInOrder groups items (in entry order) by their properties. Entries
+// next to each other mostly change the same ones: those are compared
+// directly, without making a key.
+func groupInOrder(items []entryProps) []propGroup {
 	var out []propGroup
-	index := map[string]int{}
-	for _, en := range ens {
-		props := m[en]
-		k := propsKey(props)
+	var index map[string]int
+	last := -1
+	for _, it := range items {
+		if last >= 0 && slices.Equal(out[last].props, it.props) {
+			out[last].entries = append(out[last].entries, it.en)
+			continue
+		}
+		if index == nil {
+			index = map[string]int{}
+		}
+		k := propsKey(it.props)
 		i, ok := index[k]
 		if !ok {
 			i = len(out)
 			index[k] = i
-			out = append(out, propGroup{props: props})
+			out = append(out, propGroup{props: it.props})
 		}
-		out[i].entries = append(out[i].entries, en)
+		out[i].entries = append(out[i].entries, it.en)
+		last = i
 	}
 	return out
 }
@@ -320,8 +346,9 @@ func propsKey(props []*meta.Property) string {
 func (p *Plan) planUpdates(ch *Changes, order []*meta.Entity, released map[*Entry]*meta.Property) {
 	groups := byType(ch.Updates)
 	for _, t := range order {
-		m := map[*Entry][]*meta.Property{}
-		for _, c := range groups[t] {
+		cs := groups[t]
+		items := make([]entryProps, 0, len(cs))
+		for _, c := range cs {
 			props := c.Changed
 			if rp := released[c.Entry]; rp != nil {
 				props = slices.DeleteFunc(slices.Clone(props), func(x *meta.Property) bool { return x == rp })
@@ -329,9 +356,13 @@ func (p *Plan) planUpdates(ch *Changes, order []*meta.Entity, released map[*Entr
 					continue
 				}
 			}
-			m[c.Entry] = props
+			items = append(items, entryProps{c.Entry, props})
 		}
-		for _, g := range groupByProps(m) {
+		// Change sets come in registration order; sort only if not.
+		if !slices.IsSortedFunc(items, func(a, b entryProps) int { return cmp.Compare(a.en.seq, b.en.seq) }) {
+			slices.SortFunc(items, func(a, b entryProps) int { return cmp.Compare(a.en.seq, b.en.seq) })
+		}
+		for _, g := range groupInOrder(items) {
 			p.Steps = append(p.Steps, &Step{Kind: StepUpdate, Entity: t, Entries: g.entries, Props: g.props})
 		}
 	}
