@@ -145,6 +145,10 @@ func typesOf(reg *meta.Registry, ch *Changes) []*meta.Entity {
 
 func byType(cs []*ChangeSet) map[*meta.Entity][]*ChangeSet {
 	m := map[*meta.Entity][]*ChangeSet{}
+	if len(cs) > 0 && !slices.ContainsFunc(cs, func(c *ChangeSet) bool { return c.Entry.Entity != cs[0].Entry.Entity }) {
+		m[cs[0].Entry.Entity] = cs // one type (the usual flush): no copy
+		return m
+	}
 	for _, c := range cs {
 		m[c.Entry.Entity] = append(m[c.Entry.Entity], c)
 	}
