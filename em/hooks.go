@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	"github.com/unitorm/unitorm/internal/uow"
+	"github.com/unitorm/unitorm/meta"
 )
 
 // Entity hooks: an entity type implements any of these (on the pointer
@@ -60,6 +61,68 @@ type (
 
 var onLoadHookType = reflect.TypeFor[OnLoadHook]()
 
+// hookSet says which hook interfaces an entity type implements.
+type hookSet uint8
+
+const (
+	hasBeforeCreate hookSet = 1 << iota
+	hasBeforeUpdate
+	hasBeforeDelete
+	hasAfterCreate
+	hasAfterUpdate
+	hasAfterDelete
+	hasValidator
+)
+
+type hookSetKey struct{}
+
+// hooksOf returns the hooks *T of entity e implements (computed once per
+// type): a flush asks no entity for hooks its type has none of.
+func hooksOf(e *meta.Entity) hookSet {
+	return e.Derived(hookSetKey{}, func() any {
+		t := reflect.PointerTo(e.Type)
+		var h hookSet
+		for _, x := range []struct {
+			bit hookSet
+			typ reflect.Type
+		}{
+			{hasBeforeCreate, reflect.TypeFor[BeforeCreateHook]()},
+			{hasBeforeUpdate, reflect.TypeFor[BeforeUpdateHook]()},
+			{hasBeforeDelete, reflect.TypeFor[BeforeDeleteHook]()},
+			{hasAfterCreate, reflect.TypeFor[AfterCreateHook]()},
+			{hasAfterUpdate, reflect.TypeFor[AfterUpdateHook]()},
+			{hasAfterDelete, reflect.TypeFor[AfterDeleteHook]()},
+			{hasValidator, reflect.TypeFor[Validator]()},
+		} {
+			if t.Implements(x.typ) {
+				h |= x.bit
+			}
+		}
+		return h
+	}).(hookSet)
+}
+
+// changesWith calls f for the change sets (inserts, updates, deletes) of
+// entity types implementing any of want, in that order.
+func changesWith(ch *uow.Changes, want hookSet, f func(c *uow.ChangeSet) error) error {
+	var last *meta.Entity
+	var has hookSet
+	for _, list := range [][]*uow.ChangeSet{ch.Inserts, ch.Updates, ch.Deletes} {
+		for _, c := range list {
+			if e := c.Entry.Entity; e != last {
+				last, has = e, hooksOf(e)
+			}
+			if has&want == 0 {
+				continue
+			}
+			if err := f(c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // afterLoad runs OnLoad hooks, once per entity. entries are of one type
 // and may repeat.
 func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) error {
@@ -91,7 +154,7 @@ func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) err
 // its hook runs; restore puts the copies back (after a failed flush).
 func (m *EntityManager) beforeHooks(ctx context.Context, ch *uow.Changes, restore *[]func()) (bool, error) {
 	ran := false
-	for _, c := range ch.All() {
+	err := changesWith(ch, hasBeforeCreate|hasBeforeUpdate|hasBeforeDelete, func(c *uow.ChangeSet) error {
 		var call func(context.Context) error
 		switch c.Kind {
 		case uow.Insert:
@@ -108,22 +171,20 @@ func (m *EntityManager) beforeHooks(ctx context.Context, ch *uow.Changes, restor
 			}
 		}
 		if call == nil {
-			continue
+			return nil
 		}
 		v := reflect.ValueOf(c.Entry.Obj()).Elem()
 		saved := reflect.New(v.Type()).Elem()
 		saved.Set(v)
 		*restore = append(*restore, func() { v.Set(saved) })
 		ran = true
-		if err := m.callout(func() error { return call(ctx) }); err != nil {
-			return ran, err
-		}
-	}
-	return ran, nil
+		return m.callout(func() error { return call(ctx) })
+	})
+	return ran, err
 }
 
 func (m *EntityManager) afterHooks(ctx context.Context, ch *uow.Changes) error {
-	for _, c := range ch.All() {
+	return changesWith(ch, hasAfterCreate|hasAfterUpdate|hasAfterDelete, func(c *uow.ChangeSet) error {
 		var call func(context.Context) error
 		switch c.Kind {
 		case uow.Insert:
@@ -140,11 +201,8 @@ func (m *EntityManager) afterHooks(ctx context.Context, ch *uow.Changes) error {
 			}
 		}
 		if call == nil {
-			continue
+			return nil
 		}
-		if err := m.callout(func() error { return call(ctx) }); err != nil {
-			return err
-		}
-	}
-	return nil
+		return m.callout(func() error { return call(ctx) })
+	})
 }

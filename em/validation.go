@@ -87,6 +87,9 @@ func (m *EntityManager) validate(ctx context.Context, ch *uow.Changes) error {
 		}
 	}
 	hook := func(c *uow.ChangeSet) error {
+		if hooksOf(c.Entry.Entity)&hasValidator == 0 {
+			return nil
+		}
 		h, ok := c.Entry.Obj().(Validator)
 		if !ok {
 			return nil
