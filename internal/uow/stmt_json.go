@@ -36,7 +36,8 @@ import (
 // forms, per kind of step (set by measurement, BenchmarkJSONForms:
 // benchmarks/RESULTS.md). Updates: CASE branches cost per row on the
 // server. Deletes of versioned rows: an OR of key and version pairs.
-// Deletes of unversioned rows: an IN list.
+// Deletes of unversioned rows: an IN list. A step of one row is never
+// written so: its UPDATE or DELETE by key is one plain statement already.
 var JSONMinRows = JSONThresholds{Update: 8, Delete: maxRows, VersionedDelete: 8}
 
 // JSONThresholds are row counts per kind of step (see JSONMinRows).
@@ -243,7 +244,7 @@ func jsonKey(d dialect.Dialect, e *meta.Entity, versioned bool) ([]jsonColumn, [
 // reports false when the step keeps the other forms.
 func (p *Plan) updateJSON(step *Step, d dialect.Dialect, dry bool) ([]*Statement, bool, error) {
 	e := step.Entity
-	if !d.Has(dialect.JSONTable) || len(step.Entries) < JSONMinRows.Update {
+	if !d.Has(dialect.JSONTable) || len(step.Entries) < max(JSONMinRows.Update, 2) {
 		return nil, false, nil
 	}
 	versioned := step.Kind == StepUpdate && e.Version != nil
@@ -330,7 +331,7 @@ func (p *Plan) deleteJSON(step *Step, d dialect.Dialect) ([]*Statement, bool, er
 	if versioned {
 		min = JSONMinRows.VersionedDelete
 	}
-	if !d.Has(dialect.JSONTable) || len(step.Entries) < min {
+	if !d.Has(dialect.JSONTable) || len(step.Entries) < max(min, 2) {
 		return nil, false, nil
 	}
 	cols, names, ok := jsonKey(d, e, versioned)
