@@ -39,7 +39,7 @@ func BenchmarkJSONForms(b *testing.B) {
 	ctx := context.Background()
 	saved := uow.JSONMinRows
 	defer func() { uow.JSONMinRows = saved }()
-	for _, n := range []int{2, 4, 8, 16, 64, 256, 1000, 10000} {
+	for _, n := range []int{2, 4, 8, 16, 32, 64, 256, 1000, 2000, 4000, 10000} {
 		for _, entity := range []string{"user", "vuser"} {
 			for _, form := range []string{"plain", "json"} {
 				force := func() {

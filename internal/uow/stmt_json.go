@@ -33,18 +33,23 @@ import (
 // collation, not the column's).
 
 // JSONMinRows are the fewest rows of a step written with the JSON_TABLE
-// forms, per kind of step (set by measurement, BenchmarkJSONForms:
-// benchmarks/RESULTS.md). Updates: CASE branches cost per row on the
-// server. Deletes of versioned rows: an OR of key and version pairs.
-// Deletes of unversioned rows: an IN list. A step of one row is never
-// written so: its UPDATE or DELETE by key is one plain statement already.
-var JSONMinRows = JSONThresholds{Update: 8, Delete: maxRows, VersionedDelete: 8}
+// forms, per kind of step. Set by measurement (BenchmarkJSONForms on
+// MariaDB 10.11, fastest of 3 rounds of 10–30 flushes, benchmarks/RESULTS.md):
+// an unversioned update by CASE batches of 300 is as fast up to a few
+// hundred rows and falls behind from about 1,000 (1.8× at 10,000); a
+// versioned update (CASE plus an OR of key and version pairs) falls behind
+// from 32–64 rows (3× at 1,000); a versioned delete (an OR of pairs) from
+// about 16 (20× at 10,000); an unversioned delete's IN list stays ahead at
+// every size measured (1.1–1.4× at 1,000–10,000), so it never uses them.
+// A step of one row is never written so: its UPDATE or DELETE by key is one
+// plain statement already.
+var JSONMinRows = JSONThresholds{Update: 512, VersionedUpdate: 32, Delete: maxRows, VersionedDelete: 16}
 
 // JSONThresholds are row counts per kind of step (see JSONMinRows).
-type JSONThresholds struct{ Update, Delete, VersionedDelete int }
+type JSONThresholds struct{ Update, VersionedUpdate, Delete, VersionedDelete int }
 
 // All sets every threshold to n (tests use 1: every step in JSON form).
-func (t *JSONThresholds) All(n int) { *t = JSONThresholds{n, n, n} }
+func (t *JSONThresholds) All(n int) { *t = JSONThresholds{n, n, n, n} }
 
 const maxRows = int(^uint(0) >> 1)
 
@@ -244,10 +249,14 @@ func jsonKey(d dialect.Dialect, e *meta.Entity, versioned bool) ([]jsonColumn, [
 // reports false when the step keeps the other forms.
 func (p *Plan) updateJSON(step *Step, d dialect.Dialect, dry bool) ([]*Statement, bool, error) {
 	e := step.Entity
-	if !d.Has(dialect.JSONTable) || len(step.Entries) < max(JSONMinRows.Update, 2) {
+	versioned := step.Kind == StepUpdate && e.Version != nil
+	min := JSONMinRows.Update
+	if versioned {
+		min = JSONMinRows.VersionedUpdate
+	}
+	if !d.Has(dialect.JSONTable) || len(step.Entries) < max(min, 2) {
 		return nil, false, nil
 	}
-	versioned := step.Kind == StepUpdate && e.Version != nil
 	cols, names, ok := jsonKey(d, e, versioned)
 	if !ok {
 		return nil, false, nil

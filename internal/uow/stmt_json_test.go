@@ -72,7 +72,7 @@ func render(t *testing.T, u *uow.UnitOfWork, d dialect.Dialect) (lines []string,
 func TestJSONTableGolden(t *testing.T) {
 	saved := uow.JSONMinRows
 	defer func() { uow.JSONMinRows = saved }()
-	uow.JSONMinRows = uow.JSONThresholds{Update: 2, Delete: 1 << 30, VersionedDelete: 2}
+	uow.JSONMinRows = uow.JSONThresholds{Update: 2, VersionedUpdate: 2, Delete: 1 << 30, VersionedDelete: 2}
 	note := "a \"quoted\" ü 😀\n"
 	for _, d := range []dialect.Dialect{dialect.MySQL, dialect.MariaDB} {
 		t.Run(d.Name(), func(t *testing.T) {
