@@ -189,11 +189,21 @@ func (p *Plan) planInserts(ch *Changes, order []*meta.Entity, rank map[*meta.Ent
 			level[en] = l
 			return l
 		}
+		// Levels exist only between rows of a type that references itself;
+		// without such a relation every row is on level 0.
+		selfRef := false
+		for _, r := range t.Relations {
+			if r.Owning && !r.Prop.Kind.IsToMany() && r.Target == t {
+				selfRef = true
+			}
+		}
 		maxLevel := 0
 		for _, c := range cs {
 			en := c.Entry
-			if l := levelOf(en, map[*Entry]bool{}); l > maxLevel {
-				maxLevel = l
+			if selfRef {
+				if l := levelOf(en, map[*Entry]bool{}); l > maxLevel {
+					maxLevel = l
+				}
 			}
 			for _, r := range t.Relations {
 				if !r.Owning || r.Prop.Kind.IsToMany() || r.Target == t {
@@ -283,16 +293,21 @@ func groupByProps(m map[*Entry][]*meta.Property) []propGroup {
 	sortEntries(ens)
 	var out []propGroup
 	index := map[string]int{}
+	last := -1 // the group of the entry before: most entries share it
 	for _, en := range ens {
 		props := m[en]
-		k := propsKey(props)
-		i, ok := index[k]
-		if !ok {
-			i = len(out)
-			index[k] = i
-			out = append(out, propGroup{props: props})
+		i := last
+		if i < 0 || !slices.Equal(out[i].props, props) {
+			k := propsKey(props)
+			var ok bool
+			if i, ok = index[k]; !ok {
+				i = len(out)
+				index[k] = i
+				out = append(out, propGroup{props: props})
+			}
 		}
 		out[i].entries = append(out[i].entries, en)
+		last = i
 	}
 	return out
 }
