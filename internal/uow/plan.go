@@ -90,6 +90,9 @@ type Plan struct {
 	Changes *Changes
 	u       *UnitOfWork
 	undo    []func()
+	// generated are the entries SetGeneratedKey gave a key, in order (one
+	// undo removes them all).
+	generated []*Entry
 	// versions are the version values written, applied to entities at Commit.
 	versions map[*Entry]any
 	// committed undoes Commit's changes to entities (UndoCommit).
@@ -477,11 +480,19 @@ func (p *Plan) SetGeneratedKey(en *Entry, v any) error {
 		return fmt.Errorf("%w: %s: the database returned key %v", ErrInvalidKey, en.Entity.Name, v)
 	}
 	p.u.im.setKey(en, k)
-	ptr := en.Ptr
-	p.undo = append(p.undo, func() {
-		p.u.im.unsetKey(en)
-		zeroField(pk, ptr)
-	})
+	if len(p.generated) == 0 {
+		// One undo for every generated key of the plan (not a closure
+		// per row), last key first.
+		p.undo = append(p.undo, func() {
+			for i := len(p.generated) - 1; i >= 0; i-- {
+				g := p.generated[i]
+				p.u.im.unsetKey(g)
+				zeroField(g.Entity.PK[0], g.Ptr)
+			}
+			p.generated = nil
+		})
+	}
+	p.generated = append(p.generated, en)
 	return nil
 }
 
