@@ -62,6 +62,12 @@ var uowDatabases = []uowDB{
 
 func openORM(b *testing.B, driver, dsn string) *unitorm.ORM {
 	b.Helper()
+	return openORMWith(b, driver, dsn, User{})
+}
+
+// openORMWith is openORM over the given entities.
+func openORMWith(b *testing.B, driver, dsn string, entities ...any) *unitorm.ORM {
+	b.Helper()
 	ctx := context.Background()
 	if driver == "postgres" {
 		var err error
@@ -73,7 +79,7 @@ func openORM(b *testing.B, driver, dsn string) *unitorm.ORM {
 	if err != nil {
 		b.Fatal(err)
 	}
-	orm, err := unitorm.Open(ctx, conn, unitorm.Config{Entities: []any{User{}}})
+	orm, err := unitorm.Open(ctx, conn, unitorm.Config{Entities: entities})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -29,7 +29,8 @@ var (
 		name: "mysql",
 		features: InsertMultiRow | UpsertOnDuplicateKey | ForUpdate | ForShare | SkipLocked | NoWait |
 			CTE | RecursiveCTE | RightJoin | Truncate | LastInsertID | Regexp | Savepoints | AlterFK |
-			ModifyColumn | TableScopedIndexNames | InlineIndexes | SetOps | SetOpsAll | RowValueList,
+			ModifyColumn | TableScopedIndexNames | InlineIndexes | SetOps | SetOpsAll | RowValueList |
+			JSONTable | PreparedChunks,
 		placeholders: Question,
 		quote:        '`',
 		maxParams:    65535,
@@ -50,7 +51,7 @@ var (
 		features: InsertReturning | DeleteReturning | InsertMultiRow | UpsertOnDuplicateKey | ForUpdate |
 			ForShare | SkipLocked | NoWait | CTE | RecursiveCTE | RightJoin | Truncate | LastInsertID |
 			Regexp | Savepoints | AlterFK | ModifyColumn | TableScopedIndexNames | InlineIndexes |
-			SetOps | SetOpsAll | RowValueList,
+			SetOps | SetOpsAll | RowValueList | JSONTable | PreparedChunks,
 		placeholders: Question,
 		quote:        '`',
 		maxParams:    65535,
@@ -72,7 +73,7 @@ var (
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | NullsOrder | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL |
 			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables | SetOps |
-			UpdateFromValues,
+			UpdateFromValues | PreparedChunks,
 		placeholders: Question,
 		quote:        '"',
 		maxParams:    32766,

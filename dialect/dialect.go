@@ -94,6 +94,16 @@ const (
 	// through pgx): bulk writes and key lists use unnest and = ANY, one
 	// statement text whatever the row count.
 	ArrayParams
+	// JSONTable: UPDATE t AS x JOIN JSON_TABLE(?, '$[*]' COLUMNS (…)) AS v
+	// ON … SET … and DELETE x FROM t AS x JOIN JSON_TABLE(…) (MySQL 8.0.4+,
+	// MariaDB 10.6+): one JSON parameter carries the rows of a bulk update
+	// or delete, one statement text whatever the row count.
+	JSONTable
+	// PreparedChunks: bulk inserts run in chunks of equal size on one
+	// statement prepared once per flush (database/sql drivers, where each
+	// unprepared statement with parameters is parsed, and on MySQL prepared
+	// and closed, anew).
+	PreparedChunks
 )
 
 // PlaceholderStyle says how bound parameters are written.

@@ -50,8 +50,13 @@ func (x *Executor) query(ctx context.Context, query string, args []any) (sqlconn
 
 // exec runs a statement and reports it with the rows it affected.
 func (x *Executor) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
+	return x.execOn(ctx, x.c, query, args)
+}
+
+// execOn is exec on c (the executor's connection or a prepared statement).
+func (x *Executor) execOn(ctx context.Context, c sqlconn.Conn, query string, args []any) (sql.Result, error) {
 	start := time.Now()
-	res, err := x.c.Exec(ctx, query, args)
+	res, err := c.Exec(ctx, query, args)
 	n := int64(-1)
 	if err == nil {
 		n, _ = res.RowsAffected()

@@ -2,12 +2,14 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
 	"reflect"
 	"time"
 
+	"github.com/unitorm/unitorm/internal/sqlconn"
 	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -17,15 +19,21 @@ import (
 // id). The first failure stops it and is returned as a *uow.FlushError that
 // wraps a classified driver error (*uow.ConstraintError) or
 // uow.ErrOptimisticLock. Run it inside a transaction: it does not roll back.
-func (x *Executor) Execute(ctx context.Context, plan *uow.Plan) error {
+func (x *Executor) Execute(ctx context.Context, plan *uow.Plan) (err error) {
 	d := x.db.dialect
+	var prepared preparedStmts
+	defer func() {
+		if cerr := prepared.close(); err == nil && cerr != nil {
+			err = &uow.FlushError{Step: "closing prepared statements", Err: cerr}
+		}
+	}()
 	for _, step := range plan.Steps {
 		stmts, err := plan.Statements(step, d, false)
 		if err != nil {
 			return &uow.FlushError{Step: step.String(), Err: err}
 		}
 		for _, st := range stmts {
-			if err := x.runStatement(ctx, plan, st); err != nil {
+			if err := x.runStatement(ctx, plan, st, &prepared); err != nil {
 				return err
 			}
 		}
@@ -33,7 +41,55 @@ func (x *Executor) Execute(ctx context.Context, plan *uow.Plan) error {
 	return nil
 }
 
-func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Statement) error {
+// preparedStmts are the statements one Execute prepared, by text.
+type preparedStmts map[string]sqlconn.Stmt
+
+func (ps *preparedStmts) close() error {
+	var first error
+	for _, s := range *ps {
+		if err := s.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	*ps = nil
+	return first
+}
+
+// conn returns the connection to run query on: for a statement marked
+// Reuse, where the executor's connection prepares statements, one prepared
+// on first use and kept for the rest of the flush.
+func (x *Executor) conn(ctx context.Context, ps *preparedStmts, st *uow.Statement, query string) (sqlconn.Conn, error) {
+	pr, ok := x.c.(sqlconn.Preparer)
+	if !st.Reuse || !ok || ps == nil {
+		return x.c, nil
+	}
+	if s, ok := (*ps)[query]; ok {
+		return preparedConn{s}, nil
+	}
+	s, err := pr.Prepare(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if *ps == nil {
+		*ps = preparedStmts{}
+	}
+	(*ps)[query] = s
+	return preparedConn{s}, nil
+}
+
+// preparedConn runs its prepared statement whatever the query text (the
+// caller passes the text it was prepared from).
+type preparedConn struct{ s sqlconn.Stmt }
+
+func (c preparedConn) Query(ctx context.Context, _ string, args []any) (sqlconn.Rows, error) {
+	return c.s.Query(ctx, args)
+}
+
+func (c preparedConn) Exec(ctx context.Context, _ string, args []any) (sql.Result, error) {
+	return c.s.Exec(ctx, args)
+}
+
+func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Statement, ps *preparedStmts) error {
 	if err := ctx.Err(); err != nil {
 		return uow.StatementError(st, "", err)
 	}
@@ -41,10 +97,14 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	if err != nil {
 		return uow.StatementError(st, query, err)
 	}
-	if st.Returning {
-		return x.runReturning(ctx, plan, st, query, args)
+	c, err := x.conn(ctx, ps, st, query)
+	if err != nil {
+		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))
 	}
-	res, err := x.exec(ctx, query, args)
+	if st.Returning {
+		return x.runReturning(ctx, plan, st, c, query, args)
+	}
+	res, err := x.execOn(ctx, c, query, args)
 	if err != nil {
 		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))
 	}
@@ -77,9 +137,9 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	return nil
 }
 
-func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Statement, query string, args []any) error {
+func (x *Executor) runReturning(ctx context.Context, plan *uow.Plan, st *uow.Statement, c sqlconn.Conn, query string, args []any) error {
 	start := time.Now()
-	rows, err := x.c.Query(ctx, query, args)
+	rows, err := c.Query(ctx, query, args)
 	if err != nil {
 		x.report(ctx, query, args, start, -1, err, x.inTx)
 		return uow.StatementError(st, query, x.db.classifyCtx(ctx, err))

@@ -41,13 +41,39 @@ func (suiteProvider) Required(b testkit.Backend) bool {
 // Main: 1 runs every suite's flushes through them.
 const EnvArrayMinRows = "UNITORM_TEST_ARRAY_MIN_ROWS"
 
+// EnvJSONMinRows (a number) overrides the fewest rows the Unit of Work
+// writes with MySQL's and MariaDB's JSON_TABLE forms (uow.JSONMinRows,
+// every kind of step): 1 runs every update and delete through them.
+const EnvJSONMinRows = "UNITORM_TEST_JSON_MIN_ROWS"
+
+// EnvPreparedChunkRows (a number) overrides the rows of the insert chunks
+// that share one prepared statement on SQLite, MySQL and MariaDB
+// (uow.PreparedChunkRows): 2 makes every insert of 4 rows or more run in
+// prepared chunks of 2 and a remainder.
+const EnvPreparedChunkRows = "UNITORM_TEST_PREPARED_CHUNK_ROWS"
+
 func applyTestKnobs() {
-	if v := os.Getenv(EnvArrayMinRows); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			fmt.Fprintf(os.Stderr, "harness: %s=%q: want a number ≥ 1\n", EnvArrayMinRows, v)
-			os.Exit(2)
-		}
+	if n, ok := knob(EnvArrayMinRows); ok {
 		uow.ArrayMinRows.All(n)
 	}
+	if n, ok := knob(EnvJSONMinRows); ok {
+		uow.JSONMinRows.All(n)
+	}
+	if n, ok := knob(EnvPreparedChunkRows); ok {
+		uow.PreparedChunkRows = n
+	}
+}
+
+// knob reads a test knob's number (≥ 1), exiting on anything else.
+func knob(name string) (int, bool) {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		fmt.Fprintf(os.Stderr, "harness: %s=%q: want a number ≥ 1\n", name, v)
+		os.Exit(2)
+	}
+	return n, true
 }

@@ -150,6 +150,9 @@ var (
 	spaces   = regexp.MustCompile(`\s+`)
 	setList  = regexp.MustCompile(`(?s)^UPDATE (\S+) SET (.*?) WHERE `)
 	assignTo = regexp.MustCompile(`(?:^|, )(\w+) = `)
+	// jsonForm is a bulk update joined to JSON_TABLE (MySQL, MariaDB):
+	// its table and SET list.
+	jsonForm = regexp.MustCompile(`(?s)^UPDATE (\S+) AS unitorm_t JOIN JSON_TABLE\(.*\) AS unitorm_v ON .*? SET (.*)$`)
 )
 
 // norm makes a statement comparable across dialects: identifier quotes
@@ -188,6 +191,9 @@ func shape(sql string) string {
 		}
 		return "INSERT " + f[2] + " ×" + strconv.Itoa(rows)
 	case "UPDATE":
+		if m := jsonForm.FindStringSubmatch(s); m != nil {
+			s = "UPDATE " + m[1] + " SET " + strings.ReplaceAll(m[2], "unitorm_t.", "") + " WHERE "
+		}
 		m := setList.FindStringSubmatch(s)
 		if m == nil {
 			return "UPDATE ?"
@@ -198,6 +204,9 @@ func shape(sql string) string {
 		}
 		return "UPDATE " + m[1] + " SET " + strings.Join(cols, ",")
 	case "DELETE":
+		if f[1] == "unitorm_t" && len(f) > 3 { // DELETE unitorm_t FROM t AS unitorm_t JOIN JSON_TABLE …
+			return "DELETE " + f[3]
+		}
 		return "DELETE " + f[2]
 	case "SELECT":
 		for i, w := range f {

@@ -12,6 +12,7 @@ var Tests = []testing.InternalTest{
 	{Name: "TestFlushOverParameterLimit", F: TestFlushOverParameterLimit},
 	{Name: "TestBulkWritesMatchMemory", F: TestBulkWritesMatchMemory},
 	{Name: "TestBulkVersionedWritesAreAtomic", F: TestBulkVersionedWritesAreAtomic},
+	{Name: "TestBulkValuesRoundTrip", F: TestBulkValuesRoundTrip},
 	{Name: "TestCancelDuringFlush", F: TestCancelDuringFlush},
 	{Name: "TestUpdateCarriesOnlyChangedColumns", F: TestUpdateCarriesOnlyChangedColumns},
 	{Name: "TestZeroValuesAreWritten", F: TestZeroValuesAreWritten},

@@ -24,6 +24,19 @@ type Conn interface {
 	Exec(ctx context.Context, query string, args []any) (sql.Result, error)
 }
 
+// Preparer is a Conn that prepares a statement once to run it many times
+// (database/sql transactions; pgx caches statements by text on its own).
+type Preparer interface {
+	Prepare(ctx context.Context, query string) (Stmt, error)
+}
+
+// Stmt is a prepared statement; its Query and Exec take the arguments only.
+type Stmt interface {
+	Query(ctx context.Context, args []any) (Rows, error)
+	Exec(ctx context.Context, args []any) (sql.Result, error)
+	Close() error
+}
+
 // Rows is a result set of either family: qb's Rows plus struct and map
 // scanning.
 type Rows interface {

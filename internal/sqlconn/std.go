@@ -118,6 +118,38 @@ func (t *stdTx) Exec(ctx context.Context, query string, args []any) (sql.Result,
 	return res, nil
 }
 
+func (t *stdTx) Prepare(ctx context.Context, query string) (Stmt, error) {
+	st, err := t.tx.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, t.lost(ctx, err)
+	}
+	return &stdStmt{st: st, tx: t}, nil
+}
+
+// stdStmt is a statement prepared inside a transaction.
+type stdStmt struct {
+	st *sqlx.Stmt
+	tx *stdTx
+}
+
+func (s *stdStmt) Query(ctx context.Context, args []any) (Rows, error) {
+	r, err := s.st.QueryxContext(ctx, args...)
+	if err != nil {
+		return nil, s.tx.lost(ctx, err)
+	}
+	return &stdRows{Rows: r}, nil
+}
+
+func (s *stdStmt) Exec(ctx context.Context, args []any) (sql.Result, error) {
+	res, err := s.st.ExecContext(ctx, args...)
+	if err != nil {
+		return nil, s.tx.lost(ctx, err)
+	}
+	return res, nil
+}
+
+func (s *stdStmt) Close() error { return s.st.Close() }
+
 func (t *stdTx) Commit(context.Context) error { return t.tx.Commit() }
 
 func (t *stdTx) Rollback(context.Context) error {

@@ -202,6 +202,9 @@ func TestPlanOrder(t *testing.T) {
 // TestInsertChunksUnderParameterLimit: one more row than fits under the
 // dialect's limit makes two statements holding every row.
 func TestInsertChunksUnderParameterLimit(t *testing.T) {
+	saved := uow.PreparedChunkRows
+	uow.PreparedChunkRows = 1 << 30 // one chunk per parameter limit
+	defer func() { uow.PreparedChunkRows = saved }()
 	u := newUoW(t)
 	perStmt := dialect.SQLite.MaxParams() / 2 // book inserts bind title and author_id
 	a := &Author{ID: 1}

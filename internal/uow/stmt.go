@@ -24,6 +24,9 @@ type Statement struct {
 	// Expect is the number of rows the statement must affect (a mismatch on
 	// a versioned entity is an optimistic-lock failure); -1 when unchecked.
 	Expect int64
+	// Reuse says the statement's text runs more than once in its step: the
+	// executor may prepare it once and run every chunk on it.
+	Reuse bool
 }
 
 // Describe names the statement's kind and entities for error messages.
@@ -86,6 +89,13 @@ func chunkSize(d dialect.Dialect, perRow int) int {
 	return n
 }
 
+// PreparedChunkRows is the rows of one INSERT chunk where the dialect runs
+// equal chunks on one prepared statement (dialect.PreparedChunks), for
+// steps of at least two such chunks; smaller steps stay one statement under
+// the parameter limit. Set by measurement (BenchmarkPreparedChunks,
+// benchmarks/RESULTS.md).
+var PreparedChunkRows = 500
+
 // Chunks splits s into slices of at most n elements (n ≥ 1).
 func Chunks[T any](s []T, n int) [][]T {
 	var out [][]T
@@ -136,6 +146,10 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 	if len(cols) == 0 && !d.Has(dialect.InsertDefaultValues) {
 		size = 1
 	}
+	reuse := 0 // the row count of the chunks that share one prepared statement
+	if d.Has(dialect.PreparedChunks) && size > PreparedChunkRows && len(step.Entries) >= 2*PreparedChunkRows {
+		size, reuse = PreparedChunkRows, PreparedChunkRows
+	}
 	var out []*Statement
 	for _, ens := range Chunks(step.Entries, size) {
 		rows := make([][]any, len(ens))
@@ -154,7 +168,7 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 			rows[i] = row
 		}
 		st := qb.InsertStmt{Table: e.Table, Columns: names, Rows: rows}
-		s := &Statement{Step: step, Entries: ens, Expect: -1}
+		s := &Statement{Step: step, Entries: ens, Expect: -1, Reuse: len(ens) == reuse}
 		if omitKey {
 			s.GeneratedKey = gk
 			if returning {
@@ -326,6 +340,9 @@ func (p *Plan) propValue(step *Step, prop *meta.Property, en *Entry, dry bool) (
 const maxCaseRows = 300
 
 func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, error) {
+	if out, ok, err := p.updateJSON(step, d, dry); ok || err != nil {
+		return out, err
+	}
 	if out, ok, err := p.updateValues(step, d, dry); ok || err != nil {
 		return out, err
 	}
@@ -420,6 +437,9 @@ func (p *Plan) unlinkStatements(step *Step, d dialect.Dialect) ([]*Statement, er
 }
 
 func (p *Plan) deleteStatements(step *Step, d dialect.Dialect) ([]*Statement, error) {
+	if out, ok, err := p.deleteJSON(step, d); ok || err != nil {
+		return out, err
+	}
 	e := step.Entity
 	versioned := e.Version != nil
 	perRow := len(e.PK)
