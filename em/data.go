@@ -253,7 +253,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 	for k, v := range where {
 		mapped["e0."+k] = v
 	}
-	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
+	g := uow.GroupOf(e)
 	return m.exec(ctx).Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(mapped), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {
 			fresh := row[0]

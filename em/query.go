@@ -152,10 +152,14 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		}
 		orders = append(orders, ord{jp.jsonOrder(o.path, col), o.dir, o.nulls})
 	}
-	g := &uow.LoadGroup{Entity: e, Columns: e.Columns}
+	gv := uow.GroupOf(e)
+	g := &gv
 	var sel qb.SelectQuery
 	if count {
 		sel = qb.Select().From(e.Table, "e0")
+		if c := uow.DiscriminatorCond(e, "e0"); c != nil {
+			sel = sel.Where(c)
+		}
 	} else {
 		sel = uow.SelectFrom(e, "e0")
 	}
@@ -276,7 +280,7 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 func objects[T any](entries []*uow.Entry) []*T {
 	out := make([]*T, len(entries))
 	for i, en := range entries {
-		out[i] = en.Obj.(*T)
+		out[i] = (*T)(en.Ptr)
 	}
 	return out
 }

@@ -206,6 +206,13 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 type scanPlan struct {
 	group uow.LoadGroup
 	cols  []colScan
+	// disc is the index of the discriminator column when each row's type
+	// is read from it (single-table inheritance), else -1; then every
+	// column is scanned raw and finishPoly builds the concrete instance.
+	disc int
+	// concrete maps, per concrete type met, the group's column indexes to
+	// the type's column indexes (-1: not its column).
+	concrete map[*meta.Entity][]int
 }
 
 type colScan struct {
@@ -250,10 +257,10 @@ func directDest(t reflect.Type) func(unsafe.Pointer) any {
 }
 
 func scanPlanFor(g uow.LoadGroup) *scanPlan {
-	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns))}
+	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns)), disc: uow.DiscriminatorIndex(g.Entity, g.Columns)}
 	for i, c := range g.Columns {
 		cs := colScan{col: c, prop: c.Prop}
-		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
+		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional || sp.disc >= 0 {
 			cs.fk = true
 		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType || c.IsFormula() || c.IsLazy() {
 			cs.nullable = true // scanned through assignRaw
@@ -296,6 +303,9 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 // finish completes an optional group: when every key column is NULL there
 // is no instance; otherwise raw values are stored into the scalar fields.
 func (sp *scanPlan) finish(l *uow.Loaded) error {
+	if sp.disc >= 0 {
+		return sp.finishPoly(l)
+	}
 	if !sp.group.Optional {
 		return nil
 	}
@@ -405,4 +415,64 @@ func (r *Row) Scan(dest ...any) error {
 // QueryRowContext runs a query of one row through the executor.
 func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
 	return db.exec.QueryRowContext(ctx, query, args...)
+}
+
+// finishPoly builds a row of an entity with subtypes (single-table
+// inheritance): the discriminator picks the concrete type, whose fields get
+// the raw values of its columns; its foreign keys stay raw in FK (indexed by
+// the type's Columns) for Hydrate.
+func (sp *scanPlan) finishPoly(l *uow.Loaded) error {
+	raw := l.FK
+	if sp.group.Optional {
+		for i := range sp.cols {
+			if sp.cols[i].col.PK && raw[i] == nil {
+				*l = uow.Loaded{}
+				return nil
+			}
+		}
+	}
+	ce, err := uow.Concrete(sp.group.Entity, raw[sp.disc])
+	if err != nil {
+		return err
+	}
+	idx, ok := sp.concrete[ce]
+	if !ok {
+		idx = make([]int, len(sp.cols))
+		for i := range sp.cols {
+			idx[i] = -1
+			for j, c := range ce.Columns {
+				if c.Name == sp.cols[i].col.Name {
+					idx[i] = j
+					break
+				}
+			}
+		}
+		if sp.concrete == nil {
+			sp.concrete = map[*meta.Entity][]int{}
+		}
+		sp.concrete[ce] = idx
+	}
+	v := ce.NewValue()
+	out := uow.Loaded{Obj: v.Interface(), Ptr: v.UnsafePointer(), Entity: ce}
+	for i, j := range idx {
+		if j < 0 {
+			continue
+		}
+		c := ce.Columns[j]
+		if c.Prop == nil || c.Prop.Kind != meta.Scalar {
+			if out.FK == nil {
+				out.FK = make([]any, len(ce.Columns))
+			}
+			out.FK[j] = raw[i]
+			continue
+		}
+		if c.IsLazy() && !sp.group.WithLazy {
+			continue
+		}
+		if err := assignRaw(c.Prop, out.Ptr, raw[i]); err != nil {
+			return fmt.Errorf("sqldb: %s: %w", c.Prop, err)
+		}
+	}
+	*l = out
+	return nil
 }

@@ -139,7 +139,7 @@ func keyValue(en *uow.Entry) (any, error) {
 // load runs one select per chunk of keys and hydrates each row.
 func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build func(chunk []any) (qb.SelectQuery, error),
 	extras int, row func(en *uow.Entry, l uow.Loaded, extra []any) error) ([]*uow.Entry, error) {
-	g := uow.LoadGroup{Entity: target, Columns: target.Columns}
+	g := uow.GroupOf(target)
 	var loaded []*uow.Entry
 	size := r.opts.MaxParams - r.reserved
 	if size < 1 {
@@ -293,7 +293,7 @@ func fill(n *Node, byKey map[uow.Key]*uow.Entry, items map[*uow.Entry][]*uow.Ent
 		}
 		objs := make([]any, len(its))
 		for i, it := range its {
-			objs[i] = it.Obj
+			objs[i] = uow.ObjAs(p.Relation.Target, it)
 		}
 		if err := c.HydrateAny(objs); err != nil {
 			return err

@@ -53,13 +53,23 @@ func (k Key) String() string {
 	return fmt.Sprintf("%s(%d)", k.Entity.Name, k.N)
 }
 
+// keyEntity is the entity identity keys are made for: the family root for
+// single-table inheritance (a Dog with id 3 and an Animal with id 3 are one
+// row), else e.
+func keyEntity(e *meta.Entity) *meta.Entity {
+	if e.Root != nil {
+		return e.Root
+	}
+	return e
+}
+
 // KeyOf returns the identity key of the entity at ptr; ok is false when its
 // primary key is not set.
 func KeyOf(e *meta.Entity, ptr unsafe.Pointer) (Key, bool) {
 	if !HasPK(e, ptr) {
 		return Key{}, false
 	}
-	k := Key{Entity: e}
+	k := Key{Entity: keyEntity(e)}
 	if len(e.PK) == 1 {
 		p := e.PK[0]
 		if n, ok := p.At.Int64(ptr); ok {
