@@ -212,7 +212,9 @@ func (e *Entity) IsA(anc *Entity) bool {
 func (e *Entity) Polymorphic() bool { return len(e.Subtypes) > 0 }
 
 // InFamily reports whether e belongs to a single-table inheritance family.
-func (e *Entity) InFamily() bool { return e.Discriminator != nil && e.Root != nil && e.Root.family != nil }
+func (e *Entity) InFamily() bool {
+	return e.Discriminator != nil && e.Root != nil && e.Root.family != nil
+}
 
 // Abstract reports whether e is a family root without a discriminator value
 // of its own: it has no rows of its own and cannot be persisted.

@@ -47,8 +47,8 @@ type tagSpec struct {
 	lazy          bool
 	prefix        string
 	hasPrefix     bool
-	discriminator bool   // discriminator (single-table inheritance)
-	discValue     string // discriminator=value
+	discriminator bool            // discriminator (single-table inheritance)
+	discValue     string          // discriminator=value
 	seen          map[string]bool // canonical keys present
 }
 
