@@ -167,7 +167,7 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []access
 					b.problemf(e, sf.Name, "embedded struct %s embeds itself", et)
 					continue
 				}
-				if tag != "" && !(depth == 0 && i == 0 && isDiscriminatorTag(tag)) {
+				if tag != "" && !(allZero(idx) && isDiscriminatorTag(tag)) {
 					if isDiscriminatorTag(tag) {
 						b.problemf(e, sf.Name, "the base struct of a single-table subtype must be its first field, embedded by value")
 					} else {
@@ -458,4 +458,15 @@ func (b *builder) finishKeys(e *Entity) {
 			}
 		}
 	}
+}
+
+// allZero reports whether a field index path follows first fields only
+// (where a single-table subtype's base, and its base's base, sit).
+func allZero(idx []int) bool {
+	for _, i := range idx {
+		if i != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -94,7 +94,7 @@ func (m *mapper) of(e *meta.Entity) (*docMap, error) {
 // byTable finds the entity whose collection is table.
 func (m *mapper) byTable(table string) (*docMap, error) {
 	for _, e := range m.reg.Entities() {
-		if e.Table == table {
+		if e.Table == table && e.Parent == nil { // a single-table family: its root
 			return m.of(e)
 		}
 	}

@@ -46,6 +46,7 @@ func Concrete(e *meta.Entity, raw any) (*meta.Entity, error) {
 		v = x
 	case []byte:
 		v = string(x)
+		raw = v
 	case *string:
 		if x != nil {
 			v = *x
