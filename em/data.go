@@ -280,6 +280,18 @@ func NativeInsert[T any](ctx context.Context, m *EntityManager, data map[string]
 	if err != nil {
 		return 0, err
 	}
+	if e.InFamily() {
+		// Single-table inheritance: the row is a T whatever data says.
+		if e.Abstract() {
+			return 0, fmt.Errorf("%w: %s: insert one of its subtypes", ErrAbstractEntity, e.Name)
+		}
+		i := slices.Index(cols, e.Discriminator.Column)
+		if i < 0 {
+			cols, vals = append(cols, e.Discriminator.Column), append(vals, e.DiscriminatorValue)
+		} else {
+			vals[i] = e.DiscriminatorValue
+		}
+	}
 	return m.exec(ctx).Exec(ctx, qb.InsertInto(e.Table).Columns(cols...).Values(vals...))
 }
 
@@ -306,7 +318,11 @@ func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	for i, c := range cols {
 		q = q.Set(c, vals[i])
 	}
-	return m.exec(ctx).Exec(ctx, q.Where(w))
+	q = q.Where(w)
+	if c := uow.DiscriminatorCond(e, ""); c != nil {
+		q = q.Where(c) // a subtype's rows only
+	}
+	return m.exec(ctx).Exec(ctx, q)
 }
 
 // NativeDelete deletes the rows of T matching where without the identity map.
@@ -327,7 +343,11 @@ func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	if err != nil {
 		return 0, err
 	}
-	return m.exec(ctx).Exec(ctx, qb.DeleteFrom(e.Table).Where(w))
+	q := qb.DeleteFrom(e.Table).Where(w)
+	if c := uow.DiscriminatorCond(e, ""); c != nil {
+		q = q.Where(c) // a subtype's rows only
+	}
+	return m.exec(ctx).Exec(ctx, q)
 }
 
 func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []string, []any, error) {

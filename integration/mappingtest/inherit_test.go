@@ -199,6 +199,22 @@ func checkInheritance[K Key](t *testing.T, e *env) {
 		t.Errorf("populated best = %+v (%T), %v", ann.Best, pm.Concrete(ann.Best), ok)
 	}
 
+	if !e.mongo() { // the same in one joined query
+		jm := e.fork()
+		ann, err := em.FindOneOrFail[Person[K]](ctx, jm, owner.ID, em.Populate("pets", "best"), em.WithStrategy(em.Joined))
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, _ := ann.Pets.Items()
+		if len(items) != 2 || jm.Concrete(ann.Best) == any(ann.Best) {
+			t.Errorf("joined populate: %d pets, best %T", len(items), jm.Concrete(ann.Best))
+		}
+	}
+	// Native statements on a subtype touch its rows only.
+	if n, err := em.NativeUpdate[PDog[K]](ctx, e.fork(), qb.Cond{"name": qb.Like("%")}, map[string]any{"barks": true}); err != nil || n != 2 {
+		t.Errorf("native update of dogs = %d, %v; want 2", n, err)
+	}
+
 	// Remove through the base pointer; the row goes.
 	if err := rm.Remove(all[3]); err != nil { // Zed, a plain pet
 		t.Fatal(err)
