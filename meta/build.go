@@ -340,6 +340,12 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 	b.checkOpts(e, p.Field, spec, scalarOpts, "a scalar field")
 	si, isCustom := b.customScalar(p.Type, spec)
+	if strings.EqualFold(spec.typ, "array") {
+		if si, isCustom = arrayScalar(p.Type); !isCustom {
+			b.problemf(e, p.Field, "type=array needs a slice of %s (or a pointer to one), not %s", ArrayElemTypes(), p.Type)
+			return nil
+		}
+	}
 	if !isCustom {
 		var err error
 		if si, err = classifyScalar(p.Type, spec); err != nil {

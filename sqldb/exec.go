@@ -80,7 +80,7 @@ func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (
 
 // Exec renders and runs a statement and returns the rows it affected.
 func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
-	query, args, err := s.ToSQL(x.db.dialect)
+	query, args, err := x.render(s)
 	if err != nil {
 		return 0, err
 	}
@@ -93,7 +93,7 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 
 // QueryMaps renders and runs a query and returns its rows as maps.
 func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]any, error) {
-	query, args, err := s.ToSQL(x.db.dialect)
+	query, args, err := x.render(s)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 
 // Count runs SELECT COUNT(*) over q (without its order, limit and offset).
 func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
-	query, args, err := q.CountQuery().ToSQL(x.db.dialect)
+	query, args, err := x.render(q.CountQuery())
 	if err != nil {
 		return 0, err
 	}
@@ -150,7 +150,7 @@ func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
 // Load runs a load request: each row becomes fresh instances of the
 // request's entities, scanned straight into their fields.
 func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
-	query, args, err := req.Query.ToSQL(x.db.dialect)
+	query, args, err := x.render(req.Query)
 	if err != nil {
 		return err
 	}
@@ -219,6 +219,7 @@ type colScan struct {
 	col      *meta.Column
 	prop     *meta.Property
 	fk       bool // foreign key: scanned raw into FK
+	raw      bool // a meta.DialectType: scanned raw into FK, stored by finish
 	json     bool
 	nullable bool // inside a pointer embeddable (embeddedField)
 	// direct makes the scan destination for a field of a built-in type
@@ -262,6 +263,11 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional || sp.disc >= 0 {
 			cs.fk = true
+		} else if _, dt := c.Prop.CustomType().(meta.DialectType); dt {
+			// Scanned as the driver decodes it on its own (pgx: a
+			// PostgreSQL array as []any), not through a sql.Scanner,
+			// which pgx hands the wire bytes.
+			cs.fk, cs.raw = true, true
 		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType || c.IsFormula() || c.IsLazy() {
 			cs.nullable = true // scanned through assignRaw
 		} else if c.Prop.Codec == meta.CodecJSON {
@@ -307,6 +313,15 @@ func (sp *scanPlan) finish(l *uow.Loaded) error {
 		return sp.finishPoly(l)
 	}
 	if !sp.group.Optional {
+		for i := range sp.cols {
+			if c := &sp.cols[i]; c.raw {
+				v := l.FK[i]
+				l.FK[i] = nil
+				if err := assignRaw(c.prop, l.Ptr, v); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}
 	for i := range sp.cols {
@@ -475,4 +490,27 @@ func (sp *scanPlan) finishPoly(l *uow.Loaded) error {
 	}
 	*l = out
 	return nil
+}
+
+// render renders s for the executor's database and binds the values whose
+// form depends on it (meta.DialectValue: custom types such as arrays).
+func (x *Executor) render(s qb.Statement) (string, []any, error) {
+	query, args, err := s.ToSQL(x.db.dialect)
+	if err != nil {
+		return query, args, err
+	}
+	copied := false
+	for i, a := range args {
+		dv, ok := a.(meta.DialectValue)
+		if !ok {
+			continue
+		}
+		if !copied {
+			args, copied = append([]any(nil), args...), true
+		}
+		if args[i], err = dv.ForDialect(x.db.dialect.Name()); err != nil {
+			return query, nil, fmt.Errorf("sqldb: binding parameter %d: %w", i+1, err)
+		}
+	}
+	return query, args, nil
 }

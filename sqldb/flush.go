@@ -37,7 +37,7 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	if err := ctx.Err(); err != nil {
 		return uow.StatementError(st, "", err)
 	}
-	query, args, err := st.Query.ToSQL(x.db.dialect)
+	query, args, err := x.render(st.Query)
 	if err != nil {
 		return uow.StatementError(st, query, err)
 	}
