@@ -124,6 +124,20 @@ func checkArrays[K Key](t *testing.T, e *env) {
 	if len(found) != 1 || found[0].Name != "one" {
 		t.Errorf("tags = [z b,c \"q\"]: %v", found)
 	}
+	// Contains (@> on PostgreSQL, $all on MongoDB); the others have no
+	// array operators.
+	if e.b == harness.Postgres || e.mongo() {
+		found, err := em.Find[Tagged[K]](ctx, e.fork(), qb.Cond{"tags": qb.Contains([]string{"b,c", "z"})})
+		if err != nil || len(found) != 1 || found[0].Name != "one" {
+			t.Errorf("tags contains [b,c z]: %v, %v", found, err)
+		}
+		found, err = em.Find[Tagged[K]](ctx, e.fork(), qb.Cond{"tags": qb.Contains([]string{"a"})})
+		if err != nil || len(found) != 0 {
+			t.Errorf("tags contains [a]: %v, %v", found, err)
+		}
+	} else if _, err := em.Find[Tagged[K]](ctx, e.fork(), qb.Cond{"tags": qb.Contains([]string{"a"})}); err == nil {
+		t.Errorf("contains on %s: no error", e.b)
+	}
 	back, err := em.FindOneOrFail[Tagged[K]](ctx, e.fork(), one.ID)
 	if err != nil {
 		t.Fatal(err)
