@@ -26,7 +26,7 @@ type DiscriminatorError = uow.DiscriminatorError
 // (*Dog as any); an untracked entity is returned as given.
 func (m *EntityManager) Concrete(entity any) any {
 	if en, ok := m.uow.EntryOf(entity); ok {
-		return en.Obj
+		return en.Entity.ViewAt(en.Ptr)
 	}
 	return entity
 }

@@ -120,10 +120,11 @@ func (u *UnitOfWork) upgradeReference(en *Entry, e *meta.Entity, fresh any, fres
 }
 
 // ObjAs returns the tracked instance of en as a *T of entity e (one of its
-// entity's ancestors): en.Obj itself, or a pointer to its embedded base.
+// entity's ancestors): a pointer to the instance, or to its embedded base
+// (the same address).
 func ObjAs(e *meta.Entity, en *Entry) any {
 	if en.Entity == e {
-		return en.Obj
+		return en.Obj // no reflection outside families
 	}
 	return e.ViewAt(en.Ptr)
 }
