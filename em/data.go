@@ -223,6 +223,12 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 		if c.Prop != nil && c.Prop.Version && v == int64(0) {
 			v = int64(1)
 		}
+		if c.Prop != nil && c.Prop.Discriminator && e.InFamily() {
+			if e.Abstract() {
+				return fmt.Errorf("%w: %s: upsert one of its subtypes", ErrAbstractEntity, e.Name)
+			}
+			v = e.DiscriminatorValue // the row is an e
+		}
 		cols = append(cols, c.Name)
 		vals = append(vals, v)
 		// The stored version is the database's: an upsert never writes an
