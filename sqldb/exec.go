@@ -213,6 +213,7 @@ type scanPlan struct {
 	// concrete maps, per concrete type met, the group's column indexes to
 	// the type's column indexes (-1: not its column).
 	concrete map[*meta.Entity][]int
+	hasRaw   bool // some column is raw (colScan.raw)
 }
 
 type colScan struct {
@@ -267,7 +268,7 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 			// Scanned as the driver decodes it on its own (pgx: a
 			// PostgreSQL array as []any), not through a sql.Scanner,
 			// which pgx hands the wire bytes.
-			cs.fk, cs.raw = true, true
+			cs.fk, cs.raw, sp.hasRaw = true, true, true
 		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType || c.IsFormula() || c.IsLazy() {
 			cs.nullable = true // scanned through assignRaw
 		} else if c.Prop.Codec == meta.CodecJSON {
@@ -313,6 +314,9 @@ func (sp *scanPlan) finish(l *uow.Loaded) error {
 		return sp.finishPoly(l)
 	}
 	if !sp.group.Optional {
+		if !sp.hasRaw {
+			return nil
+		}
 		for i := range sp.cols {
 			if c := &sp.cols[i]; c.raw {
 				v := l.FK[i]
@@ -501,6 +505,10 @@ func (x *Executor) render(s qb.Statement) (string, []any, error) {
 	}
 	copied := false
 	for i, a := range args {
+		switch a.(type) {
+		case nil, int64, string, bool, float64, time.Time, []byte, []int64, []string:
+			continue // the common values, without an interface assertion
+		}
 		dv, ok := a.(meta.DialectValue)
 		if !ok {
 			continue
