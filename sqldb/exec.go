@@ -80,7 +80,10 @@ func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (
 
 // Exec renders and runs a statement and returns the rows it affected.
 func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
-	query, args, err := x.render(s)
+	query, args, err := s.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -93,7 +96,10 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 
 // QueryMaps renders and runs a query and returns its rows as maps.
 func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]any, error) {
-	query, args, err := x.render(s)
+	query, args, err := s.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +129,10 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 
 // Count runs SELECT COUNT(*) over q (without its order, limit and offset).
 func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
-	query, args, err := x.render(q.CountQuery())
+	query, args, err := q.CountQuery().ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -150,7 +159,10 @@ func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
 // Load runs a load request: each row becomes fresh instances of the
 // request's entities, scanned straight into their fields.
 func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
-	query, args, err := x.render(req.Query)
+	query, args, err := req.Query.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return err
 	}
@@ -496,13 +508,10 @@ func (sp *scanPlan) finishPoly(l *uow.Loaded) error {
 	return nil
 }
 
-// render renders s for the executor's database and binds the values whose
-// form depends on it (meta.DialectValue: custom types such as arrays).
-func (x *Executor) render(s qb.Statement) (string, []any, error) {
-	query, args, err := s.ToSQL(x.db.dialect)
-	if err != nil {
-		return query, args, err
-	}
+// bind converts the values of a rendered statement whose form depends on
+// the database (meta.DialectValue: custom types such as arrays).
+func (x *Executor) bind(args []any) ([]any, error) {
+	var err error
 	copied := false
 	for i, a := range args {
 		switch a.(type) {
@@ -517,8 +526,8 @@ func (x *Executor) render(s qb.Statement) (string, []any, error) {
 			args, copied = append([]any(nil), args...), true
 		}
 		if args[i], err = dv.ForDialect(x.db.dialect.Name()); err != nil {
-			return query, nil, fmt.Errorf("sqldb: binding parameter %d: %w", i+1, err)
+			return nil, fmt.Errorf("sqldb: binding parameter %d: %w", i+1, err)
 		}
 	}
-	return query, args, nil
+	return args, nil
 }

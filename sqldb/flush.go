@@ -37,7 +37,10 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 	if err := ctx.Err(); err != nil {
 		return uow.StatementError(st, "", err)
 	}
-	query, args, err := x.render(st.Query)
+	query, args, err := st.Query.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return uow.StatementError(st, query, err)
 	}
