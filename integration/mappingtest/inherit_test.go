@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -122,6 +123,9 @@ func checkInheritance[K Key](t *testing.T, e *env) {
 	rex, ok := em.As[PDog[K]](rm, all[1])
 	if !ok || !rex.Barks || rex.Trick == nil || *rex.Trick != "sit" {
 		t.Fatalf("As[PDog](Rex) = %+v, %v", rex, ok)
+	}
+	if js, err := rm.ToJSON(all[1]); err != nil || !strings.Contains(string(js), `"barks":true`) || !strings.Contains(string(js), `"kind":"dog"`) {
+		t.Errorf("ToJSON of a base pointer into a dog = %s, %v", js, err)
 	}
 	if _, ok := em.As[PCat[K]](rm, all[1]); ok {
 		t.Errorf("a dog is a cat")
