@@ -79,6 +79,10 @@ var (
 	ErrConflict          = uow.ErrConflict
 	ErrUnavailable       = uow.ErrUnavailable
 	ErrInvalidSubscriber = em.ErrInvalidSubscriber
+	// Single-table inheritance: persisting an abstract base; a row whose
+	// discriminator names no type of the family (a *DiscriminatorError).
+	ErrAbstractEntity       = uow.ErrAbstractEntity
+	ErrUnknownDiscriminator = uow.ErrUnknownDiscriminator
 	// ErrTransactionsUnsupported: the database runs no transactions (a
 	// standalone MongoDB, FerretDB). ErrNoTransaction: none is open.
 	ErrTransactionsUnsupported = uow.ErrTransactionsUnsupported

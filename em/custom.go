@@ -31,6 +31,9 @@ func customValues(p *meta.Property, v any) (any, error) {
 		if err != nil {
 			return nil, &PropertyError{Entity: p.Entity.Name, Property: p.Name, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
 		}
+		if dt, ok := p.CustomType().(meta.DialectType); ok {
+			return meta.DialectArg{Type: dt, V: out}, nil
+		}
 		return out, nil
 	}
 	if list, ok := v.([]any); ok {
@@ -55,6 +58,19 @@ type customArg struct {
 }
 
 func (a customArg) Value() (driver.Value, error) { return a.p.CustomType().ToDatabase(a.v) }
+
+// ForDialect converts the value for a database, for custom types whose
+// stored form depends on it (meta.DialectType).
+func (a customArg) ForDialect(dialect string) (any, error) {
+	v, err := a.p.CustomType().ToDatabase(a.v)
+	if err != nil {
+		return nil, err
+	}
+	if dt, ok := a.p.CustomType().(meta.DialectType); ok {
+		return dt.ToDialect(dialect, v)
+	}
+	return v, nil
+}
 
 // wrapCustom wraps the values that conditions on e's custom-typed
 // properties compare with, so that they pass qb.Normalize.

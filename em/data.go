@@ -223,6 +223,12 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 		if c.Prop != nil && c.Prop.Version && v == int64(0) {
 			v = int64(1)
 		}
+		if c.Prop != nil && c.Prop.Discriminator && e.InFamily() {
+			if e.Abstract() {
+				return fmt.Errorf("%w: %s: upsert one of its subtypes", ErrAbstractEntity, e.Name)
+			}
+			v = e.DiscriminatorValue // the row is an e
+		}
 		cols = append(cols, c.Name)
 		vals = append(vals, v)
 		// The stored version is the database's: an upsert never writes an
@@ -253,7 +259,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 	for k, v := range where {
 		mapped["e0."+k] = v
 	}
-	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
+	g := uow.GroupOf(e)
 	return m.exec(ctx).Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(mapped), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {
 			fresh := row[0]
@@ -279,6 +285,18 @@ func NativeInsert[T any](ctx context.Context, m *EntityManager, data map[string]
 	e, cols, vals, err := nativeData[T](m, data)
 	if err != nil {
 		return 0, err
+	}
+	if e.InFamily() {
+		// Single-table inheritance: the row is a T whatever data says.
+		if e.Abstract() {
+			return 0, fmt.Errorf("%w: %s: insert one of its subtypes", ErrAbstractEntity, e.Name)
+		}
+		i := slices.Index(cols, e.Discriminator.Column)
+		if i < 0 {
+			cols, vals = append(cols, e.Discriminator.Column), append(vals, e.DiscriminatorValue)
+		} else {
+			vals[i] = e.DiscriminatorValue
+		}
 	}
 	return m.exec(ctx).Exec(ctx, qb.InsertInto(e.Table).Columns(cols...).Values(vals...))
 }
@@ -306,7 +324,11 @@ func NativeUpdate[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	for i, c := range cols {
 		q = q.Set(c, vals[i])
 	}
-	return m.exec(ctx).Exec(ctx, q.Where(w))
+	q = q.Where(w)
+	if c := uow.DiscriminatorCond(e, ""); c != nil {
+		q = q.Where(c) // a subtype's rows only
+	}
+	return m.exec(ctx).Exec(ctx, q)
 }
 
 // NativeDelete deletes the rows of T matching where without the identity map.
@@ -327,7 +349,11 @@ func NativeDelete[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 	if err != nil {
 		return 0, err
 	}
-	return m.exec(ctx).Exec(ctx, qb.DeleteFrom(e.Table).Where(w))
+	q := qb.DeleteFrom(e.Table).Where(w)
+	if c := uow.DiscriminatorCond(e, ""); c != nil {
+		q = q.Where(c) // a subtype's rows only
+	}
+	return m.exec(ctx).Exec(ctx, q)
 }
 
 func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []string, []any, error) {

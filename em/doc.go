@@ -35,8 +35,9 @@
 // WithDeleted, Restore), validation before flush (validation.go: tag rules
 // and the Validator hook, one *ValidationError), lazy properties (lazy.go:
 // em.Populate of a lazy property's name), formulas in conditions
-// (formula.go), custom types in conditions (custom.go) and embeddables in
-// ToJSON (serialize_embedded.go).
+// (formula.go), custom types in conditions (custom.go), embeddables in
+// ToJSON (serialize_embedded.go) and single-table inheritance ([As],
+// [EntityManager.Concrete], inherit.go).
 //
 // The EntityManager talks to a Driver, defined here and spoken in the types
 // of the packages below it (qb queries, uow plans and loads, meta entities),

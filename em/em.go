@@ -262,7 +262,11 @@ func Reference[T any](m *EntityManager, pk ...any) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	return en.Obj().(*T), nil
+	if !en.Entity.IsA(e) {
+		// Single-table inheritance: the row is tracked as another type.
+		return nil, fmt.Errorf("%w: %s(%v) is tracked as a %s, not a %s", uow.ErrDuplicateIdentity, e.Name, pk, en.Entity.Name, e.Name)
+	}
+	return (*T)(en.Ptr), nil
 }
 
 // IsLoaded reports whether a tracked entity's data is loaded (false for an

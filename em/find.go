@@ -194,14 +194,14 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 				}
 				switch {
 				case len(nodes) == 0:
-					return en.Obj().(*T), nil
+					return (*T)(en.Ptr), nil
 				case q.strategy != Joined:
 					if err := m.populate(ctx, q.e, []*uow.Entry{en}, q.populate, q.popOpts()); err != nil {
 						return nil, err
 					}
-					return en.Obj().(*T), nil
+					return (*T)(en.Ptr), nil
 				case treeLoaded(m.uow.IdentityMap(), nodes, []*uow.Entry{en}):
-					return en.Obj().(*T), nil
+					return (*T)(en.Ptr), nil
 				}
 				// Joined and something to load: the query below.
 				hit = en
@@ -219,7 +219,7 @@ func findOne[T any](ctx context.Context, q Query[T], where any) (*T, error) {
 	}
 	one, err := q.one(ctx)
 	if err == nil && one == nil && hit != nil {
-		return hit.Obj().(*T), nil
+		return (*T)(hit.Ptr), nil
 	}
 	return one, err
 }
@@ -308,7 +308,7 @@ func lookupLoaded(m *EntityManager, e *meta.Entity, pk []any) (*uow.Entry, bool)
 		return nil, false
 	}
 	en, ok := m.uow.IdentityMap().Lookup(k)
-	if !ok || !en.Loaded() || en.State == uow.StateRemoved {
+	if !ok || !en.Loaded() || en.State == uow.StateRemoved || !en.Entity.IsA(e) {
 		return nil, false
 	}
 	return en, true

@@ -303,7 +303,7 @@ func (m *EntityManager) loadByKeys(ctx context.Context, e *meta.Entity, keys []a
 	if len(e.PK) != 1 {
 		return fmt.Errorf("unitorm: %s: loading composite keys in batch is not supported yet", e.Name)
 	}
-	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
+	g := uow.GroupOf(e)
 	max := m.maxParams()
 	arrays := m.arrayParams()
 	if arrays {
@@ -358,7 +358,7 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 		}
 		cond["e0."+pk.Column] = v
 	}
-	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
+	g := uow.GroupOf(e)
 	found := false
 	err = m.exec(ctx).Load(ctx, &uow.Load{Query: uow.SelectFrom(e, "e0").Where(cond), Groups: []uow.LoadGroup{g},
 		Row: func(row []uow.Loaded, _ []any) error {

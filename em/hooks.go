@@ -129,8 +129,8 @@ func (m *EntityManager) afterLoad(ctx context.Context, entries []*uow.Entry) err
 	if len(entries) == 0 {
 		return nil
 	}
-	if _, ok := entries[0].Obj().(OnLoadHook); !ok {
-		return nil
+	if _, ok := entries[0].Obj().(OnLoadHook); !ok && !entries[0].Entity.InFamily() {
+		return nil // one type, without the hook (a family's rows may differ)
 	}
 	return m.callout(func() error {
 		seen := make(map[*uow.Entry]bool, len(entries))

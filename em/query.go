@@ -152,10 +152,14 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		}
 		orders = append(orders, ord{jp.jsonOrder(o.path, col), o.dir, o.nulls})
 	}
-	g := &uow.LoadGroup{Entity: e, Columns: e.Columns}
+	gv := uow.GroupOf(e)
+	g := &gv
 	var sel qb.SelectQuery
 	if count {
 		sel = qb.Select().From(e.Table, "e0")
+		if c := uow.DiscriminatorCond(e, "e0"); c != nil {
+			sel = sel.Where(c)
+		}
 	} else {
 		sel = uow.SelectFrom(e, "e0")
 	}
@@ -294,13 +298,10 @@ func uniqueEntries(entries []*uow.Entry) []*uow.Entry {
 
 func objects[T any](entries []*uow.Entry) []*T {
 	out := make([]*T, len(entries))
-	t := reflect.TypeFor[T]()
 	for i, en := range entries {
-		if en.Entity.Type == t {
-			out[i] = (*T)(en.Ptr) // the entry is a T: no interface round trip
-		} else {
-			out[i] = en.Obj().(*T)
-		}
+		// A T, or a subtype whose embedded T comes first (single-table
+		// inheritance): the same address either way.
+		out[i] = (*T)(en.Ptr)
 	}
 	return out
 }

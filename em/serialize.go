@@ -101,6 +101,13 @@ func (s *serializer) key(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer) er
 }
 
 func (s *serializer) entity(b *bytes.Buffer, e *meta.Entity, ptr unsafe.Pointer) error {
+	if e.Polymorphic() {
+		// Single-table inheritance: a *Base into a tracked subtype is
+		// written with the subtype's properties.
+		if en, ok := s.m.uow.IdentityMap().EntryOf(ptr); ok && en.Entity.IsA(e) {
+			e = en.Entity
+		}
+	}
 	if s.path[ptr] || !s.loaded(e, ptr) {
 		return s.key(b, e, ptr)
 	}

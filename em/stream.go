@@ -97,7 +97,7 @@ func streamRun[T any](ctx context.Context, q Query[T], so StreamOptions, yield f
 		last = lastVals
 		stop := false
 		for _, en := range entries {
-			if !yield(en.Obj().(*T), nil) {
+			if !yield((*T)(en.Ptr), nil) {
 				stop = true
 				break
 			}

@@ -19,6 +19,12 @@ type builder struct {
 	tables  map[string]string
 	probs   []Problem
 	types   map[reflect.Type]Type // custom types by Go type
+	// subs are the single-table subtypes found by build: the embedded
+	// parent's type and the discriminator value (see inherit.go).
+	subs map[*Entity]subSpec
+	// discValues are the roots' own discriminator values (discriminator=v).
+	discValues map[*Entity]string
+	notNull    map[*Property]bool // scalars tagged notnull
 }
 
 func newBuilder(n NamingStrategy, old *registryState) *builder {
@@ -71,7 +77,10 @@ func (b *builder) build(t reflect.Type) {
 			b.problemf(e, "", "entity name %s is used by both %s and %s", e.Name, o.Type, t)
 		}
 	}
-	e.Table = b.tableName(e)
+	sub := b.subtypeOf(e, t)
+	if !sub {
+		e.Table = b.tableName(e)
+	}
 	if e.Table != "" {
 		if msg := checkIdent(e.Table, true); msg != "" {
 			b.problemf(e, "", "table name %q %s", e.Table, msg)
@@ -158,8 +167,12 @@ func (b *builder) collect(e *Entity, t reflect.Type, index []int, steps []access
 					b.problemf(e, sf.Name, "embedded struct %s embeds itself", et)
 					continue
 				}
-				if tag != "" {
-					b.problemf(e, sf.Name, "tag on an embedded struct is not supported (tag its fields)")
+				if tag != "" && !(allZero(idx) && isDiscriminatorTag(tag)) {
+					if isDiscriminatorTag(tag) {
+						b.problemf(e, sf.Name, "the base struct of a single-table subtype must be its first field, embedded by value")
+					} else {
+						b.problemf(e, sf.Name, "tag on an embedded struct is not supported (tag its fields)")
+					}
 				}
 				st := append([]access.Step(nil), steps...)
 				st = append(st, access.Step{Offset: sf.Offset, Deref: isPtr, Type: et})
@@ -219,7 +232,7 @@ func (b *builder) shadow(e *Entity, recs []fieldRec) []fieldRec {
 // allowed tag options per property shape.
 var (
 	scalarOpts = optSet("pk", "autoincrement", "column", "nullable", "notnull", "unique", "index", "default", "type", "length", "precision", "scale", "version", "hidden",
-		"softDelete", "required", "enum", "formula", "lazy")
+		"softDelete", "required", "enum", "formula", "lazy", "discriminator")
 	toOneOpts    = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "required")
 	oneOwnOpts   = optSet("column", "joinColumn", "nullable", "notnull", "unique", "index", "hidden", "inversedBy", "cascade", "onDelete", "onUpdate", "orphanRemoval", "required")
 	inverseOpts  = optSet("mappedBy", "cascade", "orphanRemoval", "hidden")
@@ -327,6 +340,12 @@ func (b *builder) property(e *Entity, fr fieldRec) *Property {
 func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 	b.checkOpts(e, p.Field, spec, scalarOpts, "a scalar field")
 	si, isCustom := b.customScalar(p.Type, spec)
+	if strings.EqualFold(spec.typ, "array") {
+		if si, isCustom = arrayScalar(p.Type); !isCustom {
+			b.problemf(e, p.Field, "type=array needs a slice of %s (or a pointer to one), not %s", ArrayElemTypes(), p.Type)
+			return nil
+		}
+	}
 	if !isCustom {
 		var err error
 		if si, err = classifyScalar(p.Type, spec); err != nil {
@@ -349,6 +368,15 @@ func (b *builder) scalarProp(e *Entity, p *Property, spec *tagSpec) *Property {
 	p.Default, p.HasDefault = spec.def, spec.hasDefault
 	p.Length, p.Precision, p.Scale = spec.length, spec.precision, spec.scale
 	p.Version = spec.version
+	if spec.notNull {
+		if b.notNull == nil {
+			b.notNull = map[*Property]bool{}
+		}
+		b.notNull[p] = true
+	}
+	if spec.discriminator {
+		b.discriminatorProp(e, p, spec)
+	}
 	p.Column = b.columnName(p, spec)
 	if msg := checkIdent(p.Column, false); msg != "" {
 		b.problemf(e, p.Field, "column name %q %s", p.Column, msg)
@@ -436,4 +464,15 @@ func (b *builder) finishKeys(e *Entity) {
 			}
 		}
 	}
+}
+
+// allZero reports whether a field index path follows first fields only
+// (where a single-table subtype's base, and its base's base, sit).
+func allZero(idx []int) bool {
+	for _, i := range idx {
+		if i != 0 {
+			return false
+		}
+	}
+	return true
 }

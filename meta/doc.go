@@ -87,7 +87,18 @@
 // enum is also a CHECK constraint), embedded and prefix= (embeddables,
 // embedded.go), formula= (a read-only SQL expression, formula.go) and lazy
 // (left out of loads). A custom [Type] maps a Go type to a column
-// ([WithType], types.go).
+// ([WithType], types.go); one that also implements [DialectType] converts
+// per database, as the built-in [Array] (type=array on a slice of scalars,
+// array.go) does.
+//
+// # Single-table inheritance
+//
+// A string field tagged discriminator (or discriminator=value) makes its
+// entity the root of a family stored in one table; a subtype embeds its
+// parent by value as its first field, tagged discriminator=value
+// (inherit.go). [Entity.Root], [Entity.Parent], [Entity.Subtypes] and
+// [Entity.TableColumns] (the shared table's columns, subtype-only ones
+// nullable) describe it.
 //
 // # Hot paths
 //

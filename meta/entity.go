@@ -47,6 +47,25 @@ type Entity struct {
 	// Indexes are the unique constraints and plain indexes declared by tags.
 	Indexes []*Index
 
+	// Single-table inheritance (see inherit.go). Root is the family's root
+	// (the entity itself for a root and for an entity outside any family);
+	// Parent is the embedded base of a subtype (nil otherwise).
+	Root   *Entity
+	Parent *Entity
+	// Discriminator is the family's discriminator property as seen from
+	// this entity; DiscriminatorValue is the value naming this type ("" for
+	// an abstract root, which has no rows of its own).
+	Discriminator      *Property
+	DiscriminatorValue string
+	// Subtypes are the entity's descendants, nearest first (nil outside
+	// a family and for leaves).
+	Subtypes []*Entity
+	// TableColumns are, on a family root, the columns of the shared table:
+	// the union of every member's columns, subtype-only ones nullable. On
+	// other entities it equals Columns.
+	TableColumns []*Column
+	family       map[string]*Entity // root only: discriminator value → entity
+
 	byName   map[string]*Property
 	byField  map[string]*Property
 	byColumn map[string]*Column

@@ -50,6 +50,9 @@ type Property struct {
 	// SoftDelete marks the deletedAt property of a soft-deleted entity
 	// (tag softDelete): Remove sets it instead of deleting the row.
 	SoftDelete bool
+	// Discriminator marks the discriminator property of a single-table
+	// inheritance family (tag discriminator): its value names the row's type.
+	Discriminator bool
 	// Required is checked before a flush: the value must not be zero
 	// (tag required; a to-one relation must be set).
 	Required bool

@@ -80,7 +80,9 @@ func (r *Registry) Register(entities ...any) error {
 		}
 		b.build(t)
 	}
+	b.inheritLink()
 	b.resolve()
+	b.inheritColumns()
 	if len(b.probs) > 0 {
 		return &DefinitionError{Problems: b.probs}
 	}

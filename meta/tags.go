@@ -47,6 +47,8 @@ type tagSpec struct {
 	lazy          bool
 	prefix        string
 	hasPrefix     bool
+	discriminator bool            // discriminator (single-table inheritance)
+	discValue     string          // discriminator=value
 	seen          map[string]bool // canonical keys present
 }
 
@@ -62,6 +64,7 @@ var tagKeys = map[string]string{
 	"orphanremoval": "orphanRemoval", "ondelete": "onDelete", "onupdate": "onUpdate",
 	"softdelete": "softDelete", "required": "required", "enum": "enum",
 	"embedded": "embedded", "prefix": "prefix", "formula": "formula", "lazy": "lazy",
+	"discriminator": "discriminator",
 }
 
 var relKinds = map[string]Kind{"m:1": ManyToOne, "1:1": OneToOne, "1:m": OneToMany, "m:n": ManyToMany}
@@ -246,6 +249,11 @@ func parseTag(tag string) (tagSpec, []string) {
 			s.lazy = true
 		case "prefix":
 			s.prefix, s.hasPrefix = val, true
+		case "discriminator":
+			s.discriminator, s.discValue = true, val
+			if hasVal && val == "" {
+				bad("tag option %q needs a value after =", key)
+			}
 		case "onDelete", "onUpdate":
 			if needVal() {
 				a, err := parseAction(val)

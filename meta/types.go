@@ -81,3 +81,19 @@ func (p *Property) FromDatabaseInto(fieldPtr reflect.Value, src any) error {
 	}
 	return nil
 }
+
+// arrayScalar classifies a slice field tagged type=array (see Array).
+func arrayScalar(ft reflect.Type) (scalarInfo, bool) {
+	t := ft
+	var si scalarInfo
+	if t.Kind() == reflect.Pointer {
+		si.wrap = WrapPointer
+		t = t.Elem()
+	}
+	at, ok := ArrayOf(t)
+	if !ok {
+		return si, false
+	}
+	si.base, si.codec, si.custom, si.colType = t, CodecType, at, TypeText
+	return si, true
+}

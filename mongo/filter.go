@@ -8,6 +8,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
 )
 
@@ -176,7 +177,15 @@ func renderCompare(c qb.Compare, r resolver) (bson.D, error) {
 		}
 		return one(sqlToMongoCmp[c.Op], v), nil
 	case qb.OpIn, qb.OpNin, qb.OpContains, qb.OpOverlap:
-		items, err := listItems(c.Value)
+		val := c.Value
+		if dv, ok := val.(meta.DialectValue); ok { // an array-typed property's slice
+			v, err := dv.ForDialect("mongo")
+			if err != nil {
+				return nil, fieldErr(c, err)
+			}
+			val = v
+		}
+		items, err := listItems(val)
 		if err != nil {
 			return nil, fieldErr(c, err)
 		}

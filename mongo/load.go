@@ -120,9 +120,15 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	if err != nil {
 		return err
 	}
-	dec, err := newDecoder(fq.dm, g)
+	poly, err := x.polyDecoder(fq.dm, g)
 	if err != nil {
 		return err
+	}
+	var dec *decoder
+	if poly == nil {
+		if dec, err = newDecoder(fq.dm, g); err != nil {
+			return err
+		}
 	}
 	cur, err := x.find(ctx, fq, nil)
 	if err != nil {
@@ -134,7 +140,12 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	defer cur.Close(context.WithoutCancel(ctx))
 	row := make([]uow.Loaded, 1)
 	for cur.Next(ctx) {
-		l, err := dec.decode(cur.Current)
+		var l uow.Loaded
+		if poly != nil {
+			l, err = poly.decode(cur.Current)
+		} else {
+			l, err = dec.decode(cur.Current)
+		}
 		if err != nil {
 			return err
 		}
@@ -263,4 +274,53 @@ func columnOf(dm *docMap, name string) string {
 		return dm.pk.col.Name
 	}
 	return name
+}
+
+// polyDecoder decodes the documents of an entity with subtypes (single-table
+// inheritance): the discriminator field picks the concrete type, decoded
+// with its own fields. Nil when g's entity has no subtypes.
+type polyDec struct {
+	x     *Executor
+	g     uow.LoadGroup
+	field string
+	decs  map[*meta.Entity]*decoder
+}
+
+func (x *Executor) polyDecoder(dm *docMap, g uow.LoadGroup) (*polyDec, error) {
+	if uow.DiscriminatorIndex(g.Entity, g.Columns) < 0 {
+		return nil, nil
+	}
+	i, ok := dm.byColumn[g.Entity.Discriminator.Column]
+	if !ok {
+		return nil, fmt.Errorf("mongo: %s: no field for the discriminator %s", g.Entity.Name, g.Entity.Discriminator.Name)
+	}
+	return &polyDec{x: x, g: g, field: dm.fields[i].name, decs: map[*meta.Entity]*decoder{}}, nil
+}
+
+func (p *polyDec) decode(raw bson.Raw) (uow.Loaded, error) {
+	var v any
+	if rv, err := raw.LookupErr(p.field); err == nil {
+		v, _ = rv.StringValueOK()
+		if rv.Type != bson.TypeString {
+			v = rv.String()
+		}
+	}
+	ce, err := uow.Concrete(p.g.Entity, v)
+	if err != nil {
+		return uow.Loaded{}, err
+	}
+	dec, ok := p.decs[ce]
+	if !ok {
+		dm, err := p.x.d.docMap(ce)
+		if err != nil {
+			return uow.Loaded{}, err
+		}
+		if dec, err = newDecoder(dm, uow.LoadGroup{Entity: ce, Columns: ce.Columns, WithLazy: p.g.WithLazy}); err != nil {
+			return uow.Loaded{}, err
+		}
+		p.decs[ce] = dec
+	}
+	l, err := dec.decode(raw)
+	l.Entity = ce
+	return l, err
 }

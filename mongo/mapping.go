@@ -94,7 +94,10 @@ func (m *mapper) of(e *meta.Entity) (*docMap, error) {
 // byTable finds the entity whose collection is table.
 func (m *mapper) byTable(table string) (*docMap, error) {
 	for _, e := range m.reg.Entities() {
-		if e.Table == table {
+		if e.Table == table && e.Parent == nil {
+			if e.Polymorphic() {
+				return m.ofTable(e)
+			}
 			return m.of(e)
 		}
 	}
@@ -108,12 +111,37 @@ func ArrayField(r *meta.Relation, n meta.NamingStrategy) string {
 	return n.ColumnName(r.Prop.Name)
 }
 
-func (m *mapper) build(e *meta.Entity) (*docMap, error) {
+// tableKey caches the docMap of a single-table family's whole collection.
+type tableKey struct{ e *meta.Entity }
+
+// ofTable is the docMap of the collection of a single-table family root
+// with subtypes: every member's fields (TableColumns), for conditions and
+// native statements on the collection. It never reads or writes an
+// instance (the fields of subtypes are not the root's).
+func (m *mapper) ofTable(e *meta.Entity) (*docMap, error) {
+	if v, ok := m.maps.Load(tableKey{e}); ok {
+		if me, bad := v.(mapErr); bad {
+			return nil, me.err
+		}
+		return v.(*docMap), nil
+	}
+	dm, err := m.buildCols(e, e.TableColumns)
+	if err != nil {
+		m.maps.Store(tableKey{e}, mapErr{err})
+		return nil, err
+	}
+	v, _ := m.maps.LoadOrStore(tableKey{e}, dm)
+	return v.(*docMap), nil
+}
+
+func (m *mapper) build(e *meta.Entity) (*docMap, error) { return m.buildCols(e, e.Columns) }
+
+func (m *mapper) buildCols(e *meta.Entity, cols []*meta.Column) (*docMap, error) {
 	if len(e.PK) != 1 {
 		return nil, fmt.Errorf("%w: %s has a composite primary key; a document has one _id", ErrUnsupported, e.Name)
 	}
 	dm := &docMap{e: e, coll: e.Table, byName: map[string]int{}, byColumn: map[string]int{}}
-	for i, c := range e.Columns {
+	for i, c := range cols {
 		f := field{col: c, prop: c.Prop, name: c.Name}
 		if c.Prop == nil {
 			return nil, fmt.Errorf("%w: %s.%s has no property", ErrUnsupported, e.Name, c.Name)

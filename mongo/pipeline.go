@@ -367,7 +367,7 @@ func AggregateEntities[T any](ctx context.Context, x *Executor, m Manager, p Pip
 	if err != nil {
 		return nil, err
 	}
-	g := uow.LoadGroup{Entity: e, Columns: e.Columns}
+	g := uow.GroupOf(e)
 	dec, err := newDecoder(dm, g)
 	if err != nil {
 		return nil, err
@@ -387,7 +387,7 @@ func AggregateEntities[T any](ctx context.Context, x *Executor, m Manager, p Pip
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, en.Obj().(*T))
+		out = append(out, (*T)(en.Ptr))
 	}
 	if err := cur.Err(); err != nil {
 		return nil, fmt.Errorf("mongo: aggregate %s: %w", dm.coll, err)

@@ -77,6 +77,8 @@ func plainValue(v any) (any, error) {
 	switch x := v.(type) {
 	case nil, string, int64, int32, int, bool, float64, time.Time, bson.ObjectID, []byte:
 		return v, nil
+	case meta.DialectValue:
+		return x.ForDialect("mongo")
 	case driver.Valuer:
 		rv := reflect.ValueOf(v)
 		if rv.Kind() == reflect.Pointer && rv.IsNil() {

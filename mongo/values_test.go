@@ -71,7 +71,7 @@ func roundTrip(t *testing.T, in *kitchen) *kitchen {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec, err := newDecoder(dm, uow.LoadGroup{Entity: e, Columns: e.Columns})
+	dec, err := newDecoder(dm, uow.GroupOf(e))
 	if err != nil {
 		t.Fatal(err)
 	}

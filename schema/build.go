@@ -88,8 +88,8 @@ func Build(entities []*meta.Entity, d dialect.Dialect, opts ...Option) (*Schema,
 		return nil
 	}
 	for _, e := range entities {
-		if e == nil {
-			continue
+		if e == nil || e.Parent != nil {
+			continue // a single-table subtype lives in its root's table
 		}
 		if err := add(entityTable(e, d, o), "entity "+e.Name); err != nil {
 			return nil, err
@@ -111,6 +111,8 @@ func Build(entities []*meta.Entity, d dialect.Dialect, opts ...Option) (*Schema,
 	return s, nil
 }
 
+// entityTable is e's table; for a single-table family root it holds every
+// member's columns (TableColumns), indexes and foreign keys.
 func entityTable(e *meta.Entity, d dialect.Dialect, o options) *Table {
 	t := &Table{Name: e.Table, Entity: e.Name}
 	indexed := map[string]bool{}
@@ -120,15 +122,32 @@ func entityTable(e *meta.Entity, d dialect.Dialect, o options) *Table {
 			indexed[c.Name] = true
 		}
 	}
-	for _, ix := range e.Indexes {
-		t.Indexes = append(t.Indexes, &Index{Name: shortName(ix.Name), Columns: slices.Clone(ix.Columns), Unique: ix.Unique})
-		for _, c := range ix.Columns {
-			indexed[c] = true
+	members := append([]*meta.Entity{e}, e.Subtypes...)
+	seenIx, seenFK := map[string]bool{}, map[string]bool{}
+	for _, m := range members {
+		for _, ix := range m.Indexes {
+			if seenIx[ix.Name] {
+				continue
+			}
+			seenIx[ix.Name] = true
+			t.Indexes = append(t.Indexes, &Index{Name: shortName(ix.Name), Columns: slices.Clone(ix.Columns), Unique: ix.Unique})
+			for _, c := range ix.Columns {
+				indexed[c] = true
+			}
 		}
 	}
-	for _, r := range e.Relations {
+	var rels []*meta.Relation
+	for _, m := range members {
+		rels = append(rels, m.Relations...)
+	}
+	for _, r := range rels {
 		if !r.Owning || r.Kind.IsToMany() || r.Target == nil || len(r.JoinColumns) == 0 {
 			continue
+		}
+		if name := o.naming.IndexName(t.Name, r.JoinColumns, "foreign"); seenFK[name] {
+			continue
+		} else {
+			seenFK[name] = true
 		}
 		fk := &ForeignKey{
 			Name:       shortName(o.naming.IndexName(t.Name, r.JoinColumns, "foreign")),
@@ -143,14 +162,22 @@ func entityTable(e *meta.Entity, d dialect.Dialect, o options) *Table {
 			indexed[c] = true
 		}
 	}
-	for _, c := range e.Columns {
+	for _, c := range e.TableColumns {
 		if c.IsFormula() {
 			continue // computed by each select, not stored
 		}
 		t.Columns = append(t.Columns, column(d, c, indexed[c.Name]))
 	}
 	addFKIndexes(t, o)
-	t.Checks = enumChecks(e)
+	seenCk := map[string]bool{}
+	for _, m := range members {
+		for _, ck := range enumChecks(m) {
+			if !seenCk[ck.Name] {
+				seenCk[ck.Name] = true
+				t.Checks = append(t.Checks, ck)
+			}
+		}
+	}
 	return t
 }
 

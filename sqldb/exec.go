@@ -86,6 +86,9 @@ func (x *Executor) ExecContext(ctx context.Context, query string, args ...any) (
 // Exec renders and runs a statement and returns the rows it affected.
 func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 	query, args, err := s.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -99,6 +102,9 @@ func (x *Executor) Exec(ctx context.Context, s qb.Statement) (int64, error) {
 // QueryMaps renders and runs a query and returns its rows as maps.
 func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]any, error) {
 	query, args, err := s.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +135,9 @@ func (x *Executor) QueryMaps(ctx context.Context, s qb.Statement) ([]map[string]
 // Count runs SELECT COUNT(*) over q (without its order, limit and offset).
 func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
 	query, args, err := q.CountQuery().ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -156,6 +165,9 @@ func (x *Executor) Count(ctx context.Context, q qb.SelectQuery) (int64, error) {
 // request's entities, scanned straight into their fields.
 func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	query, args, err := req.Query.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return err
 	}
@@ -216,6 +228,14 @@ type scanPlan struct {
 	// row is scanned), discard the Loaded.Discard of every row.
 	fk      []any
 	discard func(unsafe.Pointer)
+	// disc is the index of the discriminator column when each row's type
+	// is read from it (single-table inheritance), else -1; then every
+	// column is scanned raw and finishPoly builds the concrete instance.
+	disc int
+	// concrete maps, per concrete type met, the group's column indexes to
+	// the type's column indexes (-1: not its column).
+	concrete map[*meta.Entity][]int
+	hasRaw   bool // some column is raw (colScan.raw)
 }
 
 // instances hands out fresh instances of one entity type in chunks (1, 2,
@@ -256,6 +276,7 @@ type colScan struct {
 	col      *meta.Column
 	prop     *meta.Property
 	fk       bool // foreign key: scanned raw into FK
+	raw      bool // a meta.DialectType: scanned raw into FK, stored by finish
 	json     bool
 	nullable bool // inside a pointer embeddable (embeddedField)
 	// direct makes the scan destination for a field of a built-in type
@@ -294,12 +315,18 @@ func directDest(t reflect.Type) func(unsafe.Pointer) any {
 }
 
 func scanPlanFor(g uow.LoadGroup) *scanPlan {
-	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns)), alloc: instances{typ: g.Entity.Type}}
+	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns)), alloc: instances{typ: g.Entity.Type},
+		disc: uow.DiscriminatorIndex(g.Entity, g.Columns)}
 	sp.discard = sp.alloc.discard
 	for i, c := range g.Columns {
 		cs := colScan{col: c, prop: c.Prop}
-		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional {
+		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional || sp.disc >= 0 {
 			cs.fk = true
+		} else if _, dt := c.Prop.CustomType().(meta.DialectType); dt {
+			// Scanned as the driver decodes it on its own (pgx: a
+			// PostgreSQL array as []any), not through a sql.Scanner,
+			// which pgx hands the wire bytes.
+			cs.fk, cs.raw, sp.hasRaw = true, true, true
 		} else if c.Prop.InNullable || c.Prop.Codec == meta.CodecType || c.IsFormula() || c.IsLazy() {
 			cs.nullable = true // scanned through assignRaw
 		} else if c.Prop.Codec == meta.CodecJSON {
@@ -344,7 +371,22 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 // finish completes an optional group: when every key column is NULL there
 // is no instance; otherwise raw values are stored into the scalar fields.
 func (sp *scanPlan) finish(l *uow.Loaded) error {
+	if sp.disc >= 0 {
+		return sp.finishPoly(l)
+	}
 	if !sp.group.Optional {
+		if !sp.hasRaw {
+			return nil
+		}
+		for i := range sp.cols {
+			if c := &sp.cols[i]; c.raw {
+				v := l.FK[i]
+				l.FK[i] = nil
+				if err := assignRaw(c.prop, l.Ptr, v); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}
 	for i := range sp.cols {
@@ -453,4 +495,88 @@ func (r *Row) Scan(dest ...any) error {
 // QueryRowContext runs a query of one row through the executor.
 func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *Row {
 	return db.exec.QueryRowContext(ctx, query, args...)
+}
+
+// finishPoly builds a row of an entity with subtypes (single-table
+// inheritance): the discriminator picks the concrete type, whose fields get
+// the raw values of its columns; its foreign keys stay raw in FK (indexed by
+// the type's Columns) for Hydrate.
+func (sp *scanPlan) finishPoly(l *uow.Loaded) error {
+	raw := l.FK
+	if sp.group.Optional {
+		for i := range sp.cols {
+			if sp.cols[i].col.PK && raw[i] == nil {
+				*l = uow.Loaded{}
+				return nil
+			}
+		}
+	}
+	ce, err := uow.Concrete(sp.group.Entity, raw[sp.disc])
+	if err != nil {
+		return err
+	}
+	idx, ok := sp.concrete[ce]
+	if !ok {
+		idx = make([]int, len(sp.cols))
+		for i := range sp.cols {
+			idx[i] = -1
+			for j, c := range ce.Columns {
+				if c.Name == sp.cols[i].col.Name {
+					idx[i] = j
+					break
+				}
+			}
+		}
+		if sp.concrete == nil {
+			sp.concrete = map[*meta.Entity][]int{}
+		}
+		sp.concrete[ce] = idx
+	}
+	v := ce.NewValue()
+	out := uow.Loaded{Obj: v.Interface(), Ptr: v.UnsafePointer(), Entity: ce}
+	for i, j := range idx {
+		if j < 0 {
+			continue
+		}
+		c := ce.Columns[j]
+		if c.Prop == nil || c.Prop.Kind != meta.Scalar {
+			if out.FK == nil {
+				out.FK = make([]any, len(ce.Columns))
+			}
+			out.FK[j] = raw[i]
+			continue
+		}
+		if c.IsLazy() && !sp.group.WithLazy {
+			continue
+		}
+		if err := assignRaw(c.Prop, out.Ptr, raw[i]); err != nil {
+			return fmt.Errorf("sqldb: %s: %w", c.Prop, err)
+		}
+	}
+	*l = out
+	return nil
+}
+
+// bind converts the values of a rendered statement whose form depends on
+// the database (meta.DialectValue: custom types such as arrays).
+func (x *Executor) bind(args []any) ([]any, error) {
+	var err error
+	copied := false
+	for i, a := range args {
+		switch a.(type) {
+		case nil, int64, string, bool, float64, time.Time, []byte, []int64, []string:
+			continue // the common values, without an interface assertion
+		}
+		dv, ok := a.(meta.DialectValue)
+		if !ok {
+			continue
+		}
+		if !copied {
+			args, copied = append([]any(nil), args...), true
+		}
+		if args[i], err = dv.ForDialect(x.db.dialect.Name()); err != nil {
+			return nil, fmt.Errorf("sqldb: binding parameter %d: %w", i+1, err)
+		}
+	}
+	return args, nil
 }

@@ -94,6 +94,9 @@ func (x *Executor) runStatement(ctx context.Context, plan *uow.Plan, st *uow.Sta
 		return uow.StatementError(st, "", err)
 	}
 	query, args, err := st.Query.ToSQL(x.db.dialect)
+	if err == nil {
+		args, err = x.bind(args)
+	}
 	if err != nil {
 		return uow.StatementError(st, query, err)
 	}

@@ -235,3 +235,78 @@ func TestCustomTypeMigration(t *testing.T) {
 		}
 	})
 }
+
+// Vehicle before it becomes the root of a single-table family, and after
+// (VehicleRoot, with Truck as a subtype).
+type Vehicle struct {
+	ID   int64 `orm:"pk"`
+	Name string
+}
+
+type VehicleRoot struct {
+	ID   int64  `orm:"pk"`
+	Kind string `orm:"discriminator=vehicle,default='vehicle'"`
+	Name string
+}
+
+func (VehicleRoot) TableName() string { return "vehicle" }
+
+type Truck struct {
+	VehicleRoot `orm:"discriminator=truck"`
+	Payload     int64
+}
+
+// TestInheritanceMigration: turning a table into a single-table family adds
+// the discriminator (existing rows get the root's value from its default)
+// and the subtype's columns, nullable; the migration goes up and down.
+func TestInheritanceMigration(t *testing.T) {
+	before, after := registry(t, Vehicle{}), registry(t, VehicleRoot{}, Truck{})
+	harness.ForEachSQL(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		m := migrate.New(db, migrate.Config{Dir: t.TempDir(), NoRegistered: true, Log: t.Logf})
+		if _, err := m.Create(ctx, before.Entities(), migrate.CreateOptions{Initial: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Executor().Exec(ctx, qb.InsertInto("vehicle").Columns("name").Values("old")); err != nil {
+			t.Fatal(err)
+		}
+		diff, err := schema.CompareDB(ctx, db, after.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var added []string
+		for _, c := range diff.Changes {
+			added = append(added, c.Name)
+		}
+		if strings.Join(added, ",") != "kind,payload" {
+			t.Errorf("diff = %v, want kind and payload added", diff.Changes)
+		}
+		mig, err := m.Create(ctx, after.Entities(), migrate.CreateOptions{Name: "vehicle family"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if up := strings.Join(mig.Migration.Up, ";"); strings.Contains(strings.ToLower(up), "payload bigint not null") || strings.Contains(strings.ToLower(up), "\"payload\" bigint not null") {
+			t.Errorf("the subtype's column is not nullable: %s", up)
+		}
+		if _, err := m.Up(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Check(ctx, after.Entities()); err != nil {
+			t.Errorf("check after up: %v", err)
+		}
+		rows, err := db.Executor().QueryMaps(ctx, qb.Select("kind", "payload").From("vehicle"))
+		if err != nil || len(rows) != 1 || rawText(rows[0]["kind"]) != "vehicle" || rows[0]["payload"] != nil {
+			t.Errorf("the old row after up: %v, %v", rows, err)
+		}
+		if _, err := m.Down(ctx, ""); err != nil {
+			t.Fatal(err)
+		}
+		diff, err = schema.CompareDB(ctx, db, before.Entities(), schema.IgnoreTables(migrate.DefaultTable))
+		if err != nil || !diff.Empty() {
+			t.Errorf("after down: %v, %v", diff.Changes, err)
+		}
+	})
+}

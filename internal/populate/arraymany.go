@@ -53,7 +53,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 				if err != nil {
 					return err
 				}
-				items = append(items, ref.Obj())
+				items = append(items, uow.ObjAs(target, ref))
 			}
 			if c := prop.At.Collection(en.Ptr); c != nil {
 				return c.HydrateAny(items)
@@ -123,7 +123,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 			slices.SortStableFunc(kept, func(a, b *uow.Entry) int { return rank[a] - rank[b] })
 			objs := make([]any, len(kept))
 			for i, t := range kept {
-				objs[i] = t.Obj()
+				objs[i] = uow.ObjAs(target, t)
 			}
 			if err := c.HydrateAny(objs); err != nil {
 				return nil, err

@@ -42,12 +42,12 @@ func PlanJoined(u *uow.UnitOfWork, root *meta.Entity, paths []string, opts Optio
 		return nil, err
 	}
 	jp := &JoinedPlan{u: u, opts: opts, seenRoot: map[*uow.Entry]bool{}}
-	jp.Groups = append(jp.Groups, uow.LoadGroup{Entity: root, Columns: root.Columns})
+	jp.Groups = append(jp.Groups, uow.GroupOf(root))
 	var walk func(ns []*Node, parent int)
 	walk = func(ns []*Node, parent int) {
 		for _, n := range ns {
 			alias := "p" + strconv.Itoa(len(jp.Groups))
-			jp.Groups = append(jp.Groups, uow.LoadGroup{Entity: n.Relation.Target, Columns: n.Relation.Target.Columns, Optional: true})
+			jp.Groups = append(jp.Groups, uow.LoadGroup{Entity: n.Relation.Target, Columns: n.Relation.Target.LoadColumns(), Optional: true})
 			jp.nodes = append(jp.nodes, &joinedNode{node: n, parent: parent, alias: alias})
 			walk(n.Children, len(jp.Groups)-1)
 		}
@@ -240,7 +240,7 @@ func (jp *JoinedPlan) Finish() ([]*uow.Entry, error) {
 			}
 			objs := make([]any, len(its))
 			for i, it := range its {
-				objs[i] = it.Obj()
+				objs[i] = uow.ObjAs(p.Relation.Target, it)
 			}
 			if err := c.HydrateAny(objs); err != nil {
 				return nil, err

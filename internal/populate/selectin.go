@@ -144,7 +144,7 @@ func keyValue(en *uow.Entry) (any, error) {
 // collected for OnLoad hooks).
 func (r *run) load(ctx context.Context, target *meta.Entity, keys []any, build func(chunk []any) (qb.SelectQuery, error),
 	extras int, keep bool, row func(en *uow.Entry, l uow.Loaded, extra []any) error) ([]*uow.Entry, error) {
-	g := uow.LoadGroup{Entity: target, Columns: target.Columns}
+	g := uow.GroupOf(target)
 	var loaded []*uow.Entry
 	hooked := r.opts.OnLoad != nil && (r.opts.Hooked == nil || r.opts.Hooked(target))
 	keep = keep || hooked
@@ -332,7 +332,7 @@ func fill(n *Node, set *ownerSet) error {
 		}
 		objs = objs[:0]
 		for _, it := range its {
-			objs = append(objs, it.Obj())
+			objs = append(objs, uow.ObjAs(p.Relation.Target, it))
 		}
 		if err := c.HydrateAny(objs); err != nil {
 			return err

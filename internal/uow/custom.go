@@ -24,6 +24,10 @@ func customValue(p *meta.Property, fp unsafe.Pointer) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("uow: %s: %w", p, err)
 	}
+	if dt, ok := p.CustomType().(meta.DialectType); ok {
+		// Bound per database by the driver (meta.DialectValue).
+		return meta.DialectArg{Type: dt, V: out}, nil
+	}
 	return out, nil
 }
 
@@ -32,5 +36,30 @@ func sameCustom(p *meta.Property, a, b any) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
+	if x, ok := a.(meta.DialectArg); ok {
+		a = x.V
+	}
+	if x, ok := b.(meta.DialectArg); ok {
+		b = x.V
+	}
 	return p.CustomType().Equal(a, b)
 }
+
+// noArrayForm reports whether e has a column of a meta.DialectType: the
+// PostgreSQL unnest forms cast each column to an array of its type, which
+// a value that is itself an array (or JSON per database) does not fit, so
+// steps of e use the multi-row forms.
+func noArrayForm(e *meta.Entity) bool {
+	return e.Derived(noArrayKey{}, func() any {
+		for _, c := range e.Columns {
+			if c.Prop != nil && c.Prop.Kind == meta.Scalar && c.Prop.CustomType() != nil {
+				if _, ok := c.Prop.CustomType().(meta.DialectType); ok {
+					return true
+				}
+			}
+		}
+		return false
+	}).(bool)
+}
+
+type noArrayKey struct{}

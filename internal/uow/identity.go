@@ -53,19 +53,29 @@ func (k Key) String() string {
 	return fmt.Sprintf("%s(%d)", k.Entity.Name, k.N)
 }
 
+// keyEntity is the entity identity keys are made for: the family root for
+// single-table inheritance (a Dog with id 3 and an Animal with id 3 are one
+// row), else e.
+func keyEntity(e *meta.Entity) *meta.Entity {
+	if e.Root != nil {
+		return e.Root
+	}
+	return e
+}
+
 // KeyOf returns the identity key of the entity at ptr; ok is false when its
 // primary key is not set.
 func KeyOf(e *meta.Entity, ptr unsafe.Pointer) (Key, bool) {
 	if len(e.PK) == 1 {
 		// The common integer key: zero is no key.
 		if n, ok := e.PK[0].At.Int64(ptr); ok {
-			return Key{Entity: e, N: n}, n != 0
+			return Key{Entity: keyEntity(e), N: n}, n != 0
 		}
 	}
 	if !HasPK(e, ptr) {
 		return Key{}, false
 	}
-	k := Key{Entity: e}
+	k := Key{Entity: keyEntity(e)}
 	if len(e.PK) == 1 {
 		p := e.PK[0]
 		if n, ok := p.At.Int64(ptr); ok {
@@ -117,7 +127,7 @@ func KeyFor(e *meta.Entity, vals ...any) (Key, error) {
 			ok = false
 		}
 		if ok && n != 0 && fitsKind(n, e.PK[0].Type.Kind()) {
-			return Key{Entity: e, N: n}, nil
+			return Key{Entity: keyEntity(e), N: n}, nil
 		}
 	}
 	tmp := e.NewValue().UnsafePointer()
@@ -222,7 +232,7 @@ func (e *Entry) key() Key {
 	if !e.hasKey {
 		return Key{}
 	}
-	k := Key{Entity: e.Entity, N: e.keyN}
+	k := Key{Entity: keyEntity(e.Entity), N: e.keyN}
 	if e.x != nil {
 		k.S = e.x.keyS
 	}
@@ -452,7 +462,7 @@ func (m *IdentityMap) add(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
 	}
 	if k, ok := KeyOf(e, ptr); ok {
 		en.setKeyParts(k)
-		m.index(e, true).set(k, en)
+		m.index(k.Entity, true).set(k, en)
 	}
 	if m.byType != nil {
 		m.byType[e] = append(m.byType[e], en)
@@ -464,7 +474,7 @@ func (m *IdentityMap) add(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
 // setKey registers en under k (after an insert assigned its key).
 func (m *IdentityMap) setKey(en *Entry, k Key) {
 	if en.hasKey {
-		m.index(en.Entity, true).del(en.key())
+		m.index(keyEntity(en.Entity), true).del(en.key())
 	}
 	en.setKeyParts(k)
 	m.index(k.Entity, true).set(k, en)
@@ -474,7 +484,7 @@ func (m *IdentityMap) setKey(en *Entry, k Key) {
 func (m *IdentityMap) unsetKey(en *Entry) {
 	if en.hasKey {
 		if cur, ok := m.Lookup(en.key()); ok && cur == en {
-			m.index(en.Entity, true).del(en.key())
+			m.index(keyEntity(en.Entity), true).del(en.key())
 		}
 	}
 	en.keyN, en.hasKey = 0, false
@@ -496,7 +506,7 @@ func (m *IdentityMap) drop(en *Entry) {
 	}
 	if en.hasKey {
 		if cur, ok := m.Lookup(en.key()); ok && cur == en {
-			m.index(en.Entity, true).del(en.key())
+			m.index(keyEntity(en.Entity), true).del(en.key())
 		}
 	}
 	en.dropped = true

@@ -48,6 +48,10 @@ type Loaded struct {
 	// relation property; Hydrate turns them into an initialized collection
 	// of references.
 	Many map[*meta.Property][]any
+	// Entity is, for a group of an entity with subtypes (single-table
+	// inheritance), the row's concrete type; FK is then indexed by its
+	// Columns. Nil means the group's entity.
+	Entity *meta.Entity
 	// Discard, when the driver sets it, takes back the fresh instance of a
 	// row that Hydrate merged into an instance already tracked (Entry.Ptr
 	// != Ptr), for the next row to reuse. Call it once the row is done with.
@@ -67,7 +71,11 @@ func (l *Loaded) Done(en *Entry) {
 // targets, unloaded unless already loaded), then the instance is merged into
 // the identity map (see Merge).
 func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, error) {
-	for i, c := range g.Columns {
+	e, cols := g.Entity, g.Columns
+	if l.Entity != nil {
+		e, cols = l.Entity, l.Entity.Columns
+	}
+	for i, c := range cols {
 		if l.FK == nil {
 			break // no foreign keys in this group
 		}
@@ -87,7 +95,7 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 		}
 		c.Prop.At.SetPointer(l.Ptr, ref.Ptr)
 	}
-	en, err := u.Merge(g.Entity, l.Obj, l.Ptr, overwrite)
+	en, err := u.Merge(e, l.Obj, l.Ptr, overwrite)
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +129,9 @@ type selectKey struct{ alias string }
 // (freed with its Registry) and shared: do not modify.
 func SelectList(e *meta.Entity, alias string) []qb.ValueExpr {
 	return e.Derived(selectKey{alias}, func() any {
-		cols := make([]qb.ValueExpr, len(e.Columns))
-		for i, c := range e.Columns {
+		all := e.LoadColumns()
+		cols := make([]qb.ValueExpr, len(all))
+		for i, c := range all {
 			if c.IsFormula() {
 				cols[i] = qb.As(qb.Raw(c.Prop.FormulaSQL(alias)), c.Name)
 				continue
@@ -139,6 +148,16 @@ func SelectList(e *meta.Entity, alias string) []qb.ValueExpr {
 
 // SelectFrom returns SELECT <every column of e> FROM <e's table> AS alias,
 // the start of every entity load.
+// A load of a single-table subtype reads only its rows (DiscriminatorCond).
 func SelectFrom(e *meta.Entity, alias string) qb.SelectQuery {
-	return qb.NewSelect(qb.SelectStmt{Columns: SelectList(e, alias), From: &qb.TableRef{Name: e.Table, Alias: alias}})
+	q := qb.NewSelect(qb.SelectStmt{Columns: SelectList(e, alias), From: &qb.TableRef{Name: e.Table, Alias: alias}})
+	if c := DiscriminatorCond(e, alias); c != nil {
+		q = q.Where(c)
+	}
+	return q
+}
+
+// GroupOf is the load group of every column of e (LoadColumns).
+func GroupOf(e *meta.Entity) LoadGroup {
+	return LoadGroup{Entity: e, Columns: e.LoadColumns()}
 }

@@ -74,7 +74,7 @@ func (f lazyStatement) ToSQL(d dialect.Dialect) (string, []any, error) { return 
 // arrayStatements renders step in the array forms when they apply, and
 // reports false when the step keeps the other forms.
 func (p *Plan) arrayStatements(step *Step, d dialect.Dialect, dry bool) ([]*Statement, bool, error) {
-	if !d.Has(dialect.ArrayParams) || len(step.Entries) < ArrayMinRows.For(step.Kind) {
+	if !d.Has(dialect.ArrayParams) || len(step.Entries) < ArrayMinRows.For(step.Kind) || noArrayForm(step.Entity) {
 		return nil, false, nil
 	}
 	switch step.Kind {

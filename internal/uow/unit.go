@@ -126,6 +126,13 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 				return nil
 			}
 		}
+		if e.InFamily() {
+			if e.Abstract() {
+				return fmt.Errorf("%w: %s is the abstract base of a single-table family: persist one of its subtypes", ErrAbstractEntity, e.Name)
+			}
+			// The discriminator names the concrete type whatever the field held.
+			e.Discriminator.At.SetString(ptr, e.DiscriminatorValue)
+		}
 		en = u.im.add(e, ptr, StateNew)
 		// A new entity has no rows elsewhere yet: what its collections
 		// hold is their whole content.
@@ -292,7 +299,7 @@ func (u *UnitOfWork) Reference(e *meta.Entity, vals ...any) (*Entry, error) {
 	if len(vals) == 1 && len(e.PK) == 1 && IsIntKind(e.PK[0].Type.Kind()) {
 		// Fast path for the common integer key: no temporary instance.
 		if n, ok := vals[0].(int64); ok && n != 0 {
-			if en, ok := u.im.Lookup(Key{Entity: e, N: n}); ok {
+			if en, ok := u.im.Lookup(Key{Entity: keyEntity(e), N: n}); ok {
 				return en, nil
 			}
 		}
@@ -344,6 +351,20 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 	if !ok {
 		en = u.im.add(e, freshPtr, StateManaged)
 		takeSnapshot(en, &u.im.snaps)
+		return en, nil
+	}
+	if en.Entity != e {
+		// Single-table inheritance: the row is tracked as another member
+		// of its family.
+		switch {
+		case en.State == StateReference && e.IsA(en.Entity):
+			return u.upgradeReference(en, e, fresh, freshPtr), nil
+		case !en.Entity.IsA(e):
+			return nil, fmt.Errorf("%w: %s is tracked as a %s, the row read is a %s", ErrDuplicateIdentity, k, en.Entity.Name, e.Name)
+		}
+		// A partial load, as a base type, of a row tracked as its subtype
+		// (which loads pick by discriminator do not make): the tracked
+		// instance stays as it is.
 		return en, nil
 	}
 	switch en.State {

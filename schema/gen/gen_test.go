@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +87,40 @@ func TestNames(t *testing.T) {
 	for in, want := range map[string]string{"Book": "Books", "Category": "Categories", "Box": "Boxes", "Day": "Days"} {
 		if got := gen.Plural(in); got != want {
 			t.Errorf("Plural(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+type Listing struct {
+	ID     int64       `orm:"pk"`
+	Tags   []string    `orm:"type=array"`
+	Scores *[]int64    `orm:"type=array"`
+	Seen   []time.Time `orm:"type=array"`
+	Flags  []bool      `orm:"type=array"`
+	Ws     []float64   `orm:"type=array"`
+}
+
+// TestGenerateArrays: PostgreSQL array columns of the types type=array
+// writes come back as slices tagged type=array.
+func TestGenerateArrays(t *testing.T) {
+	reg := meta.NewRegistry()
+	if err := reg.Register(Listing{}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := schema.Build(reg.Entities(), dialect.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := gen.Generate(s, gen.Options{Package: "models", Dialect: dialect.Postgres})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Tags   []string    `orm:\"type=array\"`", "Scores *[]int64    `orm:\"type=array\"`",
+		"Seen   []time.Time `orm:\"type=array\"`", "Flags  []bool      `orm:\"type=array\"`", "Ws     []float64   `orm:\"type=array\"`",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("missing %s in\n%s", want, src)
 		}
 	}
 }

@@ -19,7 +19,10 @@ func (g *generator) scalar(e *entity, c *schema.Column, ixTags []string) {
 	}
 	ti := schema.ParseType(c.Type)
 	goType, typeTags := goTypeOf(ti)
-	if !g.rendersAs(ti, c.Type, g.indexed(t, c.Name)) {
+	if elem, ok := pgArrays[strings.ToLower(c.Type)]; ok {
+		// A PostgreSQL array of a type the built-in array type writes.
+		goType, typeTags = "[]"+elem, []string{"type=array"}
+	} else if !g.rendersAs(ti, c.Type, g.indexed(t, c.Name)) {
 		typeTags = []string{"type=" + c.Type}
 		if ti.Logical == dialect.TypeUnknown {
 			goType = "string"
@@ -33,7 +36,7 @@ func (g *generator) scalar(e *entity, c *schema.Column, ixTags []string) {
 		goType = "*" + goType
 	}
 	switch goType {
-	case "time.Time", "*time.Time":
+	case "time.Time", "*time.Time", "[]time.Time", "*[]time.Time":
 		g.imports["time"] = true
 	case "json.RawMessage", "*json.RawMessage":
 		g.imports["encoding/json"] = true
@@ -53,6 +56,14 @@ func (g *generator) scalar(e *entity, c *schema.Column, ixTags []string) {
 	f.tags = append(f.tags, ixTags...)
 	f.tags = append(f.tags, enumTag(t, c.Name)...)
 	e.add(f)
+}
+
+// pgArrays maps the PostgreSQL array types that the built-in array type
+// (type=array) writes to the Go element type; other arrays stay strings
+// with their type verbatim.
+var pgArrays = map[string]string{
+	"text[]": "string", "bigint[]": "int64", "double precision[]": "float64",
+	"boolean[]": "bool", "timestamp with time zone[]": "time.Time",
 }
 
 // enumTag is the enum=a|b tag of a column with one of unitorm's enum
