@@ -250,11 +250,20 @@ func FindAndCount[T any](ctx context.Context, m *EntityManager, where qb.Conditi
 }
 
 // Count counts the entities of type T matching where.
-func Count[T any](ctx context.Context, m *EntityManager, where qb.Condition) (int64, error) {
+//
+// Of opts, the filter options count (WithFilter, WithoutFilter,
+// WithoutFilters, WithDeleted); order, limit, offset, populate and locks do
+// not change a count and are ignored.
+func Count[T any](ctx context.Context, m *EntityManager, where qb.Condition, opts ...FindOption) (int64, error) {
 	q := QB[T](m)
 	if where != nil {
 		q = q.Where(where)
 	}
+	var o findOpts
+	for _, opt := range opts {
+		opt(&o)
+	}
+	q.filters = append(q.filters, o.filters...)
 	return q.Count(ctx)
 }
 

@@ -72,6 +72,7 @@ func (m *EntityManager) flush(ctx context.Context, savepoint bool) error {
 		return err
 	}
 	plan.Commit()
+	m.hideSoftDeleted(ch)
 	if m.tx != nil {
 		m.committed = append(m.committed, plan)
 	}

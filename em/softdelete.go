@@ -3,6 +3,7 @@ package em
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 	"unsafe"
 
@@ -92,4 +93,42 @@ func setTime(p *meta.Property, ptr unsafe.Pointer, t time.Time) {
 		v.Field(1).SetBool(true)
 		f.Set(v)
 	}
+}
+
+// hideSoftDeleted takes the entities a flush soft-deleted out of the loaded
+// collections that hold them, as the soft-delete filter hides them from
+// what a fresh EntityManager loads (to-one pointers stay: those load by key
+// without filters). With the filter off in m they stay.
+func (m *EntityManager) hideSoftDeleted(ch *uow.Changes) {
+	var gone map[unsafe.Pointer]bool
+	for _, c := range ch.Updates {
+		e := c.Entry.Entity
+		if e.SoftDelete == nil || !slices.Contains(c.Changed, e.SoftDelete) || e.SoftDelete.At.IsZero(c.Entry.Ptr) {
+			continue
+		}
+		if !m.filterOn(SoftDeleteFilter, e) {
+			continue
+		}
+		if gone == nil {
+			gone = map[unsafe.Pointer]bool{}
+		}
+		gone[c.Entry.Ptr] = true
+	}
+	if gone != nil {
+		m.uow.LeaveCollections(gone)
+	}
+}
+
+// filterOn reports whether the filter name applies to e in m (its default,
+// or what EnableFilter/DisableFilter set).
+func (m *EntityManager) filterOn(name string, e *meta.Entity) bool {
+	d := m.s.filters.byName[name]
+	if d == nil || (d.only != nil && !d.only[e]) {
+		return false
+	}
+	on := d.Default
+	if s, ok := m.filters[name]; ok {
+		on = s.on
+	}
+	return on
 }

@@ -76,6 +76,9 @@ func checkSoftDelete[K Key](t *testing.T, e *env) {
 	if n, err := em.Count[Post[K]](ctx, fresh, nil); err != nil || n != 2 {
 		t.Errorf("Count = %d, %v; want 2", n, err)
 	}
+	if n, err := em.Count[Post[K]](ctx, fresh, nil, em.WithDeleted()); err != nil || n != 3 {
+		t.Errorf("Count with WithDeleted = %d, %v; want 3", n, err)
+	}
 	if got, err := em.FindOne[Post[K]](ctx, fresh, l.p2.ID); err != nil || got != nil {
 		t.Errorf("FindOne of a soft-deleted row = %v, %v; want nil", got, err)
 	}
@@ -145,6 +148,33 @@ func checkSoftDelete[K Key](t *testing.T, e *env) {
 		if got := bodies(items); !slices.Equal(got, want) {
 			t.Errorf("populated comments (%d options) = %v, want %v", len(opts), got, want)
 		}
+	}
+
+	// A soft-deleted item leaves the loaded collections that held it at the
+	// flush, as a fresh EntityManager would not load it there.
+	lm := e.fork()
+	post, err := em.FindOneOrFail[Post[K]](ctx, lm, l.p1.ID, em.Populate("comments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := post.Comments.Items()
+	if err != nil || len(items) != 1 {
+		t.Fatalf("populated comments = %v, %v; want c1", bodies(items), err)
+	}
+	if err := lm.Remove(items[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := lm.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := post.Comments.Len(); err != nil || n != 0 {
+		t.Errorf("after the soft delete of c1 the loaded collection holds %d (%v); want 0", n, err)
+	}
+	if items[0].Post != post {
+		t.Errorf("the soft-deleted comment lost its post pointer")
+	}
+	if dirty := lm.IsDirty(post) || lm.IsDirty(items[0]); dirty {
+		t.Errorf("leaving the collection left changes to flush")
 	}
 
 	// A new entity removed before its flush is just forgotten.

@@ -357,6 +357,26 @@ func (p *Plan) forgetGone(gone map[unsafe.Pointer]bool, edit func(c meta.AnyColl
 	}
 }
 
+// LeaveCollections takes the entities at the addresses in gone out of every
+// loaded collection that holds them, recording no change (the rows are
+// where they were; a filter now hides them, as soft deletes do).
+func (u *UnitOfWork) LeaveCollections(gone map[unsafe.Pointer]bool) {
+	isGone := func(it any) bool { return gone[reflect.ValueOf(it).UnsafePointer()] }
+	for _, en := range u.im.Entries() {
+		if gone[en.Ptr] {
+			continue
+		}
+		for _, r := range en.Entity.Relations {
+			if !r.Kind.IsToMany() {
+				continue
+			}
+			if c := r.Prop.At.Collection(en.Ptr); c != nil && c.IsInitialized() {
+				c.SyncRemoveFunc(isGone)
+			}
+		}
+	}
+}
+
 // forgetReplaced takes owner pc.Owner out of the initialized collections on
 // the other side of a many-to-many collection whose whole content was
 // replaced without being loaded (Set on a collection not initialized): the

@@ -2,9 +2,12 @@ package uow
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/unitorm/unitorm/meta"
@@ -341,9 +344,13 @@ type IdentityMap struct {
 	// first lookup the keys cannot answer (a new entity, an instance that is
 	// not tracked) and kept up to date from then on: a Unit of Work that
 	// only loads, changes and removes entities never needs it.
-	byPtr map[unsafe.Pointer]*Entry
-	count int
-	seq   uint32
+	// Built at most once, published atomically: lookups (EntryOf, ToJSON,
+	// IsLoaded) may come from several goroutines while a hook runs, never
+	// while the map itself changes.
+	byPtr   atomic.Pointer[map[unsafe.Pointer]*Entry]
+	buildMu sync.Mutex
+	count   int
+	seq     uint32
 	// chunks are the entries in registration order: every entry comes
 	// from a chunk (see newEntry), and the chunks are kept in the order
 	// they were made. Entries never handed out have no Entity; dropped ones
@@ -385,7 +392,8 @@ func NewIdentityMap() *IdentityMap {
 }
 
 // index returns the key index of entity type e (nil if none yet unless
-// create is set).
+// create is set). Only a call that creates (the map's own writes) updates
+// the cache of the last type: lookups write nothing.
 func (m *IdentityMap) index(e *meta.Entity, create bool) *keyIndex {
 	if e == m.lastType && m.lastIdx != nil {
 		return m.lastIdx
@@ -401,7 +409,9 @@ func (m *IdentityMap) index(e *meta.Entity, create bool) *keyIndex {
 		}
 		m.keys[e] = x
 	}
-	m.lastType, m.lastIdx = e, x
+	if create {
+		m.lastType, m.lastIdx = e, x
+	}
 	return x
 }
 
@@ -416,8 +426,7 @@ func (m *IdentityMap) Lookup(k Key) (*Entry, bool) {
 
 // EntryOf returns the entry of the instance at ptr.
 func (m *IdentityMap) EntryOf(ptr unsafe.Pointer) (*Entry, bool) {
-	m.buildByPtr()
-	e, ok := m.byPtr[ptr]
+	e, ok := (*m.ptrIndex())[ptr]
 	return e, ok
 }
 
@@ -427,7 +436,7 @@ func (m *IdentityMap) EntryAt(e *meta.Entity, ptr unsafe.Pointer) (*Entry, bool)
 	if ptr == nil {
 		return nil, false
 	}
-	if m.byPtr == nil {
+	if m.byPtr.Load() == nil {
 		if k, ok := KeyOf(e, ptr); ok {
 			if en, ok := m.Lookup(k); ok && en.Ptr == ptr {
 				return en, true
@@ -437,14 +446,21 @@ func (m *IdentityMap) EntryAt(e *meta.Entity, ptr unsafe.Pointer) (*Entry, bool)
 	return m.EntryOf(ptr)
 }
 
-// buildByPtr makes byPtr hold every tracked entry (once; add and drop keep
-// it up to date after that).
-func (m *IdentityMap) buildByPtr() {
-	if m.byPtr != nil {
-		return
+// ptrIndex returns byPtr, building it on first use to hold every tracked
+// entry (add and drop keep it up to date after that).
+func (m *IdentityMap) ptrIndex() *map[unsafe.Pointer]*Entry {
+	if p := m.byPtr.Load(); p != nil {
+		return p
 	}
-	m.byPtr = make(map[unsafe.Pointer]*Entry, m.count)
-	m.each(func(en *Entry) { m.byPtr[en.Ptr] = en })
+	m.buildMu.Lock()
+	defer m.buildMu.Unlock()
+	if p := m.byPtr.Load(); p != nil {
+		return p
+	}
+	idx := make(map[unsafe.Pointer]*Entry, m.count)
+	m.each(func(en *Entry) { idx[en.Ptr] = en })
+	m.byPtr.Store(&idx)
+	return &idx
 }
 
 // Len returns the number of tracked instances.
@@ -453,12 +469,15 @@ func (m *IdentityMap) Len() int { return m.count }
 // add tracks the instance of e at ptr in state s, under its key when it has
 // one.
 func (m *IdentityMap) add(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
+	if m.seq == math.MaxUint32 {
+		m.renumber()
+	}
 	m.seq++
 	m.count++
 	en := m.newEntry()
 	*en = Entry{Entity: e, Ptr: ptr, State: s, seq: m.seq}
-	if m.byPtr != nil {
-		m.byPtr[ptr] = en
+	if p := m.byPtr.Load(); p != nil {
+		(*p)[ptr] = en
 	}
 	if k, ok := KeyOf(e, ptr); ok {
 		en.setKeyParts(k)
@@ -498,11 +517,11 @@ func (m *IdentityMap) drop(en *Entry) {
 	if en.dropped {
 		return
 	}
-	if m.byPtr != nil {
-		if m.byPtr[en.Ptr] != en {
+	if p := m.byPtr.Load(); p != nil {
+		if (*p)[en.Ptr] != en {
 			return
 		}
-		delete(m.byPtr, en.Ptr)
+		delete(*p, en.Ptr)
 	}
 	if en.hasKey {
 		if cur, ok := m.Lookup(en.key()); ok && cur == en {
@@ -515,6 +534,18 @@ func (m *IdentityMap) drop(en *Entry) {
 	if m.dead > max(64, m.deadLimit, m.count) {
 		m.compact()
 	}
+}
+
+// renumber gives the tracked entries the registration numbers 1, 2, … in
+// their order, when 2³² registrations used the numbers up (a long-lived
+// manager streaming and detaching rows). A Find running then may take its
+// rows for repeats and deduplicate them: slower, never wrong.
+func (m *IdentityMap) renumber() {
+	m.seq = 0
+	m.each(func(en *Entry) {
+		m.seq++
+		en.seq = m.seq
+	})
 }
 
 // compact lets go of the chunks whose entries were all dropped.

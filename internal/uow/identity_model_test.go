@@ -2,6 +2,7 @@ package uow
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -135,5 +136,39 @@ func TestIdentityMapModel(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIdentityMapRenumber runs the registration counter past 2³²: the
+// entries are renumbered in their order, which stays the registration
+// order, and entries registered later still come after a mark taken before.
+func TestIdentityMapRenumber(t *testing.T) {
+	reg := meta.NewRegistry()
+	if err := reg.Register(imInt{}); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := reg.Entity(reflect.TypeFor[imInt]())
+	m := NewIdentityMap()
+	var want []*Entry
+	for i := 1; i <= 5; i++ {
+		want = append(want, m.add(e, unsafe.Pointer(&imInt{ID: int64(i)}), StateManaged))
+	}
+	m.seq = math.MaxUint32 - 2
+	for i := 6; i <= 10; i++ {
+		want = append(want, m.add(e, unsafe.Pointer(&imInt{ID: int64(i)}), StateManaged))
+	}
+	got := m.Entries()
+	if !slices.Equal(got, want) {
+		t.Fatal("registration order lost")
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].seq <= got[i-1].seq {
+			t.Fatalf("entry %d numbered %d after %d", i, got[i].seq, got[i-1].seq)
+		}
+	}
+	mark := m.seq
+	late := m.add(e, unsafe.Pointer(&imInt{ID: 11}), StateManaged)
+	if !late.RegisteredAfter(mark) || got[len(got)-1].RegisteredAfter(mark) {
+		t.Fatal("RegisteredAfter wrong after a renumbering")
 	}
 }

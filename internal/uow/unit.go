@@ -61,6 +61,9 @@ func (u *UnitOfWork) Resolve(obj any) (*meta.Entity, unsafe.Pointer, error) {
 	}
 	t := reflect.TypeOf(obj)
 	if t.Kind() != reflect.Pointer {
+		if _, ok := u.reg.Entity(t); ok {
+			return nil, nil, fmt.Errorf("%w: %T is an entity value, not a pointer: pass &v (the Unit of Work tracks the instance you hold)", ErrNotEntity, obj)
+		}
 		return nil, nil, fmt.Errorf("%w: %T is not a pointer to an entity struct", ErrNotEntity, obj)
 	}
 	e, ok := u.reg.Entity(t.Elem())
