@@ -96,7 +96,7 @@ if [[ -f "$out" ]]; then
 	awk '/<!-- keep:begin -->/{k=1} k{print} /<!-- keep:end -->/{k=0}' "$out" >"$kept"
 fi
 go run ./cmd/report -env "$raw/env.txt" -mode "$mode" -mikroorm results/mikroorm -o "$out" \
-	"$raw"/ops.txt "$raw"/uow-*.txt "$raw"/forms.txt "$raw"/populate.txt "$raw"/flushgraph.txt "$raw"/mongo.txt
+	"$raw"/ops.txt "$raw"/uow-*.txt "$raw"/forms.txt "$raw"/populate.txt "$raw"/memory.txt "$raw"/flushgraph.txt "$raw"/mongo.txt
 if [[ -s "$kept" ]]; then
 	{
 		echo
