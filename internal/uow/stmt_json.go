@@ -285,17 +285,7 @@ func (p *Plan) updateJSON(step *Step, d dialect.Dialect, dry bool) ([]*Statement
 	b = d.AppendIdent(b, e.Table)
 	b = append(b, " AS "...)
 	b = d.AppendIdent(b, "unitorm_t")
-	b = appendJSONTable(b, d, names, cols)
-	b = append(b, " ON "...)
-	b = appendQualified(b, d, "unitorm_t", e.PK[0].Column)
-	b = append(b, " = "...)
-	b = appendQualified(b, d, "unitorm_v", "k")
-	if versioned {
-		b = append(b, " AND "...)
-		b = appendQualified(b, d, "unitorm_t", e.Version.Column)
-		b = append(b, " = "...)
-		b = appendQualified(b, d, "unitorm_v", "ov")
-	}
+	b = appendJSONJoin(b, d, e, names, cols, versioned)
 	b = append(b, " SET "...)
 	first := 1
 	if versioned {
@@ -359,6 +349,22 @@ func (p *Plan) deleteJSON(step *Step, d dialect.Dialect) ([]*Statement, bool, er
 	b = d.AppendIdent(b, e.Table)
 	b = append(b, " AS "...)
 	b = d.AppendIdent(b, "unitorm_t")
+	b = appendJSONJoin(b, d, e, names, cols, versioned)
+	sql := string(b)
+	out := make([]*Statement, len(docs))
+	for i, doc := range docs {
+		s := &Statement{Query: sqlText{sql, []any{doc}}, Step: step, Entries: chunks[i], Expect: -1, Reuse: len(docs) > 1}
+		if versioned {
+			s.Expect = int64(len(chunks[i]))
+		}
+		out[i] = s
+	}
+	return out, true, nil
+}
+
+// appendJSONJoin appends the JSON_TABLE joined to the table aliased
+// unitorm_t, by key and, for versioned rows, by the version each row had.
+func appendJSONJoin(b []byte, d dialect.Dialect, e *meta.Entity, names []string, cols []jsonColumn, versioned bool) []byte {
 	b = appendJSONTable(b, d, names, cols)
 	b = append(b, " ON "...)
 	b = appendQualified(b, d, "unitorm_t", e.PK[0].Column)
@@ -370,14 +376,5 @@ func (p *Plan) deleteJSON(step *Step, d dialect.Dialect) ([]*Statement, bool, er
 		b = append(b, " = "...)
 		b = appendQualified(b, d, "unitorm_v", "ov")
 	}
-	sql := string(b)
-	out := make([]*Statement, len(docs))
-	for i, doc := range docs {
-		s := &Statement{Query: sqlText{sql, []any{doc}}, Step: step, Entries: chunks[i], Expect: -1, Reuse: len(docs) > 1}
-		if versioned {
-			s.Expect = int64(len(chunks[i]))
-		}
-		out[i] = s
-	}
-	return out, true, nil
+	return b
 }
