@@ -167,6 +167,7 @@ func (jp *JoinedPlan) Row(row []uow.Loaded) error {
 		if err != nil {
 			return err
 		}
+		row[i].Done(en) // a parent repeated on every row of its children: its fresh instance is reused
 		entries[i] = en
 		if i > 0 {
 			jp.loaded[i-1] = append(jp.loaded[i-1], en)
