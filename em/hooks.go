@@ -59,8 +59,6 @@ type (
 	}
 )
 
-var onLoadHookType = reflect.TypeFor[OnLoadHook]()
-
 // hookSet says which hook interfaces an entity type implements.
 type hookSet uint8
 
@@ -72,6 +70,7 @@ const (
 	hasAfterUpdate
 	hasAfterDelete
 	hasValidator
+	hasOnLoad
 )
 
 type hookSetKey struct{}
@@ -93,6 +92,7 @@ func hooksOf(e *meta.Entity) hookSet {
 			{hasAfterUpdate, reflect.TypeFor[AfterUpdateHook]()},
 			{hasAfterDelete, reflect.TypeFor[AfterDeleteHook]()},
 			{hasValidator, reflect.TypeFor[Validator]()},
+			{hasOnLoad, reflect.TypeFor[OnLoadHook]()},
 		} {
 			if t.Implements(x.typ) {
 				h |= x.bit

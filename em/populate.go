@@ -64,7 +64,8 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, entries []
 	o.MaxParams = m.maxParams()
 	o.ArrayParams = m.arrayParams()
 	o.OnLoad = m.afterLoad
-	o.Hooked = func(e *meta.Entity) bool { return reflect.PointerTo(e.Type).Implements(onLoadHookType) }
+	// A family's rows may be of subtypes with the hook its root lacks.
+	o.Hooked = func(e *meta.Entity) bool { return e.InFamily() || hooksOf(e)&hasOnLoad != 0 }
 	// Document databases store owning many-to-many relations as key arrays.
 	o.ArrayManyToMany = m.s.Driver.Dialect() == nil
 	return populate.Run(ctx, m.exec(ctx), m.uow, e, entries, paths, o)

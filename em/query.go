@@ -269,7 +269,7 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		return nil, err
 	}
 	if repeats {
-		entries = uniqueEntries(entries)
+		entries = uow.UniqueEntries(entries)
 	}
 	q.noteFiltered(entries)
 	if err := q.m.afterLoad(ctx, entries); err != nil {
@@ -281,19 +281,6 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		}
 	}
 	return objects[T](entries), nil
-}
-
-// uniqueEntries drops repeated entries, keeping the first of each.
-func uniqueEntries(entries []*uow.Entry) []*uow.Entry {
-	seen := make(map[*uow.Entry]bool, len(entries))
-	out := entries[:0]
-	for _, en := range entries {
-		if !seen[en] {
-			seen[en] = true
-			out = append(out, en)
-		}
-	}
-	return out
 }
 
 func objects[T any](entries []*uow.Entry) []*T {

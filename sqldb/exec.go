@@ -223,7 +223,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 type scanPlan struct {
 	group uow.LoadGroup
 	cols  []colScan
-	alloc instances
+	alloc uow.Blocks // fresh instances; a discarded one (a row already tracked) is handed out again
 	// fk is the FK slice of every row (Loaded.FK is read before the next
 	// row is scanned), discard the Loaded.Discard of every row.
 	fk      []any
@@ -236,40 +236,6 @@ type scanPlan struct {
 	// the type's column indexes (-1: not its column).
 	concrete map[*meta.Entity][]int
 	hasRaw   bool // some column is raw (colScan.raw)
-}
-
-// instances hands out fresh instances of one entity type in chunks (1, 2,
-// 4, … up to 64 at a time): one allocation per chunk instead of one per row.
-// A discarded instance (a row the Identity Map already held) lives as long
-// as its chunk.
-type instances struct {
-	typ   reflect.Type
-	chunk unsafe.Pointer // an array of typ
-	used  int
-	size  int
-}
-
-func (a *instances) next() unsafe.Pointer {
-	if a.used == a.size {
-		a.size = min(max(a.size*2, 1), 64)
-		a.used = 0
-		a.chunk = reflect.New(reflect.ArrayOf(a.size, a.typ)).UnsafePointer()
-	}
-	// Never a pointer past the chunk's end: the collector would take it for
-	// a pointer into the next object.
-	p := unsafe.Add(a.chunk, uintptr(a.used)*a.typ.Size())
-	a.used++
-	return p
-}
-
-// discard takes back p when it is the instance handed out last: it is
-// cleared and handed out again.
-func (a *instances) discard(p unsafe.Pointer) {
-	if a.used == 0 || p != unsafe.Add(a.chunk, uintptr(a.used-1)*a.typ.Size()) {
-		return
-	}
-	reflect.NewAt(a.typ, p).Elem().SetZero()
-	a.used--
 }
 
 type colScan struct {
@@ -315,9 +281,9 @@ func directDest(t reflect.Type) func(unsafe.Pointer) any {
 }
 
 func scanPlanFor(g uow.LoadGroup) *scanPlan {
-	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns)), alloc: instances{typ: g.Entity.Type},
+	sp := &scanPlan{group: g, cols: make([]colScan, len(g.Columns)), alloc: uow.Blocks{Type: g.Entity.Type},
 		disc: uow.DiscriminatorIndex(g.Entity, g.Columns)}
-	sp.discard = sp.alloc.discard
+	sp.discard = sp.alloc.Discard
 	for i, c := range g.Columns {
 		cs := colScan{col: c, prop: c.Prop}
 		if c.Prop == nil || c.Prop.Kind != meta.Scalar || g.Optional || sp.disc >= 0 {
@@ -341,7 +307,7 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 
 // prepare allocates a fresh instance and points dest at its fields.
 func (sp *scanPlan) prepare(dest []any) uow.Loaded {
-	ptr := sp.alloc.next()
+	ptr := sp.alloc.Next()
 	l := uow.Loaded{Obj: reflect.NewAt(sp.group.Entity.Type, ptr).Interface(), Ptr: ptr, Discard: sp.discard}
 	for i := range sp.cols {
 		c := &sp.cols[i]

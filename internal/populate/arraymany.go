@@ -24,7 +24,7 @@ func (r *run) arrayOwning(ctx context.Context, n *Node, owners []*uow.Entry) ([]
 	if len(owner.PK) != 1 || len(target.PK) != 1 {
 		return nil, fmt.Errorf("composite keys are not supported by populate yet")
 	}
-	owners = dedupe(owners)
+	owners = uow.UniqueEntries(owners)
 	im := r.u.IdentityMap()
 	var need []any
 	for _, o := range owners {

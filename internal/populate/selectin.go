@@ -119,18 +119,6 @@ func selectColumns(e *meta.Entity, alias string) []any {
 	return cols
 }
 
-func dedupe(es []*uow.Entry) []*uow.Entry {
-	seen := make(map[*uow.Entry]bool, len(es))
-	out := es[:0:0]
-	for _, e := range es {
-		if !seen[e] {
-			seen[e] = true
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 func keyValue(en *uow.Entry) (any, error) {
 	e := en.Entity
 	if len(e.PK) != 1 {
@@ -207,7 +195,7 @@ func (r *run) toOne(ctx context.Context, n *Node, owners []*uow.Entry) ([]*uow.E
 			missing = append(missing, t)
 		}
 	}
-	targets, missing = dedupe(targets), dedupe(missing)
+	targets, missing = uow.UniqueEntries(targets), uow.UniqueEntries(missing)
 	if len(missing) > 0 {
 		keys := make([]any, 0, len(missing))
 		for _, t := range missing {

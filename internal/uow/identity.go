@@ -608,6 +608,20 @@ func (m *IdentityMap) Entries() []*Entry {
 	return out
 }
 
+// UniqueEntries returns es without repeats, keeping the first of each, in
+// a new slice.
+func UniqueEntries(es []*Entry) []*Entry {
+	seen := make(map[*Entry]bool, len(es))
+	out := es[:0:0]
+	for _, e := range es {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func sortEntries(es []*Entry) {
 	slicesSortFunc(es, func(a, b *Entry) int {
 		switch {

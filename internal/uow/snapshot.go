@@ -234,15 +234,13 @@ func deepCopyValue(dst, src reflect.Value) {
 // chunk instead of one per loaded entity. A replaced snapshot lives as long
 // as its chunk, at most maxSlab of them.
 type snapAlloc struct {
-	last  *snapChunk   // the chunk of the type snapshotted last
+	last  *snapChunk   // the blocks of the type snapshotted last
 	types []*snapChunk // one per entity type seen
 }
 
 type snapChunk struct {
-	ti    *typeInfo
-	chunk unsafe.Pointer // an array of ti.snapType
-	used  int            // elements of the chunk handed out
-	size  int            // elements in the chunk
+	ti *typeInfo
+	Blocks
 }
 
 // get returns the address of a zeroed ti.snapType.
@@ -257,21 +255,50 @@ func (a *snapAlloc) get(ti *typeInfo) unsafe.Pointer {
 			}
 		}
 		if c == nil {
-			c = &snapChunk{ti: ti}
+			c = &snapChunk{ti: ti, Blocks: Blocks{Type: ti.snapType}}
 			a.types = append(a.types, c)
 		}
 		a.last = c
 	}
-	if c.used == c.size {
-		c.size = min(max(c.size*2, 1), maxSlab)
-		c.used = 0
-		c.chunk = reflect.New(reflect.ArrayOf(c.size, ti.snapType)).UnsafePointer()
+	return c.Next()
+}
+
+// Blocks hands out zeroed values of Type from arrays of 1, 2, 4, … up to 64
+// of them: one allocation per block instead of one per value. A value lives
+// as long as its block (so runtime.SetFinalizer cannot be set on one).
+type Blocks struct {
+	Type  reflect.Type
+	block unsafe.Pointer // an array of Type
+	used  int            // values of the block handed out
+	size  int            // values in the block
+}
+
+// Next returns the address of a zeroed value of b.Type.
+func (b *Blocks) Next() unsafe.Pointer {
+	if b.used == b.size {
+		b.size = min(max(b.size*2, 1), maxSlab)
+		b.used = 0
+		b.block = reflect.New(reflect.ArrayOf(b.size, b.Type)).UnsafePointer()
 	}
-	// Never a pointer past the chunk's end: the collector would take it for
+	// Never a pointer past the block's end: the collector would take it for
 	// a pointer into the next object.
-	p := unsafe.Add(c.chunk, uintptr(c.used)*ti.snapType.Size())
-	c.used++
+	p := b.at(b.used)
+	b.used++
 	return p
+}
+
+// Discard takes back p when it is the value handed out last: it is
+// cleared and handed out again.
+func (b *Blocks) Discard(p unsafe.Pointer) {
+	if b.used == 0 || p != b.at(b.used-1) {
+		return
+	}
+	reflect.NewAt(b.Type, p).Elem().SetZero()
+	b.used--
+}
+
+func (b *Blocks) at(i int) unsafe.Pointer {
+	return unsafe.Add(b.block, uintptr(i)*b.Type.Size())
 }
 
 // takeSnapshot records the current state of en's entity (a snapshot from
