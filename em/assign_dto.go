@@ -214,7 +214,7 @@ func (d *dtoIn) target(p *meta.Property, v any, path string) (any, error) {
 		return nil, d.rebase(err, path)
 	}
 	d.actions = append(d.actions, func() error {
-		_, err := d.m.uow.Merge(t, fresh.Interface(), fresh.UnsafePointer(), true)
+		_, err := d.m.uow.Merge(t, fresh.UnsafePointer(), true)
 		return err
 	})
 	// The tracked instance is known only after the merge: when a reference

@@ -268,7 +268,7 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 			}
 			// Copy the stored row into the user's instance, then track it.
 			reflect.NewAt(e.Type, ptr).Elem().Set(reflect.NewAt(e.Type, fresh.Ptr).Elem())
-			fresh.Obj, fresh.Ptr = entity, ptr
+			fresh.Ptr = ptr
 			_, err := m.uow.Hydrate(&g, fresh, true)
 			return err
 		}})

@@ -330,6 +330,16 @@ func (m *EntityManager) populateFilter(call []filterSetting) func(*meta.Entity) 
 
 // noteFiltered records the filters the query's root entities were loaded
 // under (see the identity-map rule).
+// notesFiltered reports whether a load of e under the call's filters
+// records its entries (see noteFiltered).
+func (m *EntityManager) notesFiltered(e *meta.Entity, call []filterSetting) bool {
+	if len(m.loadedUnder) > 0 {
+		return true
+	}
+	_, sig, err := m.activeFilters(e, call)
+	return err == nil && sig != ""
+}
+
 func (q Query[T]) noteFiltered(entries []*uow.Entry) {
 	if _, sig, err := q.m.activeFilters(q.e, q.filters); err == nil {
 		q.m.noteFiltered(entries, sig)

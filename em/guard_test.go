@@ -65,7 +65,7 @@ func (f *fakeExec) Load(ctx context.Context, req *uow.Load) error {
 		return nil
 	}
 	for _, obj := range f.rows(req.Groups[0].Entity) {
-		l := uow.Loaded{Obj: obj, Ptr: ptrOf(obj)}
+		l := uow.Loaded{Ptr: ptrOf(obj)}
 		if err := req.Row([]uow.Loaded{l}, nil); err != nil {
 			return err
 		}

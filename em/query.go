@@ -249,19 +249,35 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 	if len(q.populate) > 0 && q.strategy == Joined {
 		return q.allJoined(ctx, sel)
 	}
+	// The entries are collected only for what needs them after the load
+	// (filter notes, OnLoad hooks, populate); the result is collected as
+	// it comes.
+	var out []*T
 	var entries []*uow.Entry
+	keep := len(q.populate) > 0 || q.m.notesFiltered(q.e, q.filters) || q.e.InFamily() || hooksOf(q.e)&hasOnLoad != 0
 	// An entry registered by a row's own hydration cannot have come
 	// before; only rows matching an entry tracked earlier may repeat one
 	// (a query joining rows), and only then are the entries deduplicated.
 	repeats := false
-	req := &uow.Load{Query: sel, Groups: []uow.LoadGroup{*g}, Row: func(row []uow.Loaded, _ []any) error {
+	hint := 0
+	if q.hasLimit && q.limit > 1 {
+		hint = q.limit
+		out = make([]*T, 0, min(hint, maxHint))
+		q.m.uow.Reserve(q.e, hint)
+	}
+	req := &uow.Load{Query: sel, Groups: []uow.LoadGroup{*g}, Hint: hint, Row: func(row []uow.Loaded, _ []any) error {
 		mark := q.m.uow.Mark()
 		en, err := q.m.uow.Hydrate(g, row[0], q.refresh)
 		if err != nil {
 			return err
 		}
 		repeats = repeats || !en.RegisteredAfter(mark)
-		entries = append(entries, en)
+		// A T, or a subtype whose embedded T comes first (single-table
+		// inheritance): the same address either way.
+		out = append(out, (*T)(en.Ptr))
+		if keep {
+			entries = append(entries, en)
+		}
 		row[0].Done(en)
 		return nil
 	}}
@@ -269,7 +285,11 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		return nil, err
 	}
 	if repeats {
+		out = uniquePointers(out)
 		entries = uow.UniqueEntries(entries)
+	}
+	if !keep {
+		return out, nil
 	}
 	q.noteFiltered(entries)
 	if err := q.m.afterLoad(ctx, entries); err != nil {
@@ -280,8 +300,25 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 			return nil, err
 		}
 	}
-	return objects[T](entries), nil
+	return out, nil
 }
+
+// uniquePointers drops repeats from ps, keeping the first of each.
+func uniquePointers[T any](ps []*T) []*T {
+	seen := make(map[*T]bool, len(ps))
+	out := ps[:0:0]
+	for _, p := range ps {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// maxHint bounds what a query's limit reserves up front: a limit is an
+// upper bound, not a row count.
+const maxHint = 4096
 
 func objects[T any](entries []*uow.Entry) []*T {
 	out := make([]*T, len(entries))

@@ -75,7 +75,7 @@ func newDecoder(dm *docMap, g uow.LoadGroup) (*decoder, error) {
 // decode builds one fresh instance from a document.
 func (d *decoder) decode(raw bson.Raw) (uow.Loaded, error) {
 	v := d.g.Entity.NewValue()
-	l := uow.Loaded{Obj: v.Interface(), Ptr: v.UnsafePointer()}
+	l := uow.Loaded{Ptr: v.UnsafePointer()}
 	if d.hasFK {
 		l.FK = make([]any, len(d.g.Columns))
 	}

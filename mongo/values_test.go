@@ -79,7 +79,7 @@ func roundTrip(t *testing.T, in *kitchen) *kitchen {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return l.Obj.(*kitchen)
+	return (*kitchen)(l.Ptr)
 }
 
 func TestValuesRoundTrip(t *testing.T) {

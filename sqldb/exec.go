@@ -184,6 +184,9 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 		plans[i] = scanPlanFor(g)
 		width += len(g.Columns)
 	}
+	if len(plans) == 1 && req.Hint > 1 {
+		plans[0].alloc.Reserve(req.Hint)
+	}
 	extra := make([]any, req.Extras)
 	dest := make([]any, width+req.Extras)
 	for i := range extra {
@@ -236,6 +239,14 @@ type scanPlan struct {
 	// the type's column indexes (-1: not its column).
 	concrete map[*meta.Entity][]int
 	hasRaw   bool // some column is raw (colScan.raw)
+	// scratch, when every column is a foreign key or a field of a plain
+	// value type (colScan.value), is the one instance every row is scanned
+	// into: the scan destinations are set once per query, and each row is
+	// copied into its fresh instance by copyRow (instead of pointing the
+	// destinations at each fresh instance's fields).
+	scratch unsafe.Pointer
+	copyRow func(dst, src unsafe.Pointer)
+	aimed   bool // dest points into scratch
 }
 
 type colScan struct {
@@ -248,6 +259,10 @@ type colScan struct {
 	// direct makes the scan destination for a field of a built-in type
 	// without reflection (nil for other types).
 	direct func(field unsafe.Pointer) any
+	// value: the field is of a type drivers assign whole (numbers, bool,
+	// string, time.Time), never reusing what the destination held; a
+	// pointer or a []byte destination may be reused by the driver.
+	value bool
 }
 
 // directDest returns, for the built-in types drivers scan most, a function
@@ -299,16 +314,47 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 			cs.json = true
 		} else {
 			cs.direct = directDest(c.Prop.Type)
+			cs.value = cs.direct != nil && valueType(c.Prop.Type) && !c.Prop.InNullable
 		}
 		sp.cols[i] = cs
+	}
+	fixed := !g.Optional && sp.disc < 0 && !sp.hasRaw
+	for i := range sp.cols {
+		fixed = fixed && (sp.cols[i].fk || sp.cols[i].value)
+	}
+	if fixed {
+		sp.scratch = g.Entity.NewValue().UnsafePointer()
+		sp.copyRow = uow.CopierOf(g.Entity)
 	}
 	return sp
 }
 
-// prepare allocates a fresh instance and points dest at its fields.
+// valueType reports whether t is one of directDest's types that drivers
+// assign whole.
+func valueType(t reflect.Type) bool {
+	switch t {
+	case reflect.TypeFor[int64](), reflect.TypeFor[int](), reflect.TypeFor[int32](), reflect.TypeFor[string](),
+		reflect.TypeFor[bool](), reflect.TypeFor[float64](), reflect.TypeFor[time.Time]():
+		return true
+	}
+	return false
+}
+
+// prepare allocates a fresh instance and points dest at its fields. With a
+// scratch instance, dest is pointed at it once and the fresh instance is
+// made after the scan (see finish).
 func (sp *scanPlan) prepare(dest []any) uow.Loaded {
+	if sp.scratch != nil {
+		if !sp.aimed {
+			sp.aim(dest)
+		}
+		if sp.fk != nil {
+			clear(sp.fk)
+		}
+		return uow.Loaded{}
+	}
 	ptr := sp.alloc.Next()
-	l := uow.Loaded{Obj: reflect.NewAt(sp.group.Entity.Type, ptr).Interface(), Ptr: ptr, Discard: sp.discard}
+	l := uow.Loaded{Ptr: ptr, Discard: sp.discard}
 	for i := range sp.cols {
 		c := &sp.cols[i]
 		switch {
@@ -334,9 +380,32 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 	return l
 }
 
+// aim points dest at the scratch instance's fields and at the FK slice.
+func (sp *scanPlan) aim(dest []any) {
+	for i := range sp.cols {
+		c := &sp.cols[i]
+		if c.fk {
+			if sp.fk == nil {
+				sp.fk = make([]any, len(sp.cols))
+			}
+			dest[i] = &sp.fk[i]
+			continue
+		}
+		dest[i] = c.direct(c.prop.At.PtrAlloc(sp.scratch))
+	}
+	sp.aimed = true
+}
+
 // finish completes an optional group: when every key column is NULL there
 // is no instance; otherwise raw values are stored into the scalar fields.
+// With a scratch instance it makes the row's fresh instance from it.
 func (sp *scanPlan) finish(l *uow.Loaded) error {
+	if sp.scratch != nil {
+		ptr := sp.alloc.Next()
+		sp.copyRow(ptr, sp.scratch)
+		*l = uow.Loaded{Ptr: ptr, FK: sp.fk, Discard: sp.discard}
+		return nil
+	}
 	if sp.disc >= 0 {
 		return sp.finishPoly(l)
 	}
@@ -499,7 +568,7 @@ func (sp *scanPlan) finishPoly(l *uow.Loaded) error {
 		sp.concrete[ce] = idx
 	}
 	v := ce.NewValue()
-	out := uow.Loaded{Obj: v.Interface(), Ptr: v.UnsafePointer(), Entity: ce}
+	out := uow.Loaded{Ptr: v.UnsafePointer(), Entity: ce}
 	for i, j := range idx {
 		if j < 0 {
 			continue

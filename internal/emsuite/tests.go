@@ -44,6 +44,7 @@ var Tests = []testing.InternalTest{
 	{Name: "TestHooks", F: TestHooks},
 	{Name: "TestFlushSubscribers", F: TestFlushSubscribers},
 	{Name: "TestIdentityMap", F: TestIdentityMap},
+	{Name: "TestLoadedRowsAreIndependent", F: TestLoadedRowsAreIndependent},
 	{Name: "TestReadHelpers", F: TestReadHelpers},
 	{Name: "TestJSONMarshalOfEntities", F: TestJSONMarshalOfEntities},
 	{Name: "TestHiddenWithoutJSONDashRefusedAtOpen", F: TestHiddenWithoutJSONDashRefusedAtOpen},

@@ -157,7 +157,7 @@ func (jp *JoinedPlan) OrderChildren(q qb.SelectQuery) (qb.SelectQuery, error) {
 func (jp *JoinedPlan) Row(row []uow.Loaded) error {
 	entries := make([]*uow.Entry, len(row))
 	for i := range row {
-		if row[i].Obj == nil {
+		if row[i].Ptr == nil {
 			continue
 		}
 		if i > 0 && entries[jp.nodes[i-1].parent] == nil {
@@ -194,7 +194,7 @@ func (jp *JoinedPlan) Row(row []uow.Loaded) error {
 	// loaded (empty).
 	for ni, jn := range jp.nodes {
 		owner := entries[jn.parent]
-		if owner == nil || row[ni+1].Obj != nil {
+		if owner == nil || row[ni+1].Ptr != nil {
 			continue
 		}
 		if _, ok := jp.items[ni][owner]; !ok {

@@ -60,7 +60,7 @@ func BenchmarkGraphHydrate100(b *testing.B) {
 		for i := range 100 {
 			x := &BUser{ID: int64(i + 1), Name: "n", Priority: int64(i)}
 			ptr, _ := uow.PtrOf(e, x)
-			if _, err := u.Merge(e, x, ptr, false); err != nil {
+			if _, err := u.Merge(e, ptr, false); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -77,7 +77,7 @@ func BenchmarkGraphChanges10k(b *testing.B) {
 	for i := range users {
 		users[i] = &BUser{ID: int64(i + 1), Name: "n"}
 		ptr, _ := uow.PtrOf(e, users[i])
-		if _, err := u.Merge(e, users[i], ptr, false); err != nil {
+		if _, err := u.Merge(e, ptr, false); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -104,7 +104,7 @@ func BenchmarkGraphChangesRelations(b *testing.B) {
 	for i := range authors {
 		a := &BAuthor{ID: int64(i + 1), Name: "a"}
 		ptr, _ := uow.PtrOf(ea, a)
-		en, err := u.Merge(ea, a, ptr, false)
+		en, err := u.Merge(ea, ptr, false)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -114,7 +114,7 @@ func BenchmarkGraphChangesRelations(b *testing.B) {
 		for j := range 10 {
 			bk := &BBook{ID: int64(i*10 + j + 1), Title: "t", Author: a}
 			bp, _ := uow.PtrOf(eb, bk)
-			if _, err := u.Merge(eb, bk, bp, false); err != nil {
+			if _, err := u.Merge(eb, bp, false); err != nil {
 				b.Fatal(err)
 			}
 			its = append(its, bk)

@@ -369,16 +369,31 @@ type IdentityMap struct {
 	// from: one allocation per chunk instead of one per entity (a load of
 	// 100 rows makes 8 chunks).
 	slab []Entry
+	// slabWant is how many more entries Reserve expects: the next chunk
+	// is made for them.
+	slabWant int
 	// snaps hands out snapshots in chunks, per entity type.
 	snaps snapAlloc
 }
 
-// maxSlab bounds a chunk of entries.
-const maxSlab = 64
+// maxSlab bounds a chunk of entries, snapshots or fresh instances grown
+// by doubling; maxReserve bounds one made for a load's expected rows
+// (Reserve), maxIndexReserve the keys an index makes room for at once.
+// A chunk lives as long as any of its values.
+const (
+	maxSlab         = 64
+	maxReserve      = 256
+	maxIndexReserve = 4096
+)
 
 func (m *IdentityMap) newEntry() *Entry {
 	if len(m.slab) == 0 {
-		m.slab = make([]Entry, min(max(m.count, 1), maxSlab))
+		n := min(max(m.count, 1), maxSlab)
+		if m.slabWant > n {
+			n = min(m.slabWant, maxReserve)
+		}
+		m.slabWant = max(m.slabWant-n, 0)
+		m.slab = make([]Entry, n)
 		m.chunks = append(m.chunks, m.slab)
 	}
 	en := &m.slab[0]
@@ -469,6 +484,16 @@ func (m *IdentityMap) Len() int { return m.count }
 // add tracks the instance of e at ptr in state s, under its key when it has
 // one.
 func (m *IdentityMap) add(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
+	en := m.register(e, ptr, s)
+	if k, ok := KeyOf(e, ptr); ok {
+		en.setKeyParts(k)
+		m.index(k.Entity, true).set(k, en)
+	}
+	return en
+}
+
+// register makes the entry of the instance of e at ptr, without its key.
+func (m *IdentityMap) register(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
 	if m.seq == math.MaxUint32 {
 		m.renumber()
 	}
@@ -479,15 +504,50 @@ func (m *IdentityMap) add(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
 	if p := m.byPtr.Load(); p != nil {
 		(*p)[ptr] = en
 	}
-	if k, ok := KeyOf(e, ptr); ok {
-		en.setKeyParts(k)
-		m.index(k.Entity, true).set(k, en)
-	}
 	if m.byType != nil {
 		m.byType[e] = append(m.byType[e], en)
 	}
 	m.inv.bind(en)
 	return en
+}
+
+// lookupOrAdd returns the entry under k (the key of the instance of e at
+// ptr), or registers that instance under k in state s (added is then
+// true). An integer key is looked up and inserted with one probe.
+func (m *IdentityMap) lookupOrAdd(e *meta.Entity, ptr unsafe.Pointer, k Key, s State) (en *Entry, added bool) {
+	if k.S != "" {
+		if en, ok := m.Lookup(k); ok {
+			return en, false
+		}
+		en = m.register(e, ptr, s)
+		en.setKeyParts(k)
+		m.index(k.Entity, true).set(k, en)
+		return en, true
+	}
+	x := &m.index(k.Entity, true).ints
+	x.reserve(1)
+	en, i := x.find(k.N)
+	if en != nil {
+		return en, false
+	}
+	en = m.register(e, ptr, s)
+	en.setKeyParts(k)
+	x.setAt(i, en)
+	return en, true
+}
+
+// Reserve prepares for n more entries of e (a load's expected rows): the
+// next chunks of entries and snapshots and e's key index are sized for
+// them, up to maxReserve (chunks) and maxIndexReserve (index).
+func (m *IdentityMap) Reserve(e *meta.Entity, n int) {
+	if n <= 1 {
+		return
+	}
+	m.slabWant = n - len(m.slab)
+	m.snaps.reserve(infoOf(e), n)
+	if len(e.PK) == 1 && IsIntKind(e.PK[0].Type.Kind()) {
+		m.index(keyEntity(e), true).ints.reserve(min(n, maxIndexReserve))
+	}
 }
 
 // setKey registers en under k (after an insert assigned its key).

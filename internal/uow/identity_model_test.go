@@ -70,7 +70,23 @@ func TestIdentityMapModel(t *testing.T) {
 						key = 0
 					}
 					ptr := newObj(e, key)
-					if k, ok := KeyOf(e, ptr); ok {
+					if r.IntN(20) == 0 {
+						m.Reserve(e, r.IntN(300)) // sizes chunks and the index ahead
+					}
+					k, keyed := KeyOf(e, ptr)
+					if keyed && r.IntN(2) == 0 {
+						// Merge's way: one probe finds or registers.
+						_, had := m.Lookup(k)
+						en, added := m.lookupOrAdd(e, ptr, k, StateManaged)
+						if added == had {
+							t.Fatalf("step %d: lookupOrAdd(%s) added=%v, the key was tracked=%v", step, k, added, had)
+						}
+						if added {
+							live = append(live, rec{e, ptr, en})
+						}
+						continue
+					}
+					if keyed {
 						if _, taken := m.Lookup(k); taken {
 							continue
 						}

@@ -100,7 +100,7 @@ func DiscriminatorCond(e *meta.Entity, alias string) qb.Condition {
 // that pointed at the reference point at fresh instead (at its embedded
 // base, the same address). A pointer to the old reference kept elsewhere
 // stays an unloaded base instance.
-func (u *UnitOfWork) upgradeReference(en *Entry, e *meta.Entity, fresh any, freshPtr unsafe.Pointer) *Entry {
+func (u *UnitOfWork) upgradeReference(en *Entry, e *meta.Entity, freshPtr unsafe.Pointer) *Entry {
 	old := en.Ptr
 	root := keyEntity(e)
 	u.im.drop(en)

@@ -32,6 +32,24 @@ func (x *intIndex) get(k int64) (*Entry, bool) {
 	}
 }
 
+// find returns the entry under k, or nil and the free slot where k
+// belongs. The table must have room for one more key (reserve(1)).
+func (x *intIndex) find(k int64) (*Entry, int) {
+	mask := len(x.slots) - 1
+	for i := x.slot(k); ; i = (i + 1) & mask {
+		en := x.slots[i]
+		if en == nil || en.keyN == k {
+			return en, i
+		}
+	}
+}
+
+// setAt puts en (not yet indexed) into the free slot found for its key.
+func (x *intIndex) setAt(i int, en *Entry) {
+	x.slots[i] = en
+	x.n++
+}
+
 // set registers en under k (en.keyN must be k), replacing the entry that
 // had k.
 func (x *intIndex) set(k int64, en *Entry) {
@@ -87,8 +105,23 @@ func (x *intIndex) del(k int64) {
 	x.slots[i] = nil
 }
 
-func (x *intIndex) grow() {
-	size := max(len(x.slots)*2, 16)
+func (x *intIndex) grow() { x.resize(max(len(x.slots)*2, 16)) }
+
+// reserve makes room for n more keys, rehashing at most once.
+func (x *intIndex) reserve(n int) {
+	need := x.n + n
+	if need*4 <= len(x.slots)*3 {
+		return
+	}
+	size := max(len(x.slots), 16)
+	for need*4 > size*3 {
+		size *= 2
+	}
+	x.resize(size)
+}
+
+// resize moves the entries into a table of size slots (a power of two).
+func (x *intIndex) resize(size int) {
 	old := x.slots
 	x.slots = make([]*Entry, size)
 	x.shift = uint8(64 - bits.TrailingZeros(uint(size)))

@@ -24,7 +24,22 @@ func TestIntIndexModel(t *testing.T) {
 			var keys []int64
 			for step := range 4000 {
 				k := key(r)
-				switch op := r.IntN(10); {
+				switch op := r.IntN(12); {
+				case op == 10:
+					x.reserve(r.IntN(200))
+				case op == 11: // find, then insert into the free slot found
+					x.reserve(1)
+					if en, i := x.find(k); en == nil {
+						if _, ok := model[k]; ok {
+							t.Fatalf("%s seed %d step %d: find(%d) missed a key", name, seed, step, k)
+						}
+						en = &Entry{keyN: k}
+						x.setAt(i, en)
+						model[k] = en
+						keys = append(keys, k)
+					} else if model[k] != en {
+						t.Fatalf("%s seed %d step %d: find(%d) found another entry", name, seed, step, k)
+					}
 				case op < 6:
 					en := &Entry{keyN: k}
 					x.set(k, en)

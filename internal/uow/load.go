@@ -21,6 +21,10 @@ type Load struct {
 	// Row is called for each row with one Loaded per group and the raw
 	// values of the extra columns.
 	Row func(row []Loaded, extra []any) error
+	// Hint is how many rows the caller expects at most (a query's limit),
+	// 0 when it cannot tell: drivers size the fresh instances' first block
+	// by it.
+	Hint int
 }
 
 // LoadGroup is one entity's columns in a Load's select list.
@@ -28,7 +32,7 @@ type LoadGroup struct {
 	Entity  *meta.Entity
 	Columns []*meta.Column
 	// Optional groups come from LEFT JOINs: a row whose key columns are all
-	// NULL has no instance (Loaded.Obj is nil).
+	// NULL has no instance (Loaded.Ptr is nil).
 	Optional bool
 	// WithLazy groups read lazy properties (em's load of them); other groups
 	// leave them alone.
@@ -40,7 +44,6 @@ type LoadGroup struct {
 // nil for NULL and for scalar columns) for the caller to resolve into
 // references.
 type Loaded struct {
-	Obj any
 	Ptr unsafe.Pointer
 	FK  []any
 	// Many holds, for document databases that store a to-many relation as
@@ -95,12 +98,15 @@ func (u *UnitOfWork) Hydrate(g *LoadGroup, l Loaded, overwrite bool) (*Entry, er
 		}
 		c.Prop.At.SetPointer(l.Ptr, ref.Ptr)
 	}
-	en, err := u.Merge(e, l.Obj, l.Ptr, overwrite)
+	en, err := u.Merge(e, l.Ptr, overwrite)
 	if err != nil {
 		return nil, err
 	}
 	// Key arrays (document databases) fill the tracked instance's
 	// collections, unless they hold something already.
+	if l.Many == nil {
+		return en, nil
+	}
 	for p, keys := range l.Many {
 		c := p.At.Collection(en.Ptr)
 		if c == nil || (c.IsInitialized() && !overwrite) {

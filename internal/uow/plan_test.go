@@ -56,7 +56,7 @@ func load(t *testing.T, u *uow.UnitOfWork, obj any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := u.Merge(e, obj, ptr, false); err != nil {
+	if _, err := u.Merge(e, ptr, false); err != nil {
 		t.Fatal(err)
 	}
 }

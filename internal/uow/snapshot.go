@@ -45,7 +45,9 @@ type typeInfo struct {
 	toOne  []*meta.Property // owning to-one relations (they write FK columns)
 	// formulas are the formula properties: copied by loads, never compared.
 	formulas []*meta.Property
-	copyFn   func(dst, src unsafe.Pointer)
+	copyFn   func(dst, src unsafe.Pointer) // a snapshot's copy (clones pointer embeddables)
+	// copyValue is the copy of assignment (see copierOf).
+	copyValue func(dst, src unsafe.Pointer)
 	// snapType is what a snapshot allocates: the entity's type, or for
 	// entities with JSON or custom columns (hasExt) struct{ Ext *snapExtra;
 	// Value T }, whose copy is at valOff.
@@ -74,12 +76,12 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 		}
 	}
 	typ := e.Type
-	ti.copyFn = func(dst, src unsafe.Pointer) {
-		reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
-	}
+	ti.copyValue = copierOf(typ)
+	ti.copyFn = ti.copyValue
 	if len(e.Embeddeds) > 0 {
+		copyValue := ti.copyValue
 		ti.copyFn = func(dst, src unsafe.Pointer) {
-			reflect.NewAt(typ, dst).Elem().Set(reflect.NewAt(typ, src).Elem())
+			copyValue(dst, src)
 			CloneEmbedded(e, dst) // pointer embeddables are part of the value
 		}
 	}
@@ -245,6 +247,15 @@ type snapChunk struct {
 
 // get returns the address of a zeroed ti.snapType.
 func (a *snapAlloc) get(ti *typeInfo) unsafe.Pointer {
+	return a.chunk(ti).Next()
+}
+
+// reserve sizes the next block of ti's snapshots for n of them.
+func (a *snapAlloc) reserve(ti *typeInfo, n int) {
+	a.chunk(ti).Reserve(n)
+}
+
+func (a *snapAlloc) chunk(ti *typeInfo) *snapChunk {
 	c := a.last
 	if c == nil || c.ti != ti {
 		c = nil
@@ -260,23 +271,36 @@ func (a *snapAlloc) get(ti *typeInfo) unsafe.Pointer {
 		}
 		a.last = c
 	}
-	return c.Next()
+	return c
 }
 
 // Blocks hands out zeroed values of Type from arrays of 1, 2, 4, … up to 64
-// of them: one allocation per block instead of one per value. A value lives
-// as long as its block (so runtime.SetFinalizer cannot be set on one).
+// of them (up to 256 when Reserve said how many to expect): one allocation
+// per block instead of one per value. A value lives as long as its block
+// (so runtime.SetFinalizer cannot be set on one).
 type Blocks struct {
 	Type  reflect.Type
 	block unsafe.Pointer // an array of Type
 	used  int            // values of the block handed out
 	size  int            // values in the block
+	want  int            // values expected beyond the current block (Reserve)
+}
+
+// Reserve says n more values are expected: the next block holds them, up
+// to 256.
+func (b *Blocks) Reserve(n int) {
+	b.want = n - (b.size - b.used)
 }
 
 // Next returns the address of a zeroed value of b.Type.
 func (b *Blocks) Next() unsafe.Pointer {
 	if b.used == b.size {
-		b.size = min(max(b.size*2, 1), maxSlab)
+		size := min(max(b.size*2, 1), maxSlab)
+		if b.want > size {
+			size = min(b.want, maxReserve)
+		}
+		b.want = max(b.want-size, 0)
+		b.size = size
 		b.used = 0
 		b.block = reflect.New(reflect.ArrayOf(b.size, b.Type)).UnsafePointer()
 	}

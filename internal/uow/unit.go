@@ -42,6 +42,10 @@ func (u *UnitOfWork) IdentityMap() *IdentityMap { return u.im }
 // are RegisteredAfter it.
 func (u *UnitOfWork) Mark() uint32 { return u.im.seq }
 
+// Reserve prepares the Identity Map for up to n more entities of e (a
+// load's expected rows; see IdentityMap.Reserve).
+func (u *UnitOfWork) Reserve(e *meta.Entity, n int) { u.im.Reserve(e, n) }
+
 // Registry returns the metadata registry.
 func (u *UnitOfWork) Registry() *meta.Registry { return u.reg }
 
@@ -345,14 +349,13 @@ func IsIntKind(k reflect.Kind) bool {
 // unchanged entity is refreshed; an entity with unflushed changes (or
 // scheduled for removal) is left alone unless overwrite is set. Otherwise the
 // fresh instance becomes the tracked one.
-func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, overwrite bool) (*Entry, error) {
+func (u *UnitOfWork) Merge(e *meta.Entity, freshPtr unsafe.Pointer, overwrite bool) (*Entry, error) {
 	k, ok := KeyOf(e, freshPtr)
 	if !ok {
 		return nil, fmt.Errorf("%w: %s row without primary key", ErrInvalidKey, e.Name)
 	}
-	en, ok := u.im.Lookup(k)
-	if !ok {
-		en = u.im.add(e, freshPtr, StateManaged)
+	en, added := u.im.lookupOrAdd(e, freshPtr, k, StateManaged)
+	if added {
 		takeSnapshot(en, &u.im.snaps)
 		return en, nil
 	}
@@ -361,7 +364,7 @@ func (u *UnitOfWork) Merge(e *meta.Entity, fresh any, freshPtr unsafe.Pointer, o
 		// of its family.
 		switch {
 		case en.State == StateReference && e.IsA(en.Entity):
-			return u.upgradeReference(en, e, fresh, freshPtr), nil
+			return u.upgradeReference(en, e, freshPtr), nil
 		case !en.Entity.IsA(e):
 			return nil, fmt.Errorf("%w: %s is tracked as a %s, the row read is a %s", ErrDuplicateIdentity, k, en.Entity.Name, e.Name)
 		}

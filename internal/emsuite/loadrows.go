@@ -1,0 +1,163 @@
+package emsuite
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/unitorm/unitorm/em"
+	"github.com/unitorm/unitorm/qb"
+)
+
+// TestLoadedRowsAreIndependent: every instance a load hydrates holds its
+// own row's values and nothing of another row's, whichever way its columns
+// are scanned (books: plain values and foreign keys, scanned into one
+// scratch instance and copied; authors: pointer fields, scanned in place),
+// with limits above and below the row count, and again into an
+// EntityManager that already tracks some of the rows (the fresh instance
+// of a tracked row is handed back and reused). Seeded; a failure names the
+// seed.
+func TestLoadedRowsAreIndependent(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		for _, seed := range []uint64{1, 2, 3} {
+			rng := rand.New(rand.NewPCG(seed, 99))
+			w := e.fork()
+			type authorRow struct {
+				name, email string
+				age         int
+				active      bool
+				nick        *string
+				born        *time.Time
+			}
+			authors := make([]*Author, 40)
+			want := map[*Author]authorRow{}
+			for i := range authors {
+				a := &Author{Name: fmt.Sprintf("a%d-%d", seed, i), Email: fmt.Sprintf("a%d-%d@x", seed, i),
+					Age: rng.IntN(90), Active: rng.IntN(2) == 0}
+				if rng.IntN(3) > 0 {
+					n := fmt.Sprintf("nick%d", rng.IntN(4)) // repeats: equal texts, separate pointers
+					a.Nickname = &n
+				}
+				if rng.IntN(2) == 0 {
+					b := time.Date(1950+rng.IntN(60), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+					a.Born = &b
+				}
+				authors[i] = a
+				if err := w.Persist(a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pubs := []*Publisher{{Name: fmt.Sprint("p", seed, "a")}, {Name: fmt.Sprint("p", seed, "b")}}
+			if err := w.Persist(pubs[0], pubs[1]); err != nil {
+				t.Fatal(err)
+			}
+			books := make([]*Book, 300)
+			for i := range books {
+				b := &Book{Title: fmt.Sprintf("t%d-%d-%x", seed, i, rng.Uint32()), Price: float64(rng.IntN(100000)) / 100,
+					Author: authors[rng.IntN(len(authors))]}
+				if rng.IntN(2) == 0 {
+					b.Publisher = pubs[rng.IntN(2)]
+				}
+				books[i] = b
+				if err := w.Persist(b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range authors {
+				want[a] = authorRow{a.Name, a.Email, a.Age, a.Active, a.Nickname, a.Born}
+			}
+			prefix := fmt.Sprintf("t%d-", seed)
+
+			check := func(what string, m *em.EntityManager, got []*Book, n int) {
+				t.Helper()
+				if len(got) != n {
+					t.Fatalf("seed %d, %s: %d books, want %d", seed, what, len(got), n)
+				}
+				seenNick := map[*string]*Author{}
+				for _, b := range got {
+					var src *Book
+					for _, x := range books {
+						if x.ID == b.ID {
+							src = x
+						}
+					}
+					if src == nil || b.Title != src.Title || b.Price != src.Price {
+						t.Fatalf("seed %d, %s: book %d holds %q %v, stored %+v", seed, what, b.ID, b.Title, b.Price, src)
+					}
+					if b.Author == nil || b.Author.ID != src.Author.ID {
+						t.Fatalf("seed %d, %s: book %d has author %v, want %d", seed, what, b.ID, b.Author, src.Author.ID)
+					}
+					if (b.Publisher == nil) != (src.Publisher == nil) || (b.Publisher != nil && b.Publisher.ID != src.Publisher.ID) {
+						t.Fatalf("seed %d, %s: book %d has the wrong publisher", seed, what, b.ID)
+					}
+					if err := m.Load(ctx, b.Author); err != nil {
+						t.Fatal(err)
+					}
+					a := b.Author
+					var wa authorRow
+					for x, r := range want {
+						if x.ID == a.ID {
+							wa = r
+						}
+					}
+					if a.Name != wa.name || a.Email != wa.email || a.Age != wa.age || a.Active != wa.active {
+						t.Fatalf("seed %d, %s: author %d holds %+v, stored %+v", seed, what, a.ID, a, wa)
+					}
+					if (a.Nickname == nil) != (wa.nick == nil) || (a.Nickname != nil && *a.Nickname != *wa.nick) {
+						t.Fatalf("seed %d, %s: author %d nickname %v, stored %v", seed, what, a.ID, a.Nickname, wa.nick)
+					}
+					if (a.Born == nil) != (wa.born == nil) || (a.Born != nil && !a.Born.Equal(*wa.born)) {
+						t.Fatalf("seed %d, %s: author %d born %v, stored %v", seed, what, a.ID, a.Born, wa.born)
+					}
+					if a.Nickname != nil {
+						if other, ok := seenNick[a.Nickname]; ok && other != a {
+							t.Fatalf("seed %d, %s: authors %d and %d share one nickname pointer", seed, what, a.ID, other.ID)
+						}
+						seenNick[a.Nickname] = a
+					}
+				}
+			}
+			m := e.fork()
+			for _, limit := range []int{0, 7, 299, 300, 1000} {
+				opts := []em.FindOption{em.OrderBy("id", qb.Asc)}
+				n := len(books)
+				if limit > 0 {
+					opts = append(opts, em.Limit(limit))
+					n = min(limit, n)
+				}
+				fresh := e.fork()
+				got, err := em.Find[Book](ctx, fresh, qb.Cond{"title": qb.Like(prefix + "%")}, opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(fmt.Sprintf("limit %d, fresh", limit), fresh, got, n)
+				// Into m, which tracks the rows of earlier rounds: those
+				// come back as the instances m holds.
+				before := map[int64]*Book{}
+				if prev, err := em.Find[Book](ctx, m, qb.Cond{"title": qb.Like(prefix + "%")}, em.OrderBy("id", qb.Asc), em.Limit(max(limit/2, 1))); err == nil {
+					for _, b := range prev {
+						before[b.ID] = b
+					}
+				} else {
+					t.Fatal(err)
+				}
+				again, err := em.Find[Book](ctx, m, qb.Cond{"title": qb.Like(prefix + "%")}, opts...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(fmt.Sprintf("limit %d, into a tracking EntityManager", limit), m, again, n)
+				for _, b := range again {
+					if p, ok := before[b.ID]; ok && p != b {
+						t.Fatalf("seed %d, limit %d: book %d loaded as a second instance", seed, limit, b.ID)
+					}
+				}
+			}
+		}
+	})
+}
