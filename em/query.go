@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"unsafe"
 
 	"github.com/unitorm/unitorm/internal/populate"
 	"github.com/unitorm/unitorm/internal/uow"
@@ -58,8 +59,15 @@ func entityOf[T any](m *EntityManager) (*meta.Entity, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", uow.ErrNotEntity, t)
 	}
+	if e.Type == t && !uow.HasCopier(e) {
+		uow.UseCopier(e, copyOf[T])
+	}
 	return e, nil
 }
+
+// copyOf is assignment of a T, compiled for T: what loads and snapshots
+// of T's entity use once a generic call has named T.
+func copyOf[T any](dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
 
 // Where adds a condition (ANDed with the others): a qb.Cond on property
 // paths, qb.And/Or/Not of those, or raw SQL.

@@ -9,7 +9,24 @@ import (
 
 // CopierOf returns the copy function of e's Go type: what *dst = *src does
 // for two instances (shallow, like assignment), without reflection.
-func CopierOf(e *meta.Entity) func(dst, src unsafe.Pointer) { return infoOf(e).copyValue }
+func CopierOf(e *meta.Entity) func(dst, src unsafe.Pointer) {
+	ti := infoOf(e)
+	if f := ti.typedCopy.Load(); f != nil {
+		return *f
+	}
+	return ti.copyValue
+}
+
+// UseCopier gives e's loads and snapshots fn, assignment compiled for e's Go
+// type (the generic API knows the type; the layout-driven copier is what
+// they use until then, a few times slower per copy). Safe for concurrent
+// use; the first function given stays.
+func UseCopier(e *meta.Entity, fn func(dst, src unsafe.Pointer)) {
+	infoOf(e).typedCopy.CompareAndSwap(nil, &fn)
+}
+
+// HasCopier reports whether UseCopier gave e its copier.
+func HasCopier(e *meta.Entity) bool { return infoOf(e).typedCopy.Load() != nil }
 
 // copyRun is one step of a copier: a pointer word, or a run of n bytes
 // without pointers.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -46,8 +47,13 @@ type typeInfo struct {
 	// formulas are the formula properties: copied by loads, never compared.
 	formulas []*meta.Property
 	copyFn   func(dst, src unsafe.Pointer) // a snapshot's copy (clones pointer embeddables)
-	// copyValue is the copy of assignment (see copierOf).
+	// copyValue is the copy of assignment (see copierOf); typedCopy the
+	// same compiled for the type, once the generic API has given it
+	// (UseCopier).
 	copyValue func(dst, src unsafe.Pointer)
+	typedCopy atomic.Pointer[func(dst, src unsafe.Pointer)]
+	// cloneEmbedded: a snapshot clones the pointer embeddables it copied.
+	cloneEmbedded bool
 	// snapType is what a snapshot allocates: the entity's type, or for
 	// entities with JSON or custom columns (hasExt) struct{ Ext *snapExtra;
 	// Value T }, whose copy is at valOff.
@@ -79,6 +85,7 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	ti.copyValue = copierOf(typ)
 	ti.copyFn = ti.copyValue
 	if len(e.Embeddeds) > 0 {
+		ti.cloneEmbedded = true
 		copyValue := ti.copyValue
 		ti.copyFn = func(dst, src unsafe.Pointer) {
 			copyValue(dst, src)
@@ -343,7 +350,14 @@ func takeSnapshot(en *Entry, a *snapAlloc) {
 		base = reflect.New(ti.snapType).UnsafePointer()
 	}
 	snap := unsafe.Add(base, ti.valOff)
-	ti.copyFn(snap, en.Ptr)
+	if f := ti.typedCopy.Load(); f != nil {
+		(*f)(snap, en.Ptr)
+		if ti.cloneEmbedded {
+			CloneEmbedded(en.Entity, snap)
+		}
+	} else {
+		ti.copyFn(snap, en.Ptr)
+	}
 	var ext *snapExtra
 	if ti.hasExt {
 		ext = &snapExtra{json: make([][]byte, len(ti.cols)), vals: make([]any, len(ti.cols))}
