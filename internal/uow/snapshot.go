@@ -54,6 +54,9 @@ type typeInfo struct {
 	typedCopy atomic.Pointer[func(dst, src unsafe.Pointer)]
 	// cloneEmbedded: a snapshot clones the pointer embeddables it copied.
 	cloneEmbedded bool
+	// perColumn: some column's snapshot needs more than the copy (JSON,
+	// custom type, or a deep copy of what the copy shares).
+	perColumn bool
 	// snapType is what a snapshot allocates: the entity's type, or for
 	// entities with JSON or custom columns (hasExt) struct{ Ext *snapExtra;
 	// Value T }, whose copy is at valOff.
@@ -95,6 +98,7 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	ti.snapType = typ
 	for _, c := range ti.cols {
 		ti.hasExt = ti.hasExt || c.json || c.custom
+		ti.perColumn = ti.perColumn || c.json || c.custom || c.deep != nil
 	}
 	if ti.hasExt {
 		ti.snapType = reflect.StructOf([]reflect.StructField{
@@ -362,6 +366,10 @@ func takeSnapshot(en *Entry, a *snapAlloc) {
 	if ti.hasExt {
 		ext = &snapExtra{json: make([][]byte, len(ti.cols)), vals: make([]any, len(ti.cols))}
 		*(**snapExtra)(base) = ext
+	}
+	if !ti.perColumn {
+		en.snap = snap
+		return
 	}
 	for i := range ti.cols {
 		c := &ti.cols[i]

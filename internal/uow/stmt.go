@@ -151,6 +151,10 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 		size, reuse = PreparedChunkRows, PreparedChunkRows
 	}
 	var out []*Statement
+	var text *reusedText // the SQL of the chunks sharing a prepared statement
+	if reuse > 0 {
+		text = &reusedText{}
+	}
 	for _, ens := range Chunks(step.Entries, size) {
 		rows := make([][]any, len(ens))
 		// One backing array for the chunk's values: one allocation per
@@ -177,9 +181,52 @@ func (p *Plan) insertStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 			}
 		}
 		s.Query = qb.NewInsert(st)
+		if s.Reuse && allPlain(flat) {
+			s.Query = &reusedInsert{q: s.Query, args: flat, text: text}
+		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// reusedInsert is one of the equal-sized chunks of an insert step that
+// share one prepared statement: its text is the same for every chunk, so
+// it is rendered once and the chunk's values are its parameters as they
+// are (every value is one qb binds unchanged, see allPlain).
+type reusedInsert struct {
+	q    qb.Statement
+	args []any
+	text *reusedText
+}
+
+type reusedText struct {
+	d   dialect.Dialect
+	sql string
+}
+
+func (s *reusedInsert) ToSQL(d dialect.Dialect) (string, []any, error) {
+	if s.text.sql != "" && s.text.d == d {
+		return s.text.sql, s.args, nil
+	}
+	sql, args, err := s.q.ToSQL(d)
+	if err == nil {
+		s.text.d, s.text.sql = d, sql
+	}
+	return sql, args, err
+}
+
+// allPlain reports whether every value is of a type qb binds as one
+// parameter, unchanged (no expression, no driver.Valuer, no pointer).
+func allPlain(vals []any) bool {
+	for _, v := range vals {
+		switch v.(type) {
+		case nil, string, int64, bool, float64, time.Time, []byte, int, int32, int16, int8,
+			uint, uint64, uint32, uint16, uint8, float32:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // insertValue is the value an INSERT writes into column c for en: the key

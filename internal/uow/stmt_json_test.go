@@ -201,17 +201,31 @@ func TestPreparedChunks(t *testing.T) {
 			u := newUoW(t)
 			a := &Author{ID: 1}
 			load(t, u, a)
-			for range 7 {
-				if err := u.Persist(&Book{Title: "t", Author: a}); err != nil {
+			for i := range 7 {
+				if err := u.Persist(&Book{Title: "t" + strings.Repeat("x", i), Author: a}); err != nil {
 					t.Fatal(err)
 				}
 			}
-			lines, _, stmts := render(t, u, tc.d)
+			lines, args, stmts := render(t, u, tc.d)
 			var got []int
 			for i, st := range stmts {
 				got = append(got, len(st.Entries))
 				if st.Reuse != (len(st.Entries) == 3) {
 					t.Errorf("statement %d (%d rows): Reuse = %v", i, len(st.Entries), st.Reuse)
+				}
+				// Each chunk binds its own rows' values, in row order,
+				// whether its text was rendered or reused.
+				var titles, want []string
+				for _, v := range args[i] {
+					if s, ok := v.(string); ok {
+						titles = append(titles, s)
+					}
+				}
+				for _, en := range st.Entries {
+					want = append(want, en.Obj().(*Book).Title)
+				}
+				if !slices.Equal(titles, want) {
+					t.Errorf("statement %d binds titles %q, its rows are %q", i, titles, want)
 				}
 			}
 			if !slices.Equal(got, tc.want) {
