@@ -19,13 +19,13 @@ opstime=1s
 # With -benchtime Nx, N > 1, go test first runs one iteration it does not report (warm: statement
 # caches, sequences, the table's pages); with 1x that cold iteration would be the sample. Both sizes
 # are measured warm.
-uow_small=10000 uow_large=100000 uow_small_time=5x uow_large_time=2x
+uow_small=10000 uow_large=100000 uow_small_time=5x uow_large_time=2x uow_find_time=40x
 pop_authors=1000 pop_time=10x
 if [[ "${QUICK:-}" == 1 ]]; then
 	mode=quick
 	count=${COUNT:-1}
 	opstime=100x
-	uow_small=1000 uow_large=10000 uow_small_time=1x uow_large_time=1x
+	uow_small=1000 uow_large=10000 uow_small_time=1x uow_large_time=1x uow_find_time=5x
 	pop_authors=200 pop_time=3x
 fi
 out=${OUT:-RESULTS.md}
@@ -64,6 +64,9 @@ bench() {
 bench ops -test.bench '^Benchmark(Insert|InsertMulti|Update|Read|ReadSlice)$' -test.benchtime "$opstime"
 bench uow-small -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_small_time" -uow.sizes "$uow_small"
 bench uow-large -test.bench '^BenchmarkUoW$' -test.benchtime "$uow_large_time" -uow.sizes "$uow_large"
+# Find of the small size again, with more iterations: a find takes a few ms, so five iterations are
+# a short sample on a shared machine. The report takes the median over both files' samples.
+bench uow-find -test.bench '^BenchmarkUoW$/././^op=find$/.' -test.benchtime "$uow_find_time" -uow.sizes "$uow_small"
 # The hand-written SQLite/MariaDB forms lib=sql-fast is chosen from.
 bench forms -test.bench '^BenchmarkUoWForms$' -test.benchtime 3x -uow.sizes "$uow_small"
 bench populate -test.bench '^BenchmarkPopulate$' -test.benchtime "$pop_time" -pop.authors "$pop_authors"
