@@ -253,9 +253,11 @@ func mysqlType(c Column) string {
 		return "int"
 	case TypeInt64:
 		return "bigint"
-	case TypeFloat32:
-		return "float"
-	case TypeFloat64:
+	case TypeFloat32, TypeFloat64:
+		// Not FLOAT for float32: the text protocol (a query without
+		// parameters, or interpolateParams) sends a FLOAT with 6
+		// significant digits, and a float32 needs up to 9. A DOUBLE holds
+		// every float32 exactly and is sent with all the digits it needs.
 		return "double"
 	case TypeDecimal:
 		return decimalType("decimal", c)

@@ -31,6 +31,7 @@ var Tests = []testing.InternalTest{
 	{Name: "TestDeadConnectionInTransaction", F: TestDeadConnectionInTransaction},
 	{Name: "TestUniqueViolationRollsBackWholeFlush", F: TestUniqueViolationRollsBackWholeFlush},
 	{Name: "TestNotNullViolationWritesNothing", F: TestNotNullViolationWritesNothing},
+	{Name: "TestFloatsRoundTrip", F: TestFloatsRoundTrip},
 	{Name: "TestCopyOfAnEntityChangesNothingStored", F: TestCopyOfAnEntityChangesNothingStored},
 	{Name: "TestDetachedEntityChangesNothingStored", F: TestDetachedEntityChangesNothingStored},
 	{Name: "TestRolledBackTransactionalKeepsTheGraphInStep", F: TestRolledBackTransactionalKeepsTheGraphInStep},
