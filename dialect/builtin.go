@@ -15,7 +15,7 @@ var (
 			UpsertOnConflict | ILike | CaseSensitiveLike | NullsOrder | ForUpdate | ForShare | SkipLocked |
 			NoWait | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL | Truncate | ArrayOps |
 			Regexp | Savepoints | UpdateFrom | DropCascade | AlterFK | IsDistinctFrom |
-			SetOps | SetOpsAll | DistinctOn | RowValueList | ArrayParams,
+			SetOps | SetOpsAll | DistinctOn | RowValueList | ArrayParams | FloatInfinity | FloatNaN,
 		placeholders: Dollar,
 		quote:        '"',
 		maxParams:    65535,
@@ -73,7 +73,7 @@ var (
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | NullsOrder | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL |
 			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables | SetOps |
-			UpdateFromValues | PreparedChunks,
+			UpdateFromValues | PreparedChunks | FloatInfinity,
 		placeholders: Question,
 		quote:        '"',
 		maxParams:    32766,

@@ -78,6 +78,13 @@ func TestFeatures(t *testing.T) {
 		{Postgres, ILike | CaseSensitiveLike, true},
 		{MySQL, NullsOrder, false},
 		{SQLite, NullsOrder, true},
+		{Postgres, FloatInfinity | FloatNaN, true},
+		{SQLite, FloatInfinity, true},
+		{SQLite, FloatNaN, false},
+		{MySQL, FloatInfinity, false},
+		{MySQL, FloatNaN, false},
+		{MariaDB, FloatInfinity, false},
+		{MariaDB, FloatNaN, false},
 	}
 	for _, tt := range tests {
 		if got := tt.d.Has(tt.f); got != tt.want {

@@ -60,6 +60,7 @@ var Tests = []testing.InternalTest{
 	{Name: "TestMiddlewareForksPerRequest", F: TestMiddlewareForksPerRequest},
 	{Name: "TestIsolationLevel", F: TestIsolationLevel},
 	{Name: "TestLogging", F: TestLogging},
+	{Name: "TestNonFiniteFloats", F: TestNonFiniteFloats},
 	{Name: "TestOneToOneTakenOverByANewRow", F: TestOneToOneTakenOverByANewRow},
 	{Name: "TestOptimisticLockBetweenForks", F: TestOptimisticLockBetweenForks},
 	{Name: "TestOptimisticLockDetectsRawSQL", F: TestOptimisticLockDetectsRawSQL},
