@@ -15,7 +15,7 @@ var (
 			UpsertOnConflict | ILike | CaseSensitiveLike | NullsOrder | ForUpdate | ForShare | SkipLocked |
 			NoWait | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL | Truncate | ArrayOps |
 			Regexp | Savepoints | UpdateFrom | DropCascade | AlterFK | IsDistinctFrom |
-			SetOps | SetOpsAll | DistinctOn | RowValueList | ArrayParams,
+			SetOps | SetOpsAll | DistinctOn | RowValueList | ArrayParams | FloatInfinity | FloatNaN,
 		placeholders: Dollar,
 		quote:        '"',
 		maxParams:    65535,
@@ -73,7 +73,7 @@ var (
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | NullsOrder | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL |
 			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables | SetOps |
-			UpdateFromValues | PreparedChunks,
+			UpdateFromValues | PreparedChunks | FloatInfinity,
 		placeholders: Question,
 		quote:        '"',
 		maxParams:    32766,
@@ -253,9 +253,11 @@ func mysqlType(c Column) string {
 		return "int"
 	case TypeInt64:
 		return "bigint"
-	case TypeFloat32:
-		return "float"
-	case TypeFloat64:
+	case TypeFloat32, TypeFloat64:
+		// Not FLOAT for float32: the text protocol (a query without
+		// parameters, or interpolateParams) sends a FLOAT with 6
+		// significant digits, and a float32 needs up to 9. A DOUBLE holds
+		// every float32 exactly and is sent with all the digits it needs.
 		return "double"
 	case TypeDecimal:
 		return decimalType("decimal", c)

@@ -104,6 +104,14 @@ const (
 	// unprepared statement with parameters is parsed, and on MySQL prepared
 	// and closed, anew).
 	PreparedChunks
+	// FloatInfinity: float columns store +Inf and -Inf (PostgreSQL,
+	// SQLite; MySQL and MariaDB refuse them). Without it a flush refuses
+	// an infinite value before sending anything.
+	FloatInfinity
+	// FloatNaN: float columns store NaN (PostgreSQL; SQLite would store
+	// NULL, MySQL and MariaDB refuse it). Without it a flush refuses a NaN
+	// before sending anything.
+	FloatNaN
 )
 
 // PlaceholderStyle says how bound parameters are written.

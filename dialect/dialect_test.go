@@ -78,6 +78,13 @@ func TestFeatures(t *testing.T) {
 		{Postgres, ILike | CaseSensitiveLike, true},
 		{MySQL, NullsOrder, false},
 		{SQLite, NullsOrder, true},
+		{Postgres, FloatInfinity | FloatNaN, true},
+		{SQLite, FloatInfinity, true},
+		{SQLite, FloatNaN, false},
+		{MySQL, FloatInfinity, false},
+		{MySQL, FloatNaN, false},
+		{MariaDB, FloatInfinity, false},
+		{MariaDB, FloatNaN, false},
 	}
 	for _, tt := range tests {
 		if got := tt.d.Has(tt.f); got != tt.want {
@@ -101,6 +108,14 @@ func TestColumnType(t *testing.T) {
 		{MariaDB, Column{Type: TypeTime}, "datetime(6)"},
 		{SQLite, Column{Type: TypeInt64}, "integer"},
 		{SQLite, Column{Type: TypeBytes}, "blob"},
+		// A float32 needs a DOUBLE on MySQL: the text protocol sends a
+		// FLOAT with 6 significant digits.
+		{MySQL, Column{Type: TypeFloat32}, "double"},
+		{MariaDB, Column{Type: TypeFloat32}, "double"},
+		{MySQL, Column{Type: TypeFloat64}, "double"},
+		{Postgres, Column{Type: TypeFloat32}, "real"},
+		{Postgres, Column{Type: TypeFloat64}, "double precision"},
+		{SQLite, Column{Type: TypeFloat32}, "real"},
 	}
 	for _, tt := range tests {
 		if got := tt.d.ColumnType(tt.c); got != tt.want {

@@ -209,6 +209,11 @@ func (m *EntityManager) Upsert(ctx context.Context, entity any, conflictProps ..
 		}
 		conflict = append(conflict, p.Column)
 	}
+	if inf, nan, db := m.nonFinite(); !inf || !nan {
+		if vs := floatViolations(nil, e, ptr, nil, inf, nan, db); len(vs) > 0 {
+			return &ValidationError{Violations: vs}
+		}
+	}
 	var cols []string
 	var vals []any
 	var merge []string
@@ -376,6 +381,12 @@ func nativeData[T any](m *EntityManager, data map[string]any) (*meta.Entity, []s
 		}
 		if err := m.assignProp(p, tmp, data[k], false); err != nil {
 			return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k, Err: fmt.Errorf("%w: %w", ErrInvalidData, err)}
+		}
+		if inf, nan, db := m.nonFinite(); !inf || !nan {
+			if vs := floatViolations(nil, e, tmp, []*meta.Property{p}, inf, nan, db); len(vs) > 0 {
+				return nil, nil, nil, &PropertyError{Entity: e.Name, Property: k,
+					Err: fmt.Errorf("%w: %s", ErrInvalidData, vs[0].Message)}
+			}
 		}
 		c := p.Columns[0]
 		v, err := uow.ColumnValue(c, tmp)

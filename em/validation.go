@@ -17,7 +17,9 @@ import (
 
 // Validation before flush: every entity the flush would insert or update is
 // checked against its tags — required, length=N, enum=a|b — and its
-// Validate hook, after the Before* hooks and OnFlush subscribers ran. All
+// Validate hook, after the Before* hooks and OnFlush subscribers ran, and
+// its floats against what the database can store (rule "float": NaN and
+// ±Inf where the database has no room for them, see floats.go). All
 // violations of all entities are reported at once in one *ValidationError
 // and nothing is sent to the database; the entities keep their state (fix
 // them and flush again). An update checks the tag rules of the properties
@@ -31,8 +33,9 @@ var ErrValidation = errors.New("unitorm: validation failed")
 type Violation struct {
 	Entity   string // entity name (Post)
 	Property string // property name (title); "" for an entity-wide rule
-	// Rule is "required", "length", "enum", or "hook" for a Validate hook's
-	// own error (a hook may set its own rule names through Invalid).
+	// Rule is "required", "length", "enum", "float" for a NaN or ±Inf the
+	// database cannot store, or "hook" for a Validate hook's own error (a
+	// hook may set its own rule names through Invalid).
 	Rule    string
 	Message string
 	Value   any // the offending value (nil for a hook's)
@@ -119,6 +122,7 @@ func (m *EntityManager) validate(ctx context.Context, ch *uow.Changes) error {
 			return err
 		}
 	}
+	out = append(out, m.checkFloats(ch)...)
 	if len(out) == 0 {
 		return nil
 	}

@@ -29,6 +29,7 @@ type Driver struct {
 	exec   *Executor
 
 	txReason string // why the server cannot run transactions; "" when it can
+	ferret   bool   // the server is FerretDB
 }
 
 // Open connects to the server at uri and returns a driver for database
@@ -71,38 +72,39 @@ func New(ctx context.Context, client *mongodrv.Client, database string, reg *met
 	}
 	d := &Driver{client: client, db: client.Database(database), m: &mapper{reg: reg}}
 	d.exec = &Executor{d: d}
-	reason, err := transactionSupport(ctx, d.db)
+	reason, ferret, err := transactionSupport(ctx, d.db)
 	if err != nil {
 		return nil, err
 	}
-	d.txReason = reason
+	d.txReason, d.ferret = reason, ferret
 	return d, nil
 }
 
 // transactionSupport asks the server what it is: transactions need a
-// replica set member or a mongos. It returns why not, or "".
-func transactionSupport(ctx context.Context, db *mongodrv.Database) (string, error) {
+// replica set member or a mongos. It returns why not, or "", and whether
+// the server is FerretDB.
+func transactionSupport(ctx context.Context, db *mongodrv.Database) (string, bool, error) {
 	var hello struct {
 		SetName                      string `bson:"setName"`
 		Msg                          string `bson:"msg"`
 		LogicalSessionTimeoutMinutes *int64 `bson:"logicalSessionTimeoutMinutes"`
 	}
 	if err := db.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&hello); err != nil {
-		return "", fmt.Errorf("mongo: hello: %w", err)
+		return "", false, fmt.Errorf("mongo: hello: %w", err)
 	}
 	var build bson.M
 	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&build); err == nil {
 		if _, ferret := build["ferretdbVersion"]; ferret {
-			return "the server is FerretDB, which has no transactions", nil
+			return "the server is FerretDB, which has no transactions", true, nil
 		}
 	}
 	switch {
 	case hello.LogicalSessionTimeoutMinutes == nil:
-		return "the server does not support sessions", nil
+		return "the server does not support sessions", false, nil
 	case hello.Msg == "isdbgrid", hello.SetName != "":
-		return "", nil
+		return "", false, nil
 	}
-	return "the server is a standalone mongod (transactions need a replica set or mongos)", nil
+	return "the server is a standalone mongod (transactions need a replica set or mongos)", false, nil
 }
 
 // Client returns the official driver's client.
@@ -128,6 +130,12 @@ func (d *Driver) Executor() *Executor { return d.exec }
 // one: a failed flush leaves the entities as they were, and what the server
 // already applied is reported by a *PartialWriteError.
 func (d *Driver) NoTransactions() bool { return d.txReason != "" }
+
+// NonFiniteFloats reports whether the server stores ±Inf and NaN doubles:
+// MongoDB does (BSON doubles), FerretDB does neither (it refuses an
+// infinity and drops the connection on a NaN). The EntityManager refuses
+// the values the server cannot store before sending anything.
+func (d *Driver) NonFiniteFloats() (inf, nan bool) { return !d.ferret, !d.ferret }
 
 // Begin starts a transaction in a new session. On a server without
 // transactions it returns a *TransactionsError (ErrTransactionsUnsupported) saying

@@ -60,6 +60,9 @@ func (c *Conn) Dialect() dialect.Dialect { return nil }
 // NoTransactions reports whether the server runs no transactions.
 func (c *Conn) NoTransactions() bool { return c.d.NoTransactions() }
 
+// NonFiniteFloats reports whether the server stores ±Inf and NaN.
+func (c *Conn) NonFiniteFloats() (inf, nan bool) { return c.d.NonFiniteFloats() }
+
 // Begin starts a transaction (on a replica set).
 func (c *Conn) Begin(ctx context.Context, opts *sql.TxOptions) (em.Tx, error) {
 	tx, err := c.d.Begin(ctx, opts)

@@ -2,9 +2,12 @@ package schematest
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/integration/harness"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/schema"
@@ -162,5 +165,51 @@ func TestUpdateAlterColumns(t *testing.T) {
 			t.Fatal(err)
 		}
 		noChanges(t, ctx, db, reg)
+	})
+}
+
+// TestUpdateWidensFloat32Columns: a float32 column was FLOAT on MySQL and
+// MariaDB before it became DOUBLE (a FLOAT is sent by the text protocol
+// with 6 significant digits). A database created then gets one change from
+// the diff, MODIFY … double, which keeps every stored value exactly (a
+// DOUBLE holds every FLOAT), and then no more.
+func TestUpdateWidensFloat32Columns(t *testing.T) {
+	reg := mustRegistry(t, Edition{})
+	harness.ForEachSQL(t, func(t *testing.T, db *sqldb.DB) {
+		if db.Dialect() != dialect.MySQL && db.Dialect() != dialect.MariaDB {
+			t.Skipf("float32 columns were %s on %s already: nothing to migrate",
+				db.Dialect().ColumnType(dialect.Column{Type: dialect.TypeFloat32}), db.Dialect().Name())
+		}
+		ctx := context.Background()
+		if err := schema.Create(ctx, db, reg.Entities()); err != nil {
+			t.Fatal(err)
+		}
+		mustExec(t, ctx, db, "ALTER TABLE author MODIFY rating float") // the old mapping
+		values := []float32{3.1415927, math.MaxFloat32, math.SmallestNonzeroFloat32, -0.1, 16777217}
+		for i, v := range values {
+			mustExec(t, ctx, db, "INSERT INTO author (name, email, active, rating, version) VALUES (?, ?, 1, ?, 1)",
+				"a", fmt.Sprint("a", i, "@x"), v)
+		}
+		diff, err := schema.CompareDB(ctx, db, reg.Entities())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(diff.Changes) != 1 || !strings.Contains(diff.Changes[0].String(), "rating") {
+			t.Fatalf("changes %v, want the one of author.rating", diff.Changes)
+		}
+		stmts := diff.SQL()
+		if len(stmts) != 1 || !strings.Contains(stmts[0], "MODIFY `rating` double") {
+			t.Fatalf("statements %q, want one MODIFY `rating` double", stmts)
+		}
+		if err := schema.Exec(ctx, db, stmts); err != nil {
+			t.Fatal(err)
+		}
+		noChanges(t, ctx, db, reg)
+		for i, v := range values {
+			got := scalar[float64](t, ctx, db, "SELECT rating FROM author WHERE email = ?", fmt.Sprint("a", i, "@x"))
+			if math.Float64bits(got) != math.Float64bits(float64(v)) {
+				t.Errorf("rating %v reads back as %v after the migration", v, got)
+			}
+		}
 	})
 }

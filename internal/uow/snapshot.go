@@ -149,9 +149,11 @@ func equalFor(t reflect.Type) (func(a, b unsafe.Pointer) bool, func(dst, src uns
 	case reflect.Int, reflect.Int64, reflect.Uint, reflect.Uint64, reflect.Uintptr:
 		return func(a, b unsafe.Pointer) bool { return *(*uint64)(a) == *(*uint64)(b) }, nil
 	case reflect.Float32:
-		return func(a, b unsafe.Pointer) bool { return *(*float32)(a) == *(*float32)(b) }, nil
+		// Floats compare by bit pattern, as the bytes are written: -0 is
+		// a change from 0, and NaN is no change from the same NaN.
+		return func(a, b unsafe.Pointer) bool { return *(*uint32)(a) == *(*uint32)(b) }, nil
 	case reflect.Float64:
-		return func(a, b unsafe.Pointer) bool { return *(*float64)(a) == *(*float64)(b) }, nil
+		return func(a, b unsafe.Pointer) bool { return *(*uint64)(a) == *(*uint64)(b) }, nil
 	case reflect.String:
 		return func(a, b unsafe.Pointer) bool { return *(*string)(a) == *(*string)(b) }, nil
 	}

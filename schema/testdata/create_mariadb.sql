@@ -35,7 +35,7 @@ CREATE TABLE `author` (
   `email` varchar(255) NOT NULL,
   `born` datetime(6),
   `active` tinyint(1) NOT NULL DEFAULT true,
-  `rating` float,
+  `rating` double,
   `avatar` longblob,
   `favourite_book_id` bigint,
   `version` bigint NOT NULL DEFAULT 1,
