@@ -103,12 +103,26 @@ func (m *EntityManager) checkFloats(ch *uow.Changes) []Violation {
 		return nil
 	}
 	var out []Violation
+	// Changes come in runs of one type: a type without floats is looked
+	// up once per run, not once per entity.
+	var skip *meta.Entity
 	for _, c := range ch.Inserts {
-		out = floatViolations(out, c.Entry.Entity, c.Entry.Ptr, nil, inf, nan, db)
+		if e := c.Entry.Entity; e != skip {
+			if len(floatProps(e)) == 0 {
+				skip = e
+				continue
+			}
+			out = floatViolations(out, e, c.Entry.Ptr, nil, inf, nan, db)
+		}
 	}
+	skip = nil
 	for _, c := range ch.Updates {
-		if len(c.Changed) > 0 {
-			out = floatViolations(out, c.Entry.Entity, c.Entry.Ptr, c.Changed, inf, nan, db)
+		if e := c.Entry.Entity; e != skip && len(c.Changed) > 0 {
+			if len(floatProps(e)) == 0 {
+				skip = e
+				continue
+			}
+			out = floatViolations(out, e, c.Entry.Ptr, c.Changed, inf, nan, db)
 		}
 	}
 	return out
