@@ -293,7 +293,7 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		return nil, err
 	}
 	if repeats {
-		out = uniquePointers(out)
+		out = uow.Unique(out)
 		entries = uow.UniqueEntries(entries)
 	}
 	if !keep {
@@ -309,19 +309,6 @@ func (q Query[T]) all(ctx context.Context) ([]*T, error) {
 		}
 	}
 	return out, nil
-}
-
-// uniquePointers drops repeats from ps, keeping the first of each.
-func uniquePointers[T any](ps []*T) []*T {
-	seen := make(map[*T]bool, len(ps))
-	out := ps[:0:0]
-	for _, p := range ps {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // maxHint bounds what a query's limit reserves up front: a limit is an

@@ -669,14 +669,18 @@ func (m *IdentityMap) Entries() []*Entry {
 }
 
 // UniqueEntries returns es without repeats, keeping the first of each, in
-// a new slice.
-func UniqueEntries(es []*Entry) []*Entry {
-	seen := make(map[*Entry]bool, len(es))
-	out := es[:0:0]
-	for _, e := range es {
-		if !seen[e] {
-			seen[e] = true
-			out = append(out, e)
+// order.
+func UniqueEntries(es []*Entry) []*Entry { return Unique(es) }
+
+// Unique returns xs without repeats, keeping the first of each, in order
+// (a new slice).
+func Unique[E comparable](xs []E) []E {
+	seen := make(map[E]bool, len(xs))
+	out := xs[:0:0]
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
 		}
 	}
 	return out
