@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/unitorm/unitorm/internal/uow"
 	"github.com/unitorm/unitorm/meta"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -100,7 +101,7 @@ func wrapCondMap(e *meta.Entity, m map[string]any) map[string]any {
 	var out map[string]any
 	for k, v := range m {
 		p, ok := e.Prop(k)
-		if !ok || p.Codec != meta.CodecType {
+		if !ok || (p.Codec != meta.CodecType && !isToOne(p)) {
 			continue
 		}
 		if out == nil {
@@ -138,6 +139,9 @@ func wrapValue(p *meta.Property, v any) any {
 	if !rv.IsValid() {
 		return v
 	}
+	if isToOne(p) {
+		return relationKeys(p, rv)
+	}
 	if rv.Type() == p.BaseType {
 		return customArg{p: p, v: v}
 	}
@@ -149,4 +153,41 @@ func wrapValue(p *meta.Property, v any) any {
 		return out
 	}
 	return v
+}
+
+func isToOne(p *meta.Property) bool { return p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne }
+
+// relationKeys turns the entities a condition on a to-one relation compares
+// with (a *Target, or a slice of them) into their primary keys, as a
+// MikroORM user writes {author: a}. Anything else, and an entity without a
+// key yet, is left for qb.Normalize and translate to judge.
+func relationKeys(p *meta.Property, rv reflect.Value) any {
+	target := p.Relation.Target
+	key := func(x reflect.Value) (any, bool) {
+		if x.IsNil() {
+			return nil, true
+		}
+		if len(target.PK) != 1 || !uow.HasPK(target, x.UnsafePointer()) {
+			return nil, false
+		}
+		k, err := uow.FieldValue(target.PK[0], x.UnsafePointer())
+		return k, err == nil
+	}
+	switch {
+	case rv.Type() == target.PtrType:
+		if k, ok := key(rv); ok {
+			return k
+		}
+	case rv.Kind() == reflect.Slice && rv.Type().Elem() == target.PtrType:
+		out := make([]any, rv.Len())
+		for i := range out {
+			k, ok := key(rv.Index(i))
+			if !ok {
+				return rv.Interface()
+			}
+			out[i] = k
+		}
+		return out
+	}
+	return rv.Interface()
 }

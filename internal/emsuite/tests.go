@@ -46,6 +46,7 @@ var Tests = []testing.InternalTest{
 	{Name: "TestFlushSubscribers", F: TestFlushSubscribers},
 	{Name: "TestIdentityMap", F: TestIdentityMap},
 	{Name: "TestLoadedRowsAreIndependent", F: TestLoadedRowsAreIndependent},
+	{Name: "TestConditionOnRelationTakesEntities", F: TestConditionOnRelationTakesEntities},
 	{Name: "TestReadHelpers", F: TestReadHelpers},
 	{Name: "TestJSONMarshalOfEntities", F: TestJSONMarshalOfEntities},
 	{Name: "TestHiddenWithoutJSONDashRefusedAtOpen", F: TestHiddenWithoutJSONDashRefusedAtOpen},
