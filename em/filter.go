@@ -328,8 +328,6 @@ func (m *EntityManager) populateFilter(call []filterSetting) func(*meta.Entity) 
 	}
 }
 
-// noteFiltered records the filters the query's root entities were loaded
-// under (see the identity-map rule).
 // notesFiltered reports whether a load of e under the call's filters
 // records its entries (see noteFiltered).
 func (m *EntityManager) notesFiltered(e *meta.Entity, call []filterSetting) bool {
@@ -340,6 +338,8 @@ func (m *EntityManager) notesFiltered(e *meta.Entity, call []filterSetting) bool
 	return err == nil && sig != ""
 }
 
+// noteFiltered records the filters the query's root entities were loaded
+// under (see the identity-map rule).
 func (q Query[T]) noteFiltered(entries []*uow.Entry) {
 	if _, sig, err := q.m.activeFilters(q.e, q.filters); err == nil {
 		q.m.noteFiltered(entries, sig)

@@ -192,6 +192,13 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	for i := range extra {
 		dest[width+i] = &extra[i]
 	}
+	at := 0
+	for _, sp := range plans {
+		if sp.scratch != nil {
+			sp.aim(dest[at : at+len(sp.cols)])
+		}
+		at += len(sp.cols)
+	}
 	loaded := make([]uow.Loaded, len(req.Groups))
 	n := int64(0)
 	for rows.Next() {
@@ -246,7 +253,6 @@ type scanPlan struct {
 	// destinations at each fresh instance's fields).
 	scratch unsafe.Pointer
 	copyRow func(dst, src unsafe.Pointer)
-	aimed   bool // dest points into scratch
 }
 
 type colScan struct {
@@ -266,33 +272,36 @@ type colScan struct {
 }
 
 // directDest returns, for the built-in types drivers scan most, a function
-// turning a field's address into a typed pointer without reflection.
-func directDest(t reflect.Type) func(unsafe.Pointer) any {
+// turning a field's address into a typed pointer without reflection, and
+// whether drivers assign such a field whole (numbers, bool, string,
+// time.Time), never reusing what it held as a pointer or []byte field may
+// be.
+func directDest(t reflect.Type) (dest func(unsafe.Pointer) any, whole bool) {
 	switch t {
 	case reflect.TypeFor[int64]():
-		return func(p unsafe.Pointer) any { return (*int64)(p) }
+		return func(p unsafe.Pointer) any { return (*int64)(p) }, true
 	case reflect.TypeFor[int]():
-		return func(p unsafe.Pointer) any { return (*int)(p) }
+		return func(p unsafe.Pointer) any { return (*int)(p) }, true
 	case reflect.TypeFor[int32]():
-		return func(p unsafe.Pointer) any { return (*int32)(p) }
+		return func(p unsafe.Pointer) any { return (*int32)(p) }, true
 	case reflect.TypeFor[string]():
-		return func(p unsafe.Pointer) any { return (*string)(p) }
+		return func(p unsafe.Pointer) any { return (*string)(p) }, true
 	case reflect.TypeFor[bool]():
-		return func(p unsafe.Pointer) any { return (*bool)(p) }
+		return func(p unsafe.Pointer) any { return (*bool)(p) }, true
 	case reflect.TypeFor[float64]():
-		return func(p unsafe.Pointer) any { return (*float64)(p) }
+		return func(p unsafe.Pointer) any { return (*float64)(p) }, true
 	case reflect.TypeFor[time.Time]():
-		return func(p unsafe.Pointer) any { return (*time.Time)(p) }
+		return func(p unsafe.Pointer) any { return (*time.Time)(p) }, true
 	case reflect.TypeFor[*string]():
-		return func(p unsafe.Pointer) any { return (**string)(p) }
+		return func(p unsafe.Pointer) any { return (**string)(p) }, false
 	case reflect.TypeFor[*int64]():
-		return func(p unsafe.Pointer) any { return (**int64)(p) }
+		return func(p unsafe.Pointer) any { return (**int64)(p) }, false
 	case reflect.TypeFor[*time.Time]():
-		return func(p unsafe.Pointer) any { return (**time.Time)(p) }
+		return func(p unsafe.Pointer) any { return (**time.Time)(p) }, false
 	case reflect.TypeFor[[]byte]():
-		return func(p unsafe.Pointer) any { return (*[]byte)(p) }
+		return func(p unsafe.Pointer) any { return (*[]byte)(p) }, false
 	}
-	return nil
+	return nil, false
 }
 
 func scanPlanFor(g uow.LoadGroup) *scanPlan {
@@ -313,8 +322,9 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 		} else if c.Prop.Codec == meta.CodecJSON {
 			cs.json = true
 		} else {
-			cs.direct = directDest(c.Prop.Type)
-			cs.value = cs.direct != nil && valueType(c.Prop.Type) && !c.Prop.InNullable
+			var whole bool
+			cs.direct, whole = directDest(c.Prop.Type)
+			cs.value = whole && !c.Prop.InNullable
 		}
 		sp.cols[i] = cs
 	}
@@ -329,25 +339,11 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 	return sp
 }
 
-// valueType reports whether t is one of directDest's types that drivers
-// assign whole.
-func valueType(t reflect.Type) bool {
-	switch t {
-	case reflect.TypeFor[int64](), reflect.TypeFor[int](), reflect.TypeFor[int32](), reflect.TypeFor[string](),
-		reflect.TypeFor[bool](), reflect.TypeFor[float64](), reflect.TypeFor[time.Time]():
-		return true
-	}
-	return false
-}
-
 // prepare allocates a fresh instance and points dest at its fields. With a
-// scratch instance, dest is pointed at it once and the fresh instance is
+// scratch instance (dest pointed at it once, by aim) the fresh instance is
 // made after the scan (see finish).
 func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 	if sp.scratch != nil {
-		if !sp.aimed {
-			sp.aim(dest)
-		}
 		if sp.fk != nil {
 			clear(sp.fk)
 		}
@@ -393,7 +389,6 @@ func (sp *scanPlan) aim(dest []any) {
 		}
 		dest[i] = c.direct(c.prop.At.PtrAlloc(sp.scratch))
 	}
-	sp.aimed = true
 }
 
 // finish completes an optional group: when every key column is NULL there

@@ -9,8 +9,9 @@ import (
 
 // CopierOf returns the copy function of e's Go type: what *dst = *src does
 // for two instances (shallow, like assignment), without reflection.
-func CopierOf(e *meta.Entity) func(dst, src unsafe.Pointer) {
-	ti := infoOf(e)
+func CopierOf(e *meta.Entity) func(dst, src unsafe.Pointer) { return infoOf(e).copier() }
+
+func (ti *typeInfo) copier() func(dst, src unsafe.Pointer) {
 	if f := ti.typedCopy.Load(); f != nil {
 		return *f
 	}

@@ -386,13 +386,21 @@ const (
 	maxIndexReserve = 4096
 )
 
+// blockSize is the size of the next chunk: grown (the doubling rule's
+// proposal) up to maxSlab, or made for the values expected (want) up to
+// maxReserve; it also returns what is still expected after it.
+func blockSize(grown, want int) (size, left int) {
+	size = min(max(grown, 1), maxSlab)
+	if want > size {
+		size = min(want, maxReserve)
+	}
+	return size, max(want-size, 0)
+}
+
 func (m *IdentityMap) newEntry() *Entry {
 	if len(m.slab) == 0 {
-		n := min(max(m.count, 1), maxSlab)
-		if m.slabWant > n {
-			n = min(m.slabWant, maxReserve)
-		}
-		m.slabWant = max(m.slabWant-n, 0)
+		var n int
+		n, m.slabWant = blockSize(m.count, m.slabWant)
 		m.slab = make([]Entry, n)
 		m.chunks = append(m.chunks, m.slab)
 	}
@@ -484,11 +492,17 @@ func (m *IdentityMap) Len() int { return m.count }
 // add tracks the instance of e at ptr in state s, under its key when it has
 // one.
 func (m *IdentityMap) add(e *meta.Entity, ptr unsafe.Pointer, s State) *Entry {
-	en := m.register(e, ptr, s)
 	if k, ok := KeyOf(e, ptr); ok {
-		en.setKeyParts(k)
-		m.index(k.Entity, true).set(k, en)
+		return m.addKeyed(e, ptr, s, k)
 	}
+	return m.register(e, ptr, s)
+}
+
+// addKeyed is add for an instance whose key k is known.
+func (m *IdentityMap) addKeyed(e *meta.Entity, ptr unsafe.Pointer, s State, k Key) *Entry {
+	en := m.register(e, ptr, s)
+	en.setKeyParts(k)
+	m.index(k.Entity, true).set(k, en)
 	return en
 }
 
@@ -519,10 +533,7 @@ func (m *IdentityMap) lookupOrAdd(e *meta.Entity, ptr unsafe.Pointer, k Key, s S
 		if en, ok := m.Lookup(k); ok {
 			return en, false
 		}
-		en = m.register(e, ptr, s)
-		en.setKeyParts(k)
-		m.index(k.Entity, true).set(k, en)
-		return en, true
+		return m.addKeyed(e, ptr, s, k), true
 	}
 	x := &m.index(k.Entity, true).ints
 	x.reserve(1)

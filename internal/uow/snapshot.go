@@ -46,13 +46,13 @@ type typeInfo struct {
 	toOne  []*meta.Property // owning to-one relations (they write FK columns)
 	// formulas are the formula properties: copied by loads, never compared.
 	formulas []*meta.Property
-	copyFn   func(dst, src unsafe.Pointer) // a snapshot's copy (clones pointer embeddables)
 	// copyValue is the copy of assignment (see copierOf); typedCopy the
 	// same compiled for the type, once the generic API has given it
-	// (UseCopier).
+	// (UseCopier). copier picks.
 	copyValue func(dst, src unsafe.Pointer)
 	typedCopy atomic.Pointer[func(dst, src unsafe.Pointer)]
-	// cloneEmbedded: a snapshot clones the pointer embeddables it copied.
+	// cloneEmbedded: a snapshot clones the pointer embeddables it copied
+	// (they are part of the value).
 	cloneEmbedded bool
 	// perColumn: some column's snapshot needs more than the copy (JSON,
 	// custom type, or a deep copy of what the copy shares).
@@ -86,15 +86,7 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	}
 	typ := e.Type
 	ti.copyValue = copierOf(typ)
-	ti.copyFn = ti.copyValue
-	if len(e.Embeddeds) > 0 {
-		ti.cloneEmbedded = true
-		copyValue := ti.copyValue
-		ti.copyFn = func(dst, src unsafe.Pointer) {
-			copyValue(dst, src)
-			CloneEmbedded(e, dst) // pointer embeddables are part of the value
-		}
-	}
+	ti.cloneEmbedded = len(e.Embeddeds) > 0
 	ti.snapType = typ
 	for _, c := range ti.cols {
 		ti.hasExt = ti.hasExt || c.json || c.custom
@@ -308,12 +300,7 @@ func (b *Blocks) Reserve(n int) {
 // Next returns the address of a zeroed value of b.Type.
 func (b *Blocks) Next() unsafe.Pointer {
 	if b.used == b.size {
-		size := min(max(b.size*2, 1), maxSlab)
-		if b.want > size {
-			size = min(b.want, maxReserve)
-		}
-		b.want = max(b.want-size, 0)
-		b.size = size
+		b.size, b.want = blockSize(b.size*2, b.want)
 		b.used = 0
 		b.block = reflect.New(reflect.ArrayOf(b.size, b.Type)).UnsafePointer()
 	}
@@ -356,13 +343,9 @@ func takeSnapshot(en *Entry, a *snapAlloc) {
 		base = reflect.New(ti.snapType).UnsafePointer()
 	}
 	snap := unsafe.Add(base, ti.valOff)
-	if f := ti.typedCopy.Load(); f != nil {
-		(*f)(snap, en.Ptr)
-		if ti.cloneEmbedded {
-			CloneEmbedded(en.Entity, snap)
-		}
-	} else {
-		ti.copyFn(snap, en.Ptr)
+	ti.copier()(snap, en.Ptr)
+	if ti.cloneEmbedded {
+		CloneEmbedded(en.Entity, snap)
 	}
 	var ext *snapExtra
 	if ti.hasExt {
