@@ -23,47 +23,67 @@ type VUser struct {
 
 func (VUser) TableName() string { return "bench_vuser" }
 
-// BenchmarkJSONForms measures where MariaDB's JSON_TABLE forms
-// (uow.JSONMinRows) start to pay against the CASE batches (update) and the
-// IN list or OR of key and version pairs (delete): the same flush of n
-// users with the threshold forced either way, for User and the versioned
-// VUser. The ratio per n (same run) is what JSONMinRows is set from.
+// BenchmarkJSONForms measures where the JSON forms start to pay: MariaDB's
+// JSON_TABLE (uow.JSONMinRows) against the CASE batches (update) and the IN
+// list or OR of key and version pairs (delete), and SQLite's json_each
+// deletes (uow.JSONEachMinRows) against the IN list or OR of pairs. The
+// same flush of n users with the threshold forced either way, for User and
+// the versioned VUser; the ratio per n (same run) is what the thresholds
+// are set from. SQLite has no JSON update form.
 func BenchmarkJSONForms(b *testing.B) {
-	if !wantDB("mariadb") {
-		b.Skip("-uow.dbs excludes mariadb")
-	}
-	if err := createMariaDB(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	orm := openORMWith(b, "mariadb", mariaDSN(), User{}, VUser{})
 	ctx := context.Background()
-	saved := uow.JSONMinRows
-	defer func() { uow.JSONMinRows = saved }()
+	saved, savedEach := uow.JSONMinRows, uow.JSONEachMinRows
+	defer func() { uow.JSONMinRows, uow.JSONEachMinRows = saved, savedEach }()
+	for _, db := range []string{"mariadb", "sqlite"} {
+		if !wantDB(db) {
+			continue
+		}
+		b.Run("db="+db, func(b *testing.B) {
+			var orm *unitorm.ORM
+			if db == "mariadb" {
+				if err := createMariaDB(ctx); err != nil {
+					b.Fatal(err)
+				}
+				orm = openORMWith(b, "mariadb", mariaDSN(), User{}, VUser{})
+			} else {
+				orm = openORMWith(b, "sqlite", "file::memory:", User{}, VUser{})
+			}
+			benchJSONForms(b, orm, db == "mariadb")
+		})
+	}
+}
+
+func benchJSONForms(b *testing.B, orm *unitorm.ORM, updates bool) {
+	ctx := context.Background()
 	for _, n := range []int{2, 4, 8, 16, 32, 64, 256, 1000, 2000, 4000, 10000} {
 		for _, entity := range []string{"user", "vuser"} {
 			for _, form := range []string{"plain", "json"} {
 				force := func() {
 					if form == "json" {
 						uow.JSONMinRows.All(1)
+						uow.JSONEachMinRows.All(1)
 					} else {
 						uow.JSONMinRows.All(1 << 30)
+						uow.JSONEachMinRows.All(1 << 30)
 					}
 				}
 				name := "n=" + strconv.Itoa(n) + "/entity=" + entity
-				b.Run(name+"/op=update/form="+form, func(b *testing.B) {
-					force()
-					seedAny(b, orm, entity, n)
-					for i := range b.N {
-						b.StopTimer()
-						f := orm.Fork()
-						names := newNames(i, n)
-						loadAny(b, f, entity, func(j int, name *string) { *name = names[j] })
-						b.StartTimer()
-						if err := f.Flush(ctx); err != nil {
-							b.Fatal(err)
+				if updates {
+					b.Run(name+"/op=update/form="+form, func(b *testing.B) {
+						force()
+						seedAny(b, orm, entity, n)
+						for i := range b.N {
+							b.StopTimer()
+							f := orm.Fork()
+							names := newNames(i, n)
+							loadAny(b, f, entity, func(j int, name *string) { *name = names[j] })
+							b.StartTimer()
+							if err := f.Flush(ctx); err != nil {
+								b.Fatal(err)
+							}
 						}
-					}
-				})
+					})
+				}
 				b.Run(name+"/op=remove/form="+form, func(b *testing.B) {
 					force()
 					for range b.N {

@@ -403,6 +403,27 @@ func deleteJSONTable(ctx context.Context, d *sqlDB, tx *sql.Tx, us []*User) erro
 	return nil
 }
 
+// deleteJSONEach is one DELETE per chunk whose keys are one JSON array
+// parameter, read by SQLite's json_each.
+func deleteJSONEach(ctx context.Context, d *sqlDB, tx *sql.Tx, us []*User) error {
+	for _, chunk := range chunkOf(us, textRows(d)) {
+		var sb strings.Builder
+		sb.WriteByte('[')
+		for i, u := range chunk {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			sb.WriteString(strconv.FormatInt(u.ID, 10))
+		}
+		sb.WriteByte(']')
+		if err := execRows(ctx, tx, nil, "DELETE FROM bench_user WHERE id IN (SELECT value FROM json_each(?))",
+			len(chunk), sb.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // sqlForm is one form of one phase; text sends it through the
 // interpolating connection (MariaDB).
 type sqlForm struct {
@@ -416,7 +437,7 @@ var uowForms = map[string]map[string][]sqlForm{
 	"sqlite": {
 		"insert": {{"returning", false, insertReturning}, {"returning-500-stmt", false, insertChunkStmt}, {"row-stmt", false, insertRowStmt}},
 		"update": {{"case300", false, updateCase}, {"case300-stmt", false, updateCaseStmt}, {"row-stmt", false, updateRowStmt}, {"from-values", false, updateFromValues}},
-		"remove": {{"in", false, deleteIn}, {"row-stmt", false, deleteRowStmt}},
+		"remove": {{"in", false, deleteIn}, {"row-stmt", false, deleteRowStmt}, {"json-each", false, deleteJSONEach}},
 	},
 	"mariadb": {
 		"insert": {{"returning", false, insertReturning}, {"returning-text", true, insertReturning}, {"returning-500-stmt", false, insertChunkStmt},

@@ -73,7 +73,7 @@ var (
 		features: InsertReturning | UpdateReturning | DeleteReturning | InsertMultiRow | InsertDefaultValues |
 			UpsertOnConflict | NullsOrder | CTE | RecursiveCTE | RightJoin | FullJoin | TransactionalDDL |
 			LastInsertID | Regexp | Savepoints | UpdateFrom | IsDistinctFrom | RebuildTables | SetOps |
-			UpdateFromValues | PreparedChunks | FloatInfinity,
+			UpdateFromValues | PreparedChunks | FloatInfinity | JSONEach,
 		placeholders: Question,
 		quote:        '"',
 		maxParams:    32766,

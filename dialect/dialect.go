@@ -99,6 +99,10 @@ const (
 	// MariaDB 10.6+): one JSON parameter carries the rows of a bulk update
 	// or delete, one statement text whatever the row count.
 	JSONTable
+	// JSONEach: DELETE FROM t WHERE k IN (SELECT value FROM json_each(?))
+	// (SQLite's JSON1, built into modernc.org/sqlite): one JSON parameter
+	// carries the keys of a bulk delete, instead of one parameter per key.
+	JSONEach
 	// PreparedChunks: bulk inserts run in chunks of equal size on one
 	// statement prepared once per flush (database/sql drivers, where each
 	// unprepared statement with parameters is parsed, and on MySQL prepared

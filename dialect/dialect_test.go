@@ -85,6 +85,9 @@ func TestFeatures(t *testing.T) {
 		{MySQL, FloatNaN, false},
 		{MariaDB, FloatInfinity, false},
 		{MariaDB, FloatNaN, false},
+		{SQLite, JSONEach, true},
+		{MariaDB, JSONEach, false},
+		{Postgres, JSONEach, false},
 	}
 	for _, tt := range tests {
 		if got := tt.d.Has(tt.f); got != tt.want {

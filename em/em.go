@@ -196,14 +196,18 @@ func (m *EntityManager) Remove(entities ...any) error {
 		return err
 	}
 	defer m.leave(entered)
-	for _, e := range entities {
-		if soft, err := m.softRemove(e); soft || err != nil {
+	for _, obj := range entities {
+		e, ptr, err := m.uow.Resolve(obj)
+		if err != nil {
+			return err
+		}
+		if soft, err := m.softRemove(e, ptr); soft || err != nil {
 			if err != nil {
 				return err
 			}
 			continue
 		}
-		if err := m.uow.Remove(e); err != nil {
+		if err := m.uow.RemoveAt(e, ptr); err != nil {
 			return err
 		}
 	}

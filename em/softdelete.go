@@ -21,14 +21,13 @@ import (
 // relations and runs BeforeUpdate/AfterUpdate hooks, not the Delete ones.
 // NativeDelete still deletes rows (those the active filters let through).
 
-// softRemove soft-deletes obj when its entity has a softDelete property
+// softRemove soft-deletes the instance at ptr (an entity of e) when its entity has a softDelete property
 // and it is stored; it reports whether it did.
-func (m *EntityManager) softRemove(obj any) (bool, error) {
-	e, ptr, err := m.uow.Resolve(obj)
-	if err != nil || e.SoftDelete == nil {
-		return false, nil // Remove reports the error
+func (m *EntityManager) softRemove(e *meta.Entity, ptr unsafe.Pointer) (bool, error) {
+	if e.SoftDelete == nil {
+		return false, nil
 	}
-	en, ok := m.uow.EntryOf(obj)
+	en, ok := m.uow.EntryAt(e, ptr)
 	if !ok {
 		return false, nil
 	}

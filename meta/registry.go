@@ -15,6 +15,7 @@ type Registry struct {
 	types  map[reflect.Type]Type // WithType
 	mu     sync.Mutex            // serializes Register
 	state  atomic.Pointer[registryState]
+	last   atomic.Pointer[lastEntity] // see Entity
 }
 
 type registryState struct {
@@ -22,6 +23,8 @@ type registryState struct {
 	byName map[string]*Entity
 	list   []*Entity
 	tables map[string]string // table name → what uses it ("entity Book", "pivot of Book.Tags")
+	// relations says whether any entity has a relation.
+	relations bool
 }
 
 // Option configures a Registry.
@@ -101,6 +104,9 @@ func (r *Registry) Register(entities ...any) error {
 	for k, v := range old.byName {
 		next.byName[k] = v
 	}
+	for _, e := range next.list {
+		next.relations = next.relations || len(e.Relations) > 0
+	}
 	for _, e := range b.order {
 		next.byType[e.Type] = e
 		next.byName[e.Name] = e
@@ -115,11 +121,27 @@ func (r *Registry) Entity(t reflect.Type) (*Entity, bool) {
 	if t == nil {
 		return nil, false
 	}
+	if c := r.last.Load(); c != nil && c.t == t {
+		return c.e, true
+	}
+	key := t
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	e, ok := r.state.Load().byType[t]
+	if ok {
+		// Calls come in runs of one type (Persist or Remove in a loop):
+		// the next one finds it here instead of hashing the type.
+		r.last.Store(&lastEntity{t: key, e: e})
+	}
 	return e, ok
+}
+
+// lastEntity is the type Entity found last (the struct or its pointer
+// type) and its entity. A type's entity never changes once registered.
+type lastEntity struct {
+	t reflect.Type
+	e *Entity
 }
 
 // EntityOf returns the metadata of v's type: a struct value or a pointer to
@@ -140,6 +162,10 @@ func (r *Registry) EntityByName(name string) (*Entity, bool) {
 	e, ok := r.state.Load().byName[name]
 	return e, ok
 }
+
+// HasRelations reports whether any registered entity has a relation: when
+// none has, removing an entity leaves no collection or pointer to update.
+func (r *Registry) HasRelations() bool { return r.state.Load().relations }
 
 // Entities returns the registered entities in registration order.
 func (r *Registry) Entities() []*Entity {

@@ -372,6 +372,11 @@ func normOperand(field string, op Op, v any) (any, error) {
 
 func normInList(field string, op Op, v any) ([]any, error) {
 	items := sliceItems(v)
+	if allPlain(items) {
+		// Every item normalizes to itself (keys of a flush, In(ids...)):
+		// no copy. A normalized expression is never changed in place.
+		return items, nil
+	}
 	out := make([]any, len(items))
 	for i, it := range items {
 		x, _, err := scalarValue(it)

@@ -1,6 +1,7 @@
 package qb
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/unitorm/unitorm/dialect"
@@ -223,6 +224,10 @@ func (r *renderer) inList(c Compare) error {
 	default:
 		items = []any{v}
 	}
+	if len(items) > 0 && allPlain(items) {
+		r.plainList(c.Field, in, items)
+		return nil
+	}
 	hasNull := false
 	vals := make([]any, 0, len(items))
 	for _, it := range items {
@@ -280,6 +285,39 @@ func (r *renderer) inList(c Compare) error {
 		}
 	}
 	return nil
+}
+
+// plainList appends field IN (…) over items, every one a plainValue, bound
+// as they are: the IN lists of a flush's keys have thousands, so the
+// statement and argument buffers grow once.
+func (r *renderer) plainList(field, in string, items []any) {
+	r.name(field)
+	r.raw(in)
+	r.b = slices.Grow(r.b, len(items)*(len(", ")+placeholderWidth(r.d, len(r.args)+len(items))))
+	first := len(r.args) == 0
+	if first {
+		// The list is the arguments so far: share it. Its capacity is
+		// its length, so a later bind copies it instead of writing into it.
+		r.args = items[:len(items):len(items)]
+	} else {
+		r.args = slices.Grow(r.args, len(items))
+	}
+	for i, v := range items {
+		if i > 0 {
+			r.raw(", ")
+		}
+		if first {
+			r.b = r.d.AppendPlaceholder(r.b, i+1)
+		} else {
+			r.bind(v)
+		}
+	}
+	r.raw(")")
+}
+
+// placeholderWidth is the longest placeholder of d up to the n-th.
+func placeholderWidth(d dialect.Dialect, n int) int {
+	return len(d.AppendPlaceholder(nil, n))
 }
 
 // regexpOp is the regular-expression operator of d.

@@ -30,6 +30,12 @@ var (
 // a value never turns into an operator or SQL. A squirrel.Sqlizer becomes a
 // RawExpr, a *SelectQuery a SelectQuery; the value to use is returned.
 func classify(v any) (any, valueKind, error) {
+	// The common values first: concrete cases are a comparison each, where
+	// the driver.Valuer case below is an interface lookup.
+	switch v.(type) {
+	case int64, string, int, bool, float64, time.Time, []byte, int32, uint64:
+		return v, kindScalar, nil
+	}
 	switch x := v.(type) {
 	case nil:
 		return nil, kindNull, nil
@@ -100,6 +106,27 @@ func classify(v any) (any, valueKind, error) {
 		return nil, 0, invalidValue("a struct (%T) that is not a driver.Valuer is not a value", v)
 	}
 	return nil, 0, invalidValue("%T is not a bindable value", v)
+}
+
+// plainValue reports whether v is a value of a basic type that binds as one
+// parameter as it is: classify returns it unchanged as kindScalar.
+func plainValue(v any) bool {
+	switch v.(type) {
+	case int64, string, int, bool, float64, time.Time, []byte, int32, int16, int8,
+		uint, uint64, uint32, uint16, uint8, float32:
+		return true
+	}
+	return false
+}
+
+// allPlain reports whether every item is a plainValue.
+func allPlain(items []any) bool {
+	for _, it := range items {
+		if !plainValue(it) {
+			return false
+		}
+	}
+	return true
 }
 
 // sliceItems returns the elements of a slice value as []any.

@@ -42,8 +42,9 @@ func (suiteProvider) Required(b testkit.Backend) bool {
 const EnvArrayMinRows = "UNITORM_TEST_ARRAY_MIN_ROWS"
 
 // EnvJSONMinRows (a number) overrides the fewest rows the Unit of Work
-// writes with MySQL's and MariaDB's JSON_TABLE forms (uow.JSONMinRows,
-// every kind of step): 1 runs every update and delete through them.
+// writes with MySQL's and MariaDB's JSON_TABLE forms and SQLite's
+// json_each deletes (uow.JSONMinRows and uow.JSONEachMinRows, every kind
+// of step): 1 runs every update and delete through them.
 const EnvJSONMinRows = "UNITORM_TEST_JSON_MIN_ROWS"
 
 // EnvPreparedChunkRows (a number) overrides the rows of the insert chunks
@@ -58,6 +59,7 @@ func applyTestKnobs() {
 	}
 	if n, ok := knob(EnvJSONMinRows); ok {
 		uow.JSONMinRows.All(n)
+		uow.JSONEachMinRows.All(n)
 	}
 	if n, ok := knob(EnvPreparedChunkRows); ok {
 		uow.PreparedChunkRows = n

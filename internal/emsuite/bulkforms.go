@@ -246,3 +246,75 @@ func checkItems(t *testing.T, e *env, want []*Item, what string) {
 		}
 	}
 }
+
+// VCode is versioned and keyed by a string: no JSON or array form carries
+// its deletes, which select rows by an OR of key and version pairs.
+type VCode struct {
+	Code    string `orm:"pk,length=12"`
+	Version int64  `orm:"version"`
+}
+
+// TestBulkDeletesSelectedByOr: deletes whose rows are selected by an OR of
+// conditions — composite keys, versioned rows with a key no bulk form
+// carries, many-to-many links — succeed for more rows than SQLite's
+// expression depth limit (1,000) allows in one OR, on every backend, and
+// remove exactly those rows.
+func TestBulkDeletesSelectedByOr(t *testing.T) {
+	forEachBackendWith(t, func(c *unitorm.Config) { c.Entities = append(c.Entities, VCode{}) }, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		const n = 1200
+		m := e.fork()
+		a := &Author{Name: "or", Email: "or@example.com"}
+		b := &Book{Title: "many tags", Author: a}
+		tags := make([]*Tag, n)
+		var all []any
+		all = append(all, a, b)
+		for i := range n {
+			all = append(all, &Membership{UserID: 7, GroupID: int64(i + 1), Role: "r"}, &VCode{Code: fmt.Sprintf("c%05d", i)})
+			tags[i] = &Tag{Name: fmt.Sprint("t", i)}
+			b.Tags.Add(tags[i])
+		}
+		if err := persistFlush(ctx, m, all...); err != nil {
+			t.Fatal(err)
+		}
+		m = e.fork()
+		ms, err := em.FindAll[Membership](ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := em.FindAll[VCode](ctx, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		book, err := em.FindOne[Book](ctx, m, b.ID, em.Populate("tags"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := book.Tags.Items()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != n || len(vs) != n || len(items) != n {
+			t.Fatalf("loaded %d memberships, %d codes, %d tags; want %d each", len(ms), len(vs), len(items), n)
+		}
+		if err := m.Remove(append(anySlice(ms), anySlice(vs)...)...); err != nil {
+			t.Fatal(err)
+		}
+		keep := items[n-1]
+		book.Tags.Remove(items[:n-1]...)
+		if err := m.Flush(ctx); err != nil {
+			t.Fatalf("delete %d rows of each: %v", n, err)
+		}
+		if got := e.count(t, "membership") + e.count(t, "v_code"); got != 0 {
+			t.Errorf("%d memberships and codes left, want 0", got)
+		}
+		fresh := e.fork()
+		again, err := em.FindOne[Book](ctx, fresh, b.ID, em.Populate("tags"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if left, err := again.Tags.Items(); err != nil || len(left) != 1 || left[0].ID != keep.ID {
+			t.Errorf("book has tags %v (%v) after removing %d of %d, want only tag %d", left, err, n-1, n, keep.ID)
+		}
+	})
+}

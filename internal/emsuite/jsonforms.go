@@ -14,6 +14,7 @@ import (
 	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/internal/uow"
+	"github.com/unitorm/unitorm/qb"
 )
 
 // Sample has a column of each kind the bulk forms carry (MySQL's and
@@ -231,4 +232,124 @@ func fmtSample(s *Sample) string {
 	}
 	return fmt.Sprintf("{ID:%d Big:%d Small:%d Text:%q Name:%q Maybe:%v Count:%v Ratio:%v Frac:%v Flag:%v At:%s Blob:%q}",
 		s.ID, s.Big, s.Small, s.Text, s.Name, deref(s.Maybe), deref(s.Count), s.Ratio, s.Frac, s.Flag, s.At.Format(time.RFC3339Nano), s.Blob)
+}
+
+// Keyed and KeyedV have keys the application chooses, KeyedV a version:
+// their deletes carry keys from the whole int64 range.
+type Keyed struct {
+	ID   int64 `orm:"pk,autoincrement=false"`
+	Name string
+}
+
+type KeyedV struct {
+	ID      int64 `orm:"pk,autoincrement=false"`
+	Name    string
+	Version int64 `orm:"version"`
+}
+
+// TestBulkDeletesByExtremeKeys is a seeded, randomized check that a bulk
+// delete removes exactly the rows of the removed entities when keys span
+// the int64 range (both ends, ±(2^53+1), which a float64 cannot hold),
+// whichever form the step took: an IN list or OR of pairs, SQLite's
+// json_each, MySQL's and MariaDB's JSON_TABLE, PostgreSQL's = ANY arrays.
+func TestBulkDeletesByExtremeKeys(t *testing.T) {
+	forEachBackendWith(t, func(c *unitorm.Config) { c.Entities = append(c.Entities, Keyed{}, KeyedV{}) }, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		n := 3 * max(uow.JSONEachMinRows.Delete, uow.JSONEachMinRows.VersionedDelete, uow.JSONMinRows.VersionedDelete,
+			uow.ArrayMinRows.Delete, 8)
+		for _, seed := range []uint64{1, 2, 3} {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			for _, table := range []string{"keyed", "keyed_v"} {
+				if _, err := qb.DeleteFrom(table).Where(qb.Raw("1 = 1")).Exec(ctx, e.orm.SQL()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			keys := map[int64]bool{math.MinInt64: true, math.MaxInt64: true, 1<<53 + 1: true, -(1<<53 + 1): true, -1: true, 1: true}
+			for len(keys) < n {
+				if k := randomInt64(rng); k != 0 {
+					keys[k] = true
+				}
+			}
+			m := e.fork()
+			for k := range keys {
+				if err := m.Persist(&Keyed{ID: k, Name: "k"}, &KeyedV{ID: k, Name: "v"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := m.Flush(ctx); err != nil {
+				t.Fatalf("seed %d: insert: %v", seed, err)
+			}
+			m = e.fork()
+			ks, err := em.FindAll[Keyed](ctx, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vs, err := em.FindAll[KeyedV](ctx, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ks) != n || len(vs) != n {
+				t.Fatalf("seed %d: loaded %d and %d rows, want %d", seed, len(ks), len(vs), n)
+			}
+			keptK, keptV := map[int64]bool{}, map[int64]bool{}
+			for _, k := range ks {
+				if rng.IntN(3) == 0 {
+					keptK[k.ID] = true
+				} else if err := m.Remove(k); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, v := range vs {
+				if rng.IntN(3) == 0 {
+					keptV[v.ID] = true
+				} else if err := m.Remove(v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			mark := e.rec.mark()
+			if err := m.Flush(ctx); err != nil {
+				t.Fatalf("seed %d: delete: %v\n%s", seed, err, strings.Join(e.rec.since(mark), "\n"))
+			}
+			stmts := strings.Join(e.rec.since(mark), "\n")
+			d := e.orm.Dialect()
+			if d.Has(dialect.JSONEach) && !strings.Contains(stmts, "json_each(") ||
+				d.Has(dialect.JSONTable) && !strings.Contains(stmts, "JSON_TABLE(") ||
+				d.Has(dialect.ArrayParams) && !strings.Contains(stmts, "= ANY(") {
+				t.Errorf("seed %d: the deletes did not take the bulk form of %s:\n%s", seed, d.Name(), stmts)
+			}
+			fresh := e.fork()
+			gotK, err := em.FindAll[Keyed](ctx, fresh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotV, err := em.FindAll[KeyedV](ctx, fresh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check := func(name string, got []int64, want map[int64]bool) {
+				left := map[int64]bool{}
+				for _, id := range got {
+					left[id] = true
+				}
+				if len(left) != len(want) || len(got) != len(want) {
+					t.Errorf("seed %d: %s: %d rows left, want %d", seed, name, len(got), len(want))
+				}
+				for id := range want {
+					if !left[id] {
+						t.Errorf("seed %d: %s %d was deleted, its entity was not removed", seed, name, id)
+					}
+				}
+			}
+			idsK := make([]int64, len(gotK))
+			for i, k := range gotK {
+				idsK[i] = k.ID
+			}
+			idsV := make([]int64, len(gotV))
+			for i, v := range gotV {
+				idsV[i] = v.ID
+			}
+			check("Keyed", idsK, keptK)
+			check("KeyedV", idsV, keptV)
+		}
+	})
 }

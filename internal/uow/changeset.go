@@ -95,19 +95,22 @@ func (c *Changes) All() []*ChangeSet {
 // what tracked entities reach along cascading relations and schedules
 // orphans for removal, then compares every loaded entity with its snapshot.
 func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
-	entries := u.im.Entries()
-	seen := map[unsafe.Pointer]bool{}
-	for _, en := range entries {
-		if en.State == StateNew || en.State == StateManaged {
-			if err := u.cascadePersist(en, seen); err != nil {
-				return nil, err
+	if u.reg.HasRelations() {
+		// Cascades and orphan removal follow relations: without any
+		// there is nothing for them to do.
+		seen := map[unsafe.Pointer]bool{}
+		for _, en := range u.im.Entries() {
+			if en.State == StateNew || en.State == StateManaged {
+				if err := u.cascadePersist(en, seen); err != nil {
+					return nil, err
+				}
 			}
 		}
+		if err := u.removeOrphans(); err != nil {
+			return nil, err
+		}
 	}
-	if err := u.removeOrphans(); err != nil {
-		return nil, err
-	}
-	entries = u.im.Entries()
+	entries := u.im.Entries()
 	ch := &Changes{}
 	var sets changeSets
 	for _, en := range entries {

@@ -184,7 +184,7 @@ func (p *Plan) syncInverseCollections() {
 			}
 		}
 	}
-	if len(p.Changes.Deletes) > 0 {
+	if len(p.Changes.Deletes) > 0 && p.u.reg.HasRelations() {
 		gone := make(map[unsafe.Pointer]bool, len(p.Changes.Deletes))
 		for _, cs := range p.Changes.Deletes {
 			gone[cs.Entry.Ptr] = true

@@ -332,6 +332,15 @@ func (x *keyIndex) del(k Key) {
 	}
 }
 
+// delEntry is del when en is the entry registered under k.
+func (x *keyIndex) delEntry(k Key, en *Entry) {
+	if k.S == "" {
+		x.ints.delIf(k.N, en)
+	} else if x.strs[k.S] == en {
+		delete(x.strs, k.S)
+	}
+}
+
 // IdentityMap holds at most one instance per row, and knows every instance
 // its Unit of Work tracks. It is not safe for concurrent use.
 type IdentityMap struct {
@@ -595,8 +604,9 @@ func (m *IdentityMap) drop(en *Entry) {
 		delete(*p, en.Ptr)
 	}
 	if en.hasKey {
-		if cur, ok := m.Lookup(en.key()); ok && cur == en {
-			m.index(keyEntity(en.Entity), true).del(en.key())
+		k := en.key()
+		if x := m.index(k.Entity, false); x != nil {
+			x.delEntry(k, en)
 		}
 	}
 	en.dropped = true

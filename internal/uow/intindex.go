@@ -73,7 +73,10 @@ func (x *intIndex) set(k int64, en *Entry) {
 
 // del removes the entry under k, moving later entries of its probe run
 // back so that no lookup stops short.
-func (x *intIndex) del(k int64) {
+func (x *intIndex) del(k int64) { x.delIf(k, nil) }
+
+// delIf is del when k's entry is want, or any entry when want is nil.
+func (x *intIndex) delIf(k int64, want *Entry) {
 	if x.n == 0 {
 		return
 	}
@@ -85,6 +88,9 @@ func (x *intIndex) del(k int64) {
 			return
 		}
 		if en.keyN == k {
+			if want != nil && en != want {
+				return
+			}
 			break
 		}
 		i = (i + 1) & mask

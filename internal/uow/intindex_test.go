@@ -5,7 +5,8 @@ import (
 	"testing"
 )
 
-// TestIntIndexModel runs random sets, replacements and deletions against a
+// TestIntIndexModel runs random sets, replacements and deletions (of a key,
+// or of a key only when it holds a given entry) against a
 // map, over key sets that collide (small ranges, multiples of large powers
 // of two, negative keys), and checks every key after every step.
 func TestIntIndexModel(t *testing.T) {
@@ -51,8 +52,16 @@ func TestIntIndexModel(t *testing.T) {
 					if len(keys) > 0 && r.IntN(2) == 0 {
 						k = keys[r.IntN(len(keys))] // mostly delete what is there
 					}
-					x.del(k)
-					delete(model, k)
+					switch cur, ok := model[k]; {
+					case r.IntN(3) > 0:
+						x.del(k)
+						delete(model, k)
+					case ok && r.IntN(2) == 0:
+						x.delIf(k, cur) // the registered entry: deleted
+						delete(model, k)
+					default:
+						x.delIf(k, &Entry{keyN: k}) // another entry: nothing changes
+					}
 				}
 				if x.n != len(model) {
 					t.Fatalf("%s seed %d step %d: %d entries, model has %d", name, seed, step, x.n, len(model))

@@ -131,8 +131,13 @@ func (u *UnitOfWork) Plan(ch *Changes) (*Plan, error) {
 // typesOf lists the entity types with changes, in registration order.
 func typesOf(reg *meta.Registry, ch *Changes) []*meta.Entity {
 	present := map[*meta.Entity]bool{}
-	for _, c := range ch.All() {
-		present[c.Entry.Entity] = true
+	for _, cs := range [][]*ChangeSet{ch.Inserts, ch.Updates, ch.Deletes} {
+		var last *meta.Entity
+		for _, c := range cs {
+			if e := c.Entry.Entity; e != last { // runs of one type: one map write each
+				present[e], last = true, e
+			}
+		}
 	}
 	var out []*meta.Entity
 	for _, e := range reg.Entities() {

@@ -380,6 +380,23 @@ func (p *Plan) propValue(step *Step, prop *meta.Property, en *Entry, dry bool) (
 	return p.refValue(prop.Columns[0], en, dry)
 }
 
+// maxOrRows bounds the rows of a statement that selects them by an OR of
+// key conditions (composite keys, versioned rows, pivot rows): SQLite
+// refuses an expression tree deeper than 1,000 and an OR of n terms is n
+// deep, so a delete of 1,000 such rows failed in one statement.
+const maxOrRows = 300
+
+// orChunk is the rows per statement of a step whose rows are selected by
+// rowsCond with perRow parameters each: under the parameter limit, and
+// under maxOrRows when rowsCond writes an OR.
+func orChunk(d dialect.Dialect, e *meta.Entity, versioned bool, perRow int) int {
+	n := chunkSize(d, perRow)
+	if len(e.PK) != 1 || versioned && e.Version != nil {
+		n = min(n, maxOrRows)
+	}
+	return n
+}
+
 // maxCaseRows bounds the rows of one batched UPDATE. Databases evaluate
 // CASE pk WHEN … branch by branch for every row, so a statement of n rows
 // costs O(n²): 10,000 rows in one statement took 4.6 s on PostgreSQL and
@@ -466,7 +483,7 @@ func (p *Plan) updateStatements(step *Step, d dialect.Dialect, dry bool) ([]*Sta
 func (p *Plan) unlinkStatements(step *Step, d dialect.Dialect) ([]*Statement, error) {
 	e := step.Entity
 	var out []*Statement
-	for _, ens := range Chunks(step.Entries, chunkSize(d, len(e.PK))) {
+	for _, ens := range Chunks(step.Entries, orChunk(d, e, false, len(e.PK))) {
 		st := qb.UpdateStmt{Table: e.Table}
 		for _, prop := range step.Props {
 			for _, c := range prop.Columns {
@@ -494,7 +511,7 @@ func (p *Plan) deleteStatements(step *Step, d dialect.Dialect) ([]*Statement, er
 		perRow++
 	}
 	var out []*Statement
-	for _, ens := range Chunks(step.Entries, chunkSize(d, perRow)) {
+	for _, ens := range Chunks(step.Entries, orChunk(d, e, versioned, perRow)) {
 		where, err := rowsCond(ens, versioned)
 		if err != nil {
 			return nil, err
@@ -593,7 +610,7 @@ func (p *Plan) pivotDeleteStatements(step *Step, d dialect.Dialect, dry bool) ([
 		}
 	}
 	cols := pv.Columns()
-	for _, pairs := range Chunks(step.Pairs, chunkSize(d, len(cols))) {
+	for _, pairs := range Chunks(step.Pairs, min(chunkSize(d, len(cols)), maxOrRows)) {
 		conds := make([]qb.Condition, len(pairs))
 		for i, pr := range pairs {
 			vals, err := p.pivotKeys(step.Relation, pr[0], pr[1], dry)

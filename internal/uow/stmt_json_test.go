@@ -123,6 +123,58 @@ func TestJSONTableGolden(t *testing.T) {
 	}
 }
 
+// TestJSONEachGolden: on SQLite a delete of several rows reads its keys,
+// and for versioned rows the versions, from one JSON parameter with
+// json_each; int64 keys at the ends of their range and beyond a float64's
+// precision travel exactly; below the threshold the IN list stays.
+func TestJSONEachGolden(t *testing.T) {
+	saved := uow.JSONEachMinRows
+	defer func() { uow.JSONEachMinRows = saved }()
+	uow.JSONEachMinRows.All(2)
+	u := newDocUoW(t)
+	for _, x := range []*Doc{{ID: -9223372036854775808, Version: 3}, {ID: 9007199254740993, Version: 4}} {
+		load(t, u, x)
+		if err := u.Remove(x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, x := range []*Stamp{{ID: 9223372036854775807}, {ID: 5}} {
+		load(t, u, x)
+		if err := u.Remove(x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines, args, stmts := render(t, u, dialect.SQLite)
+	want := []string{
+		`delete: DELETE FROM "doc" WHERE ("id", "version") IN (SELECT json_extract("value", '$[0]'), json_extract("value", '$[1]') FROM json_each(?))`,
+		`delete: DELETE FROM "stamp" WHERE "id" IN (SELECT "value" FROM json_each(?))`,
+	}
+	slices.Sort(lines)
+	if !slices.Equal(lines, want) {
+		t.Fatalf("got  %q\nwant %q", lines, want)
+	}
+	docs := map[string]bool{}
+	for i, a := range args {
+		docs[a[0].(string)] = true
+		if d := stmts[i].Entries[0].Entity.Name; d == "Doc" && stmts[i].Expect != 2 || d == "Stamp" && stmts[i].Expect != -1 {
+			t.Errorf("%s: expect %d rows", d, stmts[i].Expect)
+		}
+	}
+	for _, doc := range []string{"[[-9223372036854775808,3],[9007199254740993,4]]", "[9223372036854775807,5]"} {
+		if !docs[doc] {
+			t.Errorf("no statement binds %s: %v", doc, args)
+		}
+	}
+	// Below the threshold, the IN list.
+	uow.JSONEachMinRows.All(3)
+	lines, _, _ = render(t, u, dialect.SQLite)
+	for _, l := range lines {
+		if strings.Contains(l, "json_each") {
+			t.Errorf("%s: 2 rows under a threshold of 3", l)
+		}
+	}
+}
+
 func mustJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)

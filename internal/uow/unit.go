@@ -90,6 +90,11 @@ func (u *UnitOfWork) EntryOf(obj any) (*Entry, bool) {
 	return u.im.EntryAt(e, ptr)
 }
 
+// EntryAt returns the entry of the tracked instance at ptr, an entity of e.
+func (u *UnitOfWork) EntryAt(e *meta.Entity, ptr unsafe.Pointer) (*Entry, bool) {
+	return u.im.EntryAt(e, ptr)
+}
+
 // Persist marks obj and, along relations that cascade persist, what it
 // references, to be inserted at the next flush (unless already tracked). A
 // removed entity that is persisted again is no longer removed.
@@ -224,6 +229,11 @@ func (u *UnitOfWork) Remove(obj any) error {
 	if err != nil {
 		return err
 	}
+	return u.RemoveAt(e, ptr)
+}
+
+// RemoveAt is Remove of the instance at ptr, an entity of e (from Resolve).
+func (u *UnitOfWork) RemoveAt(e *meta.Entity, ptr unsafe.Pointer) error {
 	en, ok := u.im.EntryAt(e, ptr)
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrDetached, e.Name)
