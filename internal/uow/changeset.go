@@ -113,14 +113,16 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 	entries := u.im.Entries()
 	ch := &Changes{}
 	var sets changeSets
-	for _, en := range entries {
+	for i, en := range entries {
 		switch en.State {
 		case StateNew:
+			ch.Inserts = growFor(ch.Inserts, len(entries)-i)
 			ch.Inserts = append(ch.Inserts, sets.new(ChangeSet{Kind: Insert, Entry: en}))
 		case StateRemoved:
 			if err := keyUnchanged(en); err != nil {
 				return nil, err
 			}
+			ch.Deletes = growFor(ch.Deletes, len(entries)-i)
 			ch.Deletes = append(ch.Deletes, sets.new(ChangeSet{Kind: Delete, Entry: en}))
 		case StateManaged:
 			if en.snap == nil {
@@ -150,6 +152,15 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 		}
 	}
 	return ch, nil
+}
+
+// growFor gives an empty list room for the rest of the entries: a flush
+// of many inserts or deletes appends without regrowing.
+func growFor(cs []*ChangeSet, rest int) []*ChangeSet {
+	if cs == nil {
+		return make([]*ChangeSet, 0, rest)
+	}
+	return cs
 }
 
 // changeSets hands out change sets in chunks (8, 16, … up to 1,024 at a

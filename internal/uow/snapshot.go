@@ -117,6 +117,8 @@ var (
 	valuerType  = reflect.TypeFor[driver.Valuer]()
 	bytesType   = reflect.TypeFor[[]byte]()
 	jsonRawType = reflect.TypeFor[json.RawMessage]()
+	int64Type   = reflect.TypeFor[int64]()
+	intType     = reflect.TypeFor[int]()
 )
 
 func newColInfo(p *meta.Property) colInfo {
