@@ -96,9 +96,11 @@ func (p *Plan) Commit() {
 		}
 	}
 	p.syncInverseCollections()
-	for _, c := range ch.Deletes {
-		p.u.im.drop(c.Entry)
+	gone := make([]*Entry, len(ch.Deletes))
+	for i, c := range ch.Deletes {
+		gone[i] = c.Entry
 	}
+	p.u.im.dropAll(gone)
 	for _, en := range p.u.im.Entries() {
 		// Written: the snapshots say where every pointer is now.
 		en.setLinks(nil)

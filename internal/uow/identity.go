@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -615,6 +616,28 @@ func (m *IdentityMap) drop(en *Entry) {
 	if m.dead > max(64, m.deadLimit, m.count) {
 		m.compact()
 	}
+}
+
+// dropAll drops ens, distinct tracked entries. When they are every entry
+// the map tracks (a flush that removed everything loaded) the indexes are
+// let go at once instead of emptied entry by entry.
+func (m *IdentityMap) dropAll(ens []*Entry) {
+	if len(ens) < 64 || len(ens) != m.count || slices.ContainsFunc(ens, func(en *Entry) bool { return en.dropped }) {
+		for _, en := range ens {
+			m.drop(en)
+		}
+		return
+	}
+	for _, en := range ens {
+		en.dropped = true
+	}
+	m.count = 0
+	m.dead += len(ens)
+	m.keys, m.lastType, m.lastIdx = nil, nil, nil
+	if m.byPtr.Load() != nil {
+		m.byPtr.Store(nil) // rebuilt if a lookup by key cannot answer
+	}
+	m.compact()
 }
 
 // renumber gives the tracked entries the registration numbers 1, 2, … in

@@ -64,6 +64,27 @@ func TestIdentityMapModel(t *testing.T) {
 					e = es
 				}
 				switch op := r.IntN(10); {
+				case len(live) > 0 && r.IntN(100) == 0: // drop many at once: all, or a random subset
+					var gone []*Entry
+					var keep []rec
+					all := r.IntN(2) == 0
+					for _, x := range live {
+						if all || r.IntN(2) == 0 {
+							gone = append(gone, x.en)
+						} else {
+							keep = append(keep, x)
+						}
+					}
+					r.Shuffle(len(gone), func(i, j int) { gone[i], gone[j] = gone[j], gone[i] })
+					m.dropAll(gone)
+					for _, en := range gone {
+						if k, ok := en.Key(); ok {
+							if got, found := m.Lookup(k); found && got == en {
+								t.Fatalf("step %d: a dropped entry is still found by its key", step)
+							}
+						}
+					}
+					live = keep
 				case op < 5: // register, with a key unless taken (or none)
 					key := 1 + r.IntN(400)
 					if r.IntN(5) == 0 {

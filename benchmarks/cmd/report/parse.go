@@ -19,6 +19,9 @@ type sample struct {
 	// entity and plain are BenchmarkMemoryPerEntity's metrics: heap bytes
 	// per managed entity and per plain scanned row.
 	entity, plain float64
+	// cpuWall is BenchmarkUoW's metric: the process's CPU time over the
+	// wall time of the timed parts (see cpuMeter).
+	cpuWall float64
 }
 
 // stats are the medians of one benchmark's samples.
@@ -27,6 +30,7 @@ type stats struct {
 	ns, bytes, alloc float64
 	min, max         float64 // ns/op
 	entity, plain    float64 // medians of the memory metrics (see sample)
+	cpuWall          float64 // median of the CPU share (see sample)
 }
 
 // spread is the half-range of ns/op around the median, in percent.
@@ -37,12 +41,17 @@ func (s stats) spread() float64 {
 	return (s.max - s.min) / 2 / s.ns * 100
 }
 
+// The metrics after ns/op come in the order the benchmark reported them,
+// so each is found on its own.
 var (
 	entityRE = regexp.MustCompile(`\s([\d.]+) B/entity`)
 	plainRE  = regexp.MustCompile(`\s([\d.]+) B/plain-row`)
+	bytesRE  = regexp.MustCompile(`\s([\d.]+) B/op`)
+	allocsRE = regexp.MustCompile(`\s([\d.]+) allocs/op`)
+	cpuRE    = regexp.MustCompile(`\s([\d.]+) cpu/wall`)
 )
 
-var lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(?:\s+([\d.]+) B/op)?(?:\s+([\d.]+) allocs/op)?`)
+var lineRE = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op`)
 
 // parse reads `go test -bench` output and returns the samples in order.
 func parse(r io.Reader) ([]sample, error) {
@@ -56,13 +65,13 @@ func parse(r io.Reader) ([]sample, error) {
 		}
 		s := sample{name: m[1]}
 		s.ns, _ = strconv.ParseFloat(m[2], 64)
-		s.bytes, _ = strconv.ParseFloat(m[3], 64)
-		s.allocs, _ = strconv.ParseFloat(m[4], 64)
-		if e := entityRE.FindStringSubmatch(sc.Text()); e != nil {
-			s.entity, _ = strconv.ParseFloat(e[1], 64)
-		}
-		if p := plainRE.FindStringSubmatch(sc.Text()); p != nil {
-			s.plain, _ = strconv.ParseFloat(p[1], 64)
+		for _, f := range []struct {
+			re  *regexp.Regexp
+			dst *float64
+		}{{bytesRE, &s.bytes}, {allocsRE, &s.allocs}, {entityRE, &s.entity}, {plainRE, &s.plain}, {cpuRE, &s.cpuWall}} {
+			if x := f.re.FindStringSubmatch(sc.Text()); x != nil {
+				*f.dst, _ = strconv.ParseFloat(x[1], 64)
+			}
 		}
 		out = append(out, s)
 	}
@@ -82,10 +91,11 @@ func summarize(samples []sample) map[string]stats {
 		as := make([]float64, len(ss))
 		es := make([]float64, len(ss))
 		ps := make([]float64, len(ss))
+		cs := make([]float64, len(ss))
 		for i, s := range ss {
-			ns[i], bs[i], as[i], es[i], ps[i] = s.ns, s.bytes, s.allocs, s.entity, s.plain
+			ns[i], bs[i], as[i], es[i], ps[i], cs[i] = s.ns, s.bytes, s.allocs, s.entity, s.plain, s.cpuWall
 		}
-		st := stats{n: len(ss), ns: median(ns), bytes: median(bs), alloc: median(as), entity: median(es), plain: median(ps)}
+		st := stats{n: len(ss), ns: median(ns), bytes: median(bs), alloc: median(as), entity: median(es), plain: median(ps), cpuWall: median(cs)}
 		st.min, st.max = ns[0], ns[len(ns)-1] // sorted by median
 		out[name] = st
 	}

@@ -70,7 +70,7 @@ func TestWriteRatios(t *testing.T) {
 	out := buf.String()
 	for _, want := range []string{
 		"| unitorm | — | — | — | 1.09 | — |", // Read ratio 120000/110000
-		"| insert | 200.00 ms | ±0% | 2 | 100.00 ms | 2.00 |",
+		"| insert | 200.00 ms | ±0% | 2 | — | 100.00 ms | 2.00 |",
 		"| CPU | x |",
 	} {
 		if !strings.Contains(out, want) {

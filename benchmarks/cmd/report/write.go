@@ -182,7 +182,10 @@ func writeUoW(w io.Writer, st map[string]stats, charts *[]chart) {
 	fmt.Fprintf(w, "issues (PostgreSQL: lib=pgx on native pgx; SQLite, MariaDB: lib=sql on database/sql), *fastest\n")
 	fmt.Fprintf(w, "form* the fastest form the database has (PostgreSQL: lib=pgx-arrays, unnest and = ANY; SQLite,\n")
 	fmt.Fprintf(w, "MariaDB: lib=sql-fast, chosen per phase by BenchmarkUoWForms, see benchmarks/README.md).\n")
-	fmt.Fprintf(w, "Find has one baseline (a plain scan into structs), shown in both columns.\n\n")
+	fmt.Fprintf(w, "Find has one baseline (a plain scan into structs), shown in both columns. *Go CPU ÷ wall* is\n")
+	fmt.Fprintf(w, "the unitorm process's CPU time (every goroutine, the collector included) over the phase's wall\n")
+	fmt.Fprintf(w, "time: on PostgreSQL and MariaDB, well under 1 means the phase mostly waits on the server; SQLite\n")
+	fmt.Fprintf(w, "runs inside the process, where it is about 1.\n\n")
 	for _, db := range dbs {
 		same, fast := uowBaselines(db)
 		for _, n := range ns {
@@ -191,7 +194,7 @@ func writeUoW(w io.Writer, st map[string]stats, charts *[]chart) {
 			}
 			title := fmt.Sprintf("%s, %s entities", db, count(atof(n)))
 			fmt.Fprintf(w, "### %s\n\n", title)
-			fmt.Fprintf(w, "| phase | unitorm | ± | allocs/op | same statements (%s) | × same | fastest form (%s) | × fastest |\n|---|---|---|---|---|---|---|---|\n", same, fast)
+			fmt.Fprintf(w, "| phase | unitorm | ± | allocs/op | Go CPU ÷ wall | same statements (%s) | × same | fastest form (%s) | × fastest |\n|---|---|---|---|---|---|---|---|---|\n", same, fast)
 			ch := chart{title: "UoW " + title + ": unitorm time ÷ hand-written time", groups: uowOps, series: []string{"× same statements", "× fastest form"}}
 			for _, op := range uowOps {
 				u, ok := res[uowKey{db, n, op, "unitorm"}]
@@ -211,8 +214,12 @@ func writeUoW(w io.Writer, st map[string]stats, charts *[]chart) {
 				if aok {
 					ad = duration(a.ns)
 				}
-				fmt.Fprintf(w, "| %s | %s | ±%.0f%% | %s | %s | %s | %s | %s |\n", op, duration(u.ns), u.spread(), count(u.alloc),
-					pd, ratio(u, p, pok), ad, ratio(u, a, aok))
+				cpu := "—"
+				if u.cpuWall > 0 {
+					cpu = fmt.Sprintf("%.2f", u.cpuWall)
+				}
+				fmt.Fprintf(w, "| %s | %s | ±%.0f%% | %s | %s | %s | %s | %s | %s |\n", op, duration(u.ns), u.spread(), count(u.alloc),
+					cpu, pd, ratio(u, p, pok), ad, ratio(u, a, aok))
 				ch.values = append(ch.values, []float64{ratioValue(u, p, pok), ratioValue(u, a, aok)})
 			}
 			*charts = append(*charts, ch)
