@@ -35,7 +35,7 @@ func TestUoWBaselinesPerDatabase(t *testing.T) {
 		"drawn in [R.svg](R.svg)",
 		"same statements (sql) | × same | fastest form (sql-fast) |",
 		"| insert | 60.00 ms | ±0% | 2 | 0.95 | 40.00 ms | 1.50 | 30.00 ms | 2.00 |", // cpu/wall before B/op
-		"| find | 20.00 ms | ±0% | 2 | — | 10.00 ms | 2.00 | 10.00 ms | 2.00 |", // find's one baseline in both columns
+		"| find | 20.00 ms | ±0% | 2 | — | 10.00 ms | 2.00 | 10.00 ms | 2.00 |",      // find's one baseline in both columns
 		"| update | **json-table** | 200.00 ms | ±0% | 200.00 ms | 1 | 0.50 |",
 	} {
 		if !strings.Contains(out, want) {
