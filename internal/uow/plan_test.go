@@ -1,6 +1,7 @@
 package uow_test
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -276,5 +277,19 @@ func TestRollbackUndoesGeneratedKeys(t *testing.T) {
 	p.Rollback()
 	if _, ok := u.IdentityMap().Lookup(k); ok || a.ID != 0 || en.State != uow.StateNew {
 		t.Errorf("after Rollback: id %d, registered %v, state %v", a.ID, ok, en.State)
+	}
+}
+
+// TestPersistValueError: a registered entity passed by value is
+// ErrNotEntity, and the message says to pass a pointer without calling the
+// type unregistered; an unregistered type says it is not registered.
+func TestPersistValueError(t *testing.T) {
+	u := newUoW(t)
+	err := u.Persist(Author{})
+	if !errors.Is(err, uow.ErrNotEntity) || strings.Contains(err.Error(), "not a registered") || !strings.Contains(err.Error(), "pass &v") {
+		t.Errorf("Persist(Author{}) = %v: want ErrNotEntity saying to pass &v, not calling Author unregistered", err)
+	}
+	if err := u.Persist(&struct{ ID int }{}); !errors.Is(err, uow.ErrNotEntity) || !strings.Contains(err.Error(), "not a registered") {
+		t.Errorf("Persist of an unregistered type = %v", err)
 	}
 }

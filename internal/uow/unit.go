@@ -66,7 +66,7 @@ func (u *UnitOfWork) Resolve(obj any) (*meta.Entity, unsafe.Pointer, error) {
 	t := reflect.TypeOf(obj)
 	if t.Kind() != reflect.Pointer {
 		if _, ok := u.reg.Entity(t); ok {
-			return nil, nil, fmt.Errorf("%w: %T is an entity value, not a pointer: pass &v (the Unit of Work tracks the instance you hold)", ErrNotEntity, obj)
+			return nil, nil, entityValueError{t}
 		}
 		return nil, nil, fmt.Errorf("%w: %T is not a pointer to an entity struct", ErrNotEntity, obj)
 	}
@@ -80,6 +80,16 @@ func (u *UnitOfWork) Resolve(obj any) (*meta.Entity, unsafe.Pointer, error) {
 	}
 	return e, ptr, nil
 }
+
+// entityValueError is ErrNotEntity for a registered entity passed by
+// value: its message does not call the type unregistered.
+type entityValueError struct{ t reflect.Type }
+
+func (e entityValueError) Error() string {
+	return fmt.Sprintf("unitorm: %s is an entity value, not a pointer: pass &v (the Unit of Work tracks the instance you hold)", e.t)
+}
+
+func (e entityValueError) Unwrap() error { return ErrNotEntity }
 
 // EntryOf returns the entry of a tracked *T.
 func (u *UnitOfWork) EntryOf(obj any) (*Entry, bool) {
