@@ -347,8 +347,18 @@ func (q Query[T]) allJoined(ctx context.Context, root qb.SelectQuery) ([]*T, err
 			full = full.OrderBy("e0."+p.Column, ord.dir, ord.nulls...)
 		}
 	}
+	// The key keeps each root's joined rows together: unless the order
+	// has it already.
+	ordered := map[*meta.Property]bool{}
+	for _, ord := range q.orders {
+		if p, ok := q.e.Prop(ord.path); ok {
+			ordered[p] = true
+		}
+	}
 	for _, pk := range q.e.PK {
-		full = full.OrderBy("e0."+pk.Column, qb.Asc)
+		if !ordered[pk] {
+			full = full.OrderBy("e0."+pk.Column, qb.Asc)
+		}
 	}
 	full = full.Columns(jp.Columns()...)
 	if full, err = jp.Apply(full); err != nil {

@@ -140,14 +140,18 @@ func (jp *JoinedPlan) Apply(q qb.SelectQuery) (qb.SelectQuery, error) {
 func (jp *JoinedPlan) OrderChildren(q qb.SelectQuery) (qb.SelectQuery, error) {
 	for _, jn := range jp.nodes {
 		target := jn.node.Relation.Target
+		byKey := false // ordered by the key already: no tiebreak to add
 		for _, o := range jp.opts.OrderBy[jn.node.Path] {
 			p, ok := target.Prop(o.Prop)
 			if !ok || p.Kind != meta.Scalar {
 				return q, fmt.Errorf("%w: %s has no property %q to order by", ErrUnknownPath, target.Name, o.Prop)
 			}
 			q = q.OrderBy(jn.alias+"."+p.Column, o.Dir)
+			byKey = byKey || p == target.PK[0]
 		}
-		q = q.OrderBy(jn.alias+"."+target.PK[0].Column, qb.Asc)
+		if !byKey {
+			q = q.OrderBy(jn.alias+"."+target.PK[0].Column, qb.Asc)
+		}
 	}
 	return q, nil
 }

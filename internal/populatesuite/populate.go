@@ -173,6 +173,8 @@ func TestPopulateAuthorBooksTags(t *testing.T) {
 		}
 		if got := c.since(n); len(got) != 1 {
 			t.Fatalf("joined ran %d queries, want 1:\n%s", len(got), strings.Join(got, "\n"))
+		} else if terms := orderTerms(got[0]); len(terms) != len(uniq(terms)) {
+			t.Errorf("joined query orders by a column twice: %q", terms)
 		}
 		if g1, g2 := graph(t, selectIn), graph(t, joined); g1 != g2 {
 			t.Fatalf("graphs differ:\nselect-in:\n%.2000s\njoined:\n%.2000s", g1, g2)
@@ -499,4 +501,32 @@ func TestOnLoadForPopulatedEntities(t *testing.T) {
 			}
 		}
 	})
+}
+
+// orderTerms returns the columns of a query's last ORDER BY, without their
+// directions.
+func orderTerms(query string) []string {
+	i := strings.LastIndex(query, "ORDER BY ")
+	if i < 0 {
+		return nil
+	}
+	var out []string
+	for _, t := range strings.Split(query[i+len("ORDER BY "):], ",") {
+		if f := strings.Fields(t); len(f) > 0 {
+			out = append(out, f[0])
+		}
+	}
+	return out
+}
+
+func uniq(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }
