@@ -324,7 +324,9 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 		} else {
 			var whole bool
 			cs.direct, whole = directDest(c.Prop.Type)
-			cs.value = whole && !c.Prop.InNullable
+			// A field reached through an embedded pointer is not copied
+			// by value from the scratch instance: the pointer would be.
+			cs.value = whole && !c.Prop.InNullable && c.Prop.At.Direct
 		}
 		sp.cols[i] = cs
 	}

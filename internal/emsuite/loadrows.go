@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -158,6 +159,97 @@ func TestLoadedRowsAreIndependent(t *testing.T) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// PtrBase is embedded by pointer (Go embedding) in PtrEmb: its fields,
+// the key among them, are PtrEmb's columns, reached through the pointer.
+type PtrBase struct {
+	ID   int64 `orm:"pk,autoincrement=false"`
+	Note string
+}
+
+type PtrEmb struct {
+	*PtrBase
+	Name    string
+	Version int `orm:"version"`
+}
+
+// TestEmbeddedPointerRowsAreIndependent: entities that embed a struct by
+// pointer load one instance of it per row (never one shared by the rows
+// of a load), and changes to its fields are flushed like any other column.
+// Seeded: rows get random notes and names, a random subset changes (base
+// or own fields) and another is removed, and a fresh EntityManager must
+// read back exactly the model.
+func TestEmbeddedPointerRowsAreIndependent(t *testing.T) {
+	forEachBackendWith(t, func(c *unitorm.Config) { c.Entities = append(c.Entities, PtrEmb{}) }, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		for _, seed := range []uint64{1, 2} {
+			rng := rand.New(rand.NewPCG(seed, 5))
+			if _, err := qb.DeleteFrom("ptr_emb").Where(qb.Raw("1 = 1")).Exec(ctx, e.orm.SQL()); err != nil {
+				t.Fatal(err)
+			}
+			n := 20 + rng.IntN(40)
+			type row struct{ note, name string }
+			model := map[int64]row{}
+			w := e.fork()
+			for i := range n {
+				id := int64(i + 1)
+				r := row{fmt.Sprint("n", rng.IntN(1000)), fmt.Sprint("x", rng.IntN(1000))}
+				model[id] = r
+				if err := w.Persist(&PtrEmb{PtrBase: &PtrBase{ID: id, Note: r.note}, Name: r.name}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+			check := func(when string) {
+				t.Helper()
+				got, err := em.FindAll[PtrEmb](ctx, e.fork())
+				if err != nil {
+					t.Fatal(err)
+				}
+				bases := map[*PtrBase]bool{}
+				for _, g := range got {
+					if g.PtrBase == nil || bases[g.PtrBase] {
+						t.Fatalf("seed %d, %s: rows share their embedded *PtrBase (or have none)", seed, when)
+					}
+					bases[g.PtrBase] = true
+					if want, ok := model[g.ID]; !ok || want.note != g.Note || want.name != g.Name {
+						t.Errorf("seed %d, %s: row %d is {%q %q}, want %+v (present: %v)", seed, when, g.ID, g.Note, g.Name, want, ok)
+					}
+				}
+				if len(got) != len(model) {
+					t.Errorf("seed %d, %s: %d rows, want %d", seed, when, len(got), len(model))
+				}
+			}
+			check("after insert")
+			m := e.fork()
+			all, err := em.FindAll[PtrEmb](ctx, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range all {
+				switch rng.IntN(4) {
+				case 0:
+					x.Note += "+"
+					model[x.ID] = row{x.Note, x.Name}
+				case 1:
+					x.Name += "*"
+					model[x.ID] = row{x.Note, x.Name}
+				case 2:
+					if err := m.Remove(x); err != nil {
+						t.Fatal(err)
+					}
+					delete(model, x.ID)
+				}
+			}
+			if err := m.Flush(ctx); err != nil {
+				t.Fatalf("seed %d: flush: %v", seed, err)
+			}
+			check("after changes")
 		}
 	})
 }

@@ -52,6 +52,7 @@ var Tests = []testing.InternalTest{
 	{Name: "TestBulkDeletesByExtremeKeys", F: TestBulkDeletesByExtremeKeys},
 	{Name: "TestApplicationKeys", F: TestApplicationKeys},
 	{Name: "TestLoadedRowsAreIndependent", F: TestLoadedRowsAreIndependent},
+	{Name: "TestEmbeddedPointerRowsAreIndependent", F: TestEmbeddedPointerRowsAreIndependent},
 	{Name: "TestLockOptimistic", F: TestLockOptimistic},
 	{Name: "TestLockPessimistic", F: TestLockPessimistic},
 	{Name: "TestBidirectionalInSync", F: TestBidirectionalInSync},

@@ -51,9 +51,10 @@ type typeInfo struct {
 	// (UseCopier). copier picks.
 	copyValue func(dst, src unsafe.Pointer)
 	typedCopy atomic.Pointer[func(dst, src unsafe.Pointer)]
-	// cloneEmbedded: a snapshot clones the pointer embeddables it copied
+	// shared are the structs an entity reaches through pointers (embedded
+	// by pointer, pointer embeddables): a snapshot clones what it copied
 	// (they are part of the value).
-	cloneEmbedded bool
+	shared []sharedStruct
 	// perColumn: some column's snapshot needs more than the copy (JSON,
 	// custom type, or a deep copy of what the copy shares).
 	perColumn bool
@@ -86,7 +87,7 @@ func buildTypeInfo(e *meta.Entity) *typeInfo {
 	}
 	typ := e.Type
 	ti.copyValue = copierOf(typ)
-	ti.cloneEmbedded = len(e.Embeddeds) > 0
+	ti.shared = sharedStructs(e)
 	ti.snapType = typ
 	for _, c := range ti.cols {
 		ti.hasExt = ti.hasExt || c.json || c.custom
@@ -346,8 +347,8 @@ func takeSnapshot(en *Entry, a *snapAlloc) {
 	}
 	snap := unsafe.Add(base, ti.valOff)
 	ti.copier()(snap, en.Ptr)
-	if ti.cloneEmbedded {
-		CloneEmbedded(en.Entity, snap)
+	if ti.shared != nil {
+		cloneShared(ti.shared, snap)
 	}
 	var ext *snapExtra
 	if ti.hasExt {
