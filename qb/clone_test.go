@@ -1,6 +1,8 @@
 package qb_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/unitorm/unitorm/dialect"
@@ -94,5 +96,44 @@ func TestCloneSemanticsWrites(t *testing.T) {
 	cols[0] = "evil"
 	if got := mustSQL(t, q); got != `INSERT INTO "t" ("a", "b") VALUES (?, ?)` {
 		t.Errorf("caller's slice leaked: %s", got)
+	}
+}
+
+// TestInListIsCopied: a query built over an In list, a WhereIn or an
+// Eq/Ne of a slice keeps the values it was built with: changing the
+// caller's slice afterwards, or the arguments one render returned, changes
+// no later render.
+func TestInListIsCopied(t *testing.T) {
+	for name, build := range map[string]func(ids []any) qb.SelectQuery{
+		"In":   func(ids []any) qb.SelectQuery { return qb.Select("*").From("t").Where(qb.Cond{"id": qb.In(ids...)}) },
+		"Cond": func(ids []any) qb.SelectQuery { return qb.Select("*").From("t").Where(qb.Cond{"id": ids}) },
+		"Nin":  func(ids []any) qb.SelectQuery { return qb.Select("*").From("t").Where(qb.Cond{"id": qb.Nin(ids...)}) },
+		"after": func(ids []any) qb.SelectQuery {
+			return qb.Select("*").From("t").Where(qb.Cond{"x": 5, "id": qb.In(ids...)})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ids := []any{int64(1), int64(2), int64(3)}
+			q := build(ids)
+			for _, d := range []dialect.Dialect{dialect.Postgres, dialect.SQLite} {
+				sql1, args1, err := q.ToSQL(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := fmt.Sprint(args1)
+				ids[0] = int64(99)
+				for i := range args1 {
+					args1[i] = "changed"
+				}
+				sql2, args2, err := q.ToSQL(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sql2 != sql1 || fmt.Sprint(args2) != want || strings.Contains(want, "99") {
+					t.Errorf("%s: first render %s %s; after changing the list and the arguments %s %v", d.Name(), sql1, want, sql2, args2)
+				}
+				ids[0] = int64(1)
+			}
+		})
 	}
 }

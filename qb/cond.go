@@ -374,8 +374,8 @@ func normInList(field string, op Op, v any) ([]any, error) {
 	items := sliceItems(v)
 	if allPlain(items) {
 		// Every item normalizes to itself (keys of a flush, In(ids...)):
-		// no copy. A normalized expression is never changed in place.
-		return items, nil
+		// one copy, so that the caller's slice can change afterwards.
+		return slices.Clone(items), nil
 	}
 	out := make([]any, len(items))
 	for i, it := range items {

@@ -294,23 +294,12 @@ func (r *renderer) plainList(field, in string, items []any) {
 	r.name(field)
 	r.raw(in)
 	r.b = slices.Grow(r.b, len(items)*(len(", ")+placeholderWidth(r.d, len(r.args)+len(items))))
-	first := len(r.args) == 0
-	if first {
-		// The list is the arguments so far: share it. Its capacity is
-		// its length, so a later bind copies it instead of writing into it.
-		r.args = items[:len(items):len(items)]
-	} else {
-		r.args = slices.Grow(r.args, len(items))
-	}
+	r.args = slices.Grow(r.args, len(items))
 	for i, v := range items {
 		if i > 0 {
 			r.raw(", ")
 		}
-		if first {
-			r.b = r.d.AppendPlaceholder(r.b, i+1)
-		} else {
-			r.bind(v)
-		}
+		r.bind(v)
 	}
 	r.raw(")")
 }

@@ -40,8 +40,6 @@ type RowScanner interface {
 }
 
 // Statement is a query that renders to SQL: every builder in this package.
-// The arguments ToSQL returns may share memory with the values the query
-// was built from (an In list): read them, do not change them.
 type Statement interface {
 	ToSQL(d dialect.Dialect) (string, []any, error)
 }

@@ -169,7 +169,7 @@ func jsonRows(ens []*Entry, cols []jsonColumn, flat bool, value func(c jsonColum
 	direct := make([]bool, len(cols)) // read as an int64 in place
 	for i, c := range cols {
 		direct[i] = value == nil && c.prop.Kind == meta.Scalar && c.prop.Codec == meta.CodecPlain &&
-			(c.prop.Type == int64Type || c.prop.Type == intType) && c.typ == "BIGINT"
+			(c.prop.Type == int64Type || c.prop.Type == intType && strconv.IntSize == 64) && c.typ == "BIGINT"
 	}
 	if value == nil {
 		value = func(c jsonColumn, en *Entry) (any, error) { return FieldValue(c.prop, en.Ptr) }

@@ -51,13 +51,19 @@ func FieldValue(p *meta.Property, ptr unsafe.Pointer) (any, error) {
 		}
 		return string(b), nil
 	}
-	switch p.Type.Kind() {
-	case reflect.Int64, reflect.Int:
-		return *(*int64)(fp), nil
-	case reflect.String:
-		return *(*string)(fp), nil
-	case reflect.Bool:
-		return *(*bool)(fp), nil
+	if p.Codec == meta.CodecPlain {
+		// The common kinds without reflection. Not for a type with its own
+		// Value method (CodecValuer), whatever its kind.
+		switch p.Type.Kind() {
+		case reflect.Int64:
+			return *(*int64)(fp), nil
+		case reflect.Int:
+			return int64(*(*int)(fp)), nil
+		case reflect.String:
+			return *(*string)(fp), nil
+		case reflect.Bool:
+			return *(*bool)(fp), nil
+		}
 	}
 	return normalize(reflect.NewAt(p.Type, fp).Elem())
 }
