@@ -35,7 +35,10 @@
 // Execute runs a flush plan with one round trip per step (an ordered insert
 // command per insert step, split only past the server's batch limits; a
 // BulkWrite per update, pivot or delete step) after building every write,
-// so bad input fails with nothing sent. Deleting an entity also pulls its
+// so bad input fails with nothing sent. On FerretDB (whose update commands
+// of 100 statements or more never answer, and whose ordered inserts of
+// more than 100 documents go on past a failure) a step's commands carry at
+// most 99 statements each, in order. Deleting an entity also pulls its
 // key out of the many-to-many arrays holding it (one more round trip per
 // such relation) and unsets the to-one references to it (deletes the
 // referencing documents, one level deep, for onDelete=cascade), as foreign

@@ -84,15 +84,21 @@ func (e *WriteError) Error() string {
 func duplicateKey(code int) bool { return code == 11000 || code == 11001 || code == 12582 }
 
 // insertDocs inserts ordered documents with insert commands, splitting
-// them under the server's batch limits. It returns how many documents the
-// server inserted before the first failure. The documents carry their _id,
-// so the official driver's InsertMany would decode every one to find it
-// again; building the command directly avoids that.
+// them under the server's batch limits (on FerretDB, ferretBatch: its
+// ordered insert goes on past a failure into its next hundred documents).
+// It returns how many documents the server inserted before the first
+// failure. The documents carry their _id, so the official driver's
+// InsertMany would decode every one to find it again; building the
+// command directly avoids that.
 func (x *Executor) insertDocs(ctx context.Context, coll string, docs []bsoncore.Document) (int, error) {
+	limit := maxBatchDocs
+	if x.d.ferret {
+		limit = ferretBatch
+	}
 	done := 0
 	for done < len(docs) {
 		end, size := done, 0
-		for end < len(docs) && end-done < maxBatchDocs && (end == done || size+len(docs[end])+16 < maxBatchBytes) {
+		for end < len(docs) && end-done < limit && (end == done || size+len(docs[end])+16 < maxBatchBytes) {
 			size += len(docs[end]) + 16
 			end++
 		}

@@ -194,7 +194,7 @@ func (x *Executor) upsert(ctx context.Context, coll *mongodrv.Collection, dm *do
 		}
 		models = append(models, mongodrv.NewUpdateOneModel().SetFilter(filter).SetUpdate(upd).SetUpsert(true))
 	}
-	res, err := coll.BulkWrite(ctx, models, ordered)
+	res, _, err := x.bulkWrite(ctx, coll, models)
 	if err != nil {
 		return 0, classify(err, dm.coll)
 	}

@@ -14,14 +14,15 @@ import (
 	"github.com/unitorm/unitorm/meta"
 )
 
-// write is one round trip of a flush: an insert command or a BulkWrite.
+// write is one step's write of a flush, one round trip (on FerretDB, one
+// per ferretBatch statements): an insert command or a BulkWrite.
 type write struct {
 	step  *uow.Step
 	stmt  *uow.Statement // for error messages (uow.StatementError)
 	coll  string
 	docs  []bsoncore.Document    // inserts
 	ops   []mongodrv.WriteModel  // BulkWrite
-	ids   []any                  // the keys written, in op order, for reports
+	ids   []any                  // the keys written, in op order (one per op when there are several ops), for reports
 	probe func() (bson.D, []any) // after a count mismatch: which documents were written
 	// expect is the number of documents the ops must match (updates) or
 	// delete; -1 when unchecked.
@@ -44,8 +45,9 @@ type flush struct {
 // lack are generated (ObjectIDs, as hex strings for string keys) and
 // reported with plan.SetGeneratedKey, values are converted and ObjectID
 // strings checked — so that bad input fails before anything is sent. Then,
-// in plan order, each step is one round trip: an ordered insert command per
-// insert step (new owners carry their many-to-many arrays), a BulkWrite of
+// in plan order, each step is one round trip (on FerretDB, one per
+// ferretBatch statements): an ordered insert command per insert step (new
+// owners carry their many-to-many arrays), a BulkWrite of
 // $set/$unset of the changed fields per update step (versioned entities
 // matched on their version, a mismatch being uow.ErrOptimisticLock), a
 // BulkWrite of $pullAll/$addToSet per pivot step, deletes by key (then the

@@ -100,8 +100,6 @@ func TestFloatsRoundTrip(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		rng := rand.New(rand.NewPCG(seed, 0xf10a7))
 		m := e.fork()
-		// Fewer than 100: FerretDB v1.24 (the embedded server) stops
-		// answering an update command of 100 updates or more.
 		gauges := make([]*Gauge, 90)
 		for i := range gauges {
 			gauges[i] = &Gauge{Seq: i}
