@@ -84,4 +84,5 @@ var Tests = []testing.InternalTest{
 	{Name: "TestTransactionalSharesCallersEntities", F: TestTransactionalSharesCallersEntities},
 	{Name: "TestBadPopulateOptionsRunNoQuery", F: TestBadPopulateOptionsRunNoQuery},
 	{Name: "TestFindOneJoinedOnIdentityMapHit", F: TestFindOneJoinedOnIdentityMapHit},
+	{Name: "TestNamedIntegerValuerIsUsed", F: TestNamedIntegerValuerIsUsed},
 }
