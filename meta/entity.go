@@ -72,6 +72,9 @@ type Entity struct {
 	byFold   map[string]*Property // lower-cased property names, when unambiguous
 
 	derived sync.Map // key -> what other layers derive from the entity (see Derived)
+	// lookups are the Registry's cache entries for Type and PtrType (see
+	// Registry.Entity), made once so that a cache miss allocates nothing.
+	lookups [2]lastEntity
 }
 
 func (e *Entity) String() string { return e.Name }

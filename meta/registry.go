@@ -110,6 +110,7 @@ func (r *Registry) Register(entities ...any) error {
 	for _, e := range b.order {
 		next.byType[e.Type] = e
 		next.byName[e.Name] = e
+		e.lookups = [2]lastEntity{{t: e.Type, e: e}, {t: e.PtrType, e: e}}
 	}
 	r.state.Store(next)
 	return nil
@@ -132,7 +133,13 @@ func (r *Registry) Entity(t reflect.Type) (*Entity, bool) {
 	if ok {
 		// Calls come in runs of one type (Persist or Remove in a loop):
 		// the next one finds it here instead of hashing the type.
-		r.last.Store(&lastEntity{t: key, e: e})
+		c := &e.lookups[0]
+		if key != t {
+			c = &e.lookups[1]
+		}
+		if c.e != nil {
+			r.last.Store(c)
+		}
 	}
 	return e, ok
 }

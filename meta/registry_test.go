@@ -297,3 +297,47 @@ func TestCustomNaming(t *testing.T) {
 		t.Errorf("pivot = %q", pv.Table)
 	}
 }
+
+// TestEntityLookupCache: Entity answers by struct type and by pointer
+// type, in any interleaving of types and of registrations, without
+// allocating; unregistered types are not found.
+func TestEntityLookupCache(t *testing.T) {
+	type A struct {
+		ID int64 `orm:"pk"`
+	}
+	type B struct {
+		ID int64 `orm:"pk"`
+	}
+	type C struct {
+		ID int64 `orm:"pk"`
+	}
+	r := mustRegister(t, A{}, B{})
+	types := []reflect.Type{reflect.TypeFor[A](), reflect.TypeFor[*A](), reflect.TypeFor[B](), reflect.TypeFor[*B]()}
+	want := func(typ reflect.Type) string {
+		if typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+		return typ.Name()
+	}
+	for i := range 50 {
+		typ := types[(i*7)%len(types)]
+		if e, ok := r.Entity(typ); !ok || e.Name != want(typ) {
+			t.Fatalf("Entity(%s) = %v, %v", typ, e, ok)
+		}
+		if i == 20 {
+			if err := r.Register(C{}); err != nil {
+				t.Fatal(err)
+			}
+			types = append(types, reflect.TypeFor[*C]())
+		}
+		if _, ok := r.Entity(reflect.TypeFor[struct{ X int }]()); ok {
+			t.Fatal("an unregistered type was found")
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		r.Entity(types[0])
+		r.Entity(types[3])
+	}); n != 0 {
+		t.Errorf("Entity allocates %v times per two lookups", n)
+	}
+}
