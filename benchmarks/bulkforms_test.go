@@ -31,7 +31,6 @@ func (VUser) TableName() string { return "bench_vuser" }
 // the versioned VUser; the ratio per n (same run) is what the thresholds
 // are set from. SQLite has no JSON update form.
 func BenchmarkJSONForms(b *testing.B) {
-	ctx := context.Background()
 	saved, savedEach := uow.JSONMinRows, uow.JSONEachMinRows
 	defer func() { uow.JSONMinRows, uow.JSONEachMinRows = saved, savedEach }()
 	for _, db := range []string{"mariadb", "sqlite"} {
@@ -39,16 +38,7 @@ func BenchmarkJSONForms(b *testing.B) {
 			continue
 		}
 		b.Run("db="+db, func(b *testing.B) {
-			var orm *unitorm.ORM
-			if db == "mariadb" {
-				if err := createMariaDB(ctx); err != nil {
-					b.Fatal(err)
-				}
-				orm = openORMWith(b, "mariadb", mariaDSN(), User{}, VUser{})
-			} else {
-				orm = openORMWith(b, "sqlite", "file::memory:", User{}, VUser{})
-			}
-			benchJSONForms(b, orm, db == "mariadb")
+			benchJSONForms(b, openBulkORM(b, db, User{}, VUser{}), db == "mariadb")
 		})
 	}
 }
@@ -189,15 +179,7 @@ func BenchmarkPreparedChunks(b *testing.B) {
 			continue
 		}
 		b.Run("db="+db, func(b *testing.B) {
-			var orm *unitorm.ORM
-			if db == "mariadb" {
-				if err := createMariaDB(ctx); err != nil {
-					b.Fatal(err)
-				}
-				orm = openORM(b, "mariadb", mariaDSN())
-			} else {
-				orm = openORM(b, "sqlite", "file::memory:")
-			}
+			orm := openBulkORM(b, db, User{})
 			for _, n := range sizes(b) {
 				for _, rows := range []int{100, 250, 500, 1000, 2000, 1 << 30} {
 					label := strconv.Itoa(rows)
@@ -225,4 +207,17 @@ func BenchmarkPreparedChunks(b *testing.B) {
 			}
 		})
 	}
+}
+
+// openBulkORM opens unitorm over the entities on db ("sqlite", in memory,
+// or "mariadb", this run's database), with a fresh schema.
+func openBulkORM(b *testing.B, db string, entities ...any) *unitorm.ORM {
+	b.Helper()
+	if db == "mariadb" {
+		if err := createMariaDB(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		return openORMWith(b, "mariadb", mariaDSN(), entities...)
+	}
+	return openORMWith(b, "sqlite", "file::memory:", entities...)
 }

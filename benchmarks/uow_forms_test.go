@@ -385,27 +385,18 @@ func deleteRowStmt(ctx context.Context, d *sqlDB, tx *sql.Tx, us []*User) error 
 // deleteJSONTable (MariaDB ≥ 10.6) deletes the rows joined to JSON_TABLE
 // over one parameter, a JSON array of keys.
 func deleteJSONTable(ctx context.Context, d *sqlDB, tx *sql.Tx, us []*User) error {
-	for _, chunk := range chunkOf(us, textRows(d)) {
-		var sb strings.Builder
-		sb.WriteByte('[')
-		for i, u := range chunk {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteString(strconv.FormatInt(u.ID, 10))
-		}
-		sb.WriteByte(']')
-		if err := execRows(ctx, tx, nil, "DELETE u FROM bench_user u JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) v ON u.id = v.id",
-			len(chunk), sb.String()); err != nil {
-			return err
-		}
-	}
-	return nil
+	return deleteByJSONKeys(ctx, d, tx, us, "DELETE u FROM bench_user u JOIN JSON_TABLE(?, '$[*]' COLUMNS (id BIGINT PATH '$')) v ON u.id = v.id")
 }
 
 // deleteJSONEach is one DELETE per chunk whose keys are one JSON array
 // parameter, read by SQLite's json_each.
 func deleteJSONEach(ctx context.Context, d *sqlDB, tx *sql.Tx, us []*User) error {
+	return deleteByJSONKeys(ctx, d, tx, us, "DELETE FROM bench_user WHERE id IN (SELECT value FROM json_each(?))")
+}
+
+// deleteByJSONKeys runs query once per chunk of users, its one parameter
+// the chunk's keys as a JSON array.
+func deleteByJSONKeys(ctx context.Context, d *sqlDB, tx *sql.Tx, us []*User, query string) error {
 	for _, chunk := range chunkOf(us, textRows(d)) {
 		var sb strings.Builder
 		sb.WriteByte('[')
@@ -416,8 +407,7 @@ func deleteJSONEach(ctx context.Context, d *sqlDB, tx *sql.Tx, us []*User) error
 			sb.WriteString(strconv.FormatInt(u.ID, 10))
 		}
 		sb.WriteByte(']')
-		if err := execRows(ctx, tx, nil, "DELETE FROM bench_user WHERE id IN (SELECT value FROM json_each(?))",
-			len(chunk), sb.String()); err != nil {
+		if err := execRows(ctx, tx, nil, query, len(chunk), sb.String()); err != nil {
 			return err
 		}
 	}
