@@ -74,30 +74,41 @@ func (a customArg) ForDialect(dialect string) (any, error) {
 }
 
 // wrapCustom wraps the values that conditions on e's custom-typed
-// properties compare with, so that they pass qb.Normalize.
-func wrapCustom(e *meta.Entity, c qb.Condition) qb.Condition {
+// properties compare with, so that they pass qb.Normalize, and turns the
+// entities compared with to-one relations into their keys. An entity
+// without a key yet is an error naming the relation.
+func wrapCustom(e *meta.Entity, c qb.Condition) (qb.Condition, error) {
 	switch v := c.(type) {
 	case qb.Cond:
-		return qb.Cond(wrapCondMap(e, v))
+		m, err := wrapCondMap(e, v)
+		return qb.Cond(m), err
 	case qb.Logical:
 		items := make([]qb.Expr, len(v.Items))
 		for i, it := range v.Items {
-			x, ok := wrapCustom(e, it).(qb.Expr)
+			w, err := wrapCustom(e, it)
+			if err != nil {
+				return nil, err
+			}
+			x, ok := w.(qb.Expr)
 			if !ok {
-				return c
+				return c, nil
 			}
 			items[i] = x
 		}
-		return qb.Logical{Op: v.Op, Items: items}
+		return qb.Logical{Op: v.Op, Items: items}, nil
 	case qb.NotExpr:
-		if x, ok := wrapCustom(e, v.Expr).(qb.Expr); ok {
-			return qb.NotExpr{Expr: x}
+		w, err := wrapCustom(e, v.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if x, ok := w.(qb.Expr); ok {
+			return qb.NotExpr{Expr: x}, nil
 		}
 	}
-	return c
+	return c, nil
 }
 
-func wrapCondMap(e *meta.Entity, m map[string]any) map[string]any {
+func wrapCondMap(e *meta.Entity, m map[string]any) (map[string]any, error) {
 	var out map[string]any
 	for k, v := range m {
 		p, ok := e.Prop(k)
@@ -110,84 +121,97 @@ func wrapCondMap(e *meta.Entity, m map[string]any) map[string]any {
 				out[k2] = v2
 			}
 		}
-		out[k] = wrapValue(p, v)
+		w, err := wrapValue(p, v)
+		if err != nil {
+			return nil, &PropertyError{Entity: e.Name, Property: p.Name, Err: err}
+		}
+		out[k] = w
 	}
 	if out == nil {
-		return m
+		return m, nil
 	}
-	return out
+	return out, nil
 }
 
-func wrapValue(p *meta.Property, v any) any {
+func wrapValue(p *meta.Property, v any) (any, error) {
 	switch x := v.(type) {
 	case qb.Operator:
-		return qb.Operator{Op: x.Op, Value: wrapValue(p, x.Value)}
+		w, err := wrapValue(p, x.Value)
+		return qb.Operator{Op: x.Op, Value: w}, err
 	case qb.Ops:
 		out := make(qb.Ops, len(x))
 		for i, o := range x {
-			out[i] = qb.Operator{Op: o.Op, Value: wrapValue(p, o.Value)}
+			w, err := wrapValue(p, o.Value)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = qb.Operator{Op: o.Op, Value: w}
 		}
-		return out
+		return out, nil
 	case []any:
 		out := make([]any, len(x))
 		for i, it := range x {
-			out[i] = wrapValue(p, it)
+			w, err := wrapValue(p, it)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = w
 		}
-		return out
+		return out, nil
 	}
 	rv := reflect.ValueOf(v)
 	if !rv.IsValid() {
-		return v
+		return v, nil
 	}
 	if isToOne(p) {
 		return relationKeys(p, rv)
 	}
 	if rv.Type() == p.BaseType {
-		return customArg{p: p, v: v}
+		return customArg{p: p, v: v}, nil
 	}
 	if rv.Kind() == reflect.Slice && rv.Type().Elem() == p.BaseType {
 		out := make([]any, rv.Len())
 		for i := range out {
 			out[i] = customArg{p: p, v: rv.Index(i).Interface()}
 		}
-		return out
+		return out, nil
 	}
-	return v
+	return v, nil
 }
 
 func isToOne(p *meta.Property) bool { return p.Kind == meta.ManyToOne || p.Kind == meta.OneToOne }
 
 // relationKeys turns the entities a condition on a to-one relation compares
 // with (a *Target, or a slice of them) into their primary keys, as a
-// MikroORM user writes {author: a}. Anything else, and an entity without a
-// key yet, is left for qb.Normalize and translate to judge.
-func relationKeys(p *meta.Property, rv reflect.Value) any {
+// MikroORM user writes {author: a}. An entity without a key yet is an
+// error; anything else is left for qb.Normalize and translate to judge.
+func relationKeys(p *meta.Property, rv reflect.Value) (any, error) {
 	target := p.Relation.Target
-	key := func(x reflect.Value) (any, bool) {
+	key := func(x reflect.Value) (any, error) {
 		if x.IsNil() {
-			return nil, true
+			return nil, nil
 		}
-		if len(target.PK) != 1 || !uow.HasPK(target, x.UnsafePointer()) {
-			return nil, false
+		if len(target.PK) != 1 {
+			return nil, fmt.Errorf("%w: compare %s with a key of %s (its key has %d columns), not the entity", uow.ErrInvalidKey, p.Name, target.Name, len(target.PK))
 		}
-		k, err := uow.FieldValue(target.PK[0], x.UnsafePointer())
-		return k, err == nil
+		if !uow.HasPK(target, x.UnsafePointer()) {
+			return nil, fmt.Errorf("%w: the %s compared with has no key yet: flush it first (or compare with a key)", uow.ErrInvalidKey, target.Name)
+		}
+		return uow.FieldValue(target.PK[0], x.UnsafePointer())
 	}
 	switch {
 	case rv.Type() == target.PtrType:
-		if k, ok := key(rv); ok {
-			return k
-		}
+		return key(rv)
 	case rv.Kind() == reflect.Slice && rv.Type().Elem() == target.PtrType:
 		out := make([]any, rv.Len())
 		for i := range out {
-			k, ok := key(rv.Index(i))
-			if !ok {
-				return rv.Interface()
+			k, err := key(rv.Index(i))
+			if err != nil {
+				return nil, err
 			}
 			out[i] = k
 		}
-		return out
+		return out, nil
 	}
-	return rv.Interface()
+	return rv.Interface(), nil
 }

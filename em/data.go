@@ -404,7 +404,11 @@ func nativeWhere(e *meta.Entity, where qb.Condition) (qb.Expr, error) {
 	if where == nil {
 		return qb.Logical{Op: qb.OpAnd}, nil
 	}
-	n, err := qb.Normalize(wrapCustom(e, where))
+	w, err := wrapCustom(e, where)
+	if err != nil {
+		return nil, err
+	}
+	n, err := qb.Normalize(w)
 	if err != nil {
 		return nil, err
 	}

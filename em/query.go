@@ -139,7 +139,11 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		if len(conds) > 1 {
 			c = qb.And(conds...)
 		}
-		n, err := qb.Normalize(wrapCustom(e, c))
+		w, err := wrapCustom(e, c)
+		if err != nil {
+			return qb.SelectQuery{}, nil, fmt.Errorf("unitorm: %s: %w", e.Name, err)
+		}
+		n, err := qb.Normalize(w)
 		if err != nil {
 			return qb.SelectQuery{}, nil, fmt.Errorf("unitorm: %s: %w", e.Name, err)
 		}

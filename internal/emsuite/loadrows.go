@@ -2,8 +2,10 @@ package emsuite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -250,6 +252,90 @@ func TestEmbeddedPointerRowsAreIndependent(t *testing.T) {
 				t.Fatalf("seed %d: flush: %v", seed, err)
 			}
 			check("after changes")
+		}
+	})
+}
+
+// AutoBase holds a generated key and a NOT NULL time; AutoEmb embeds it by
+// pointer.
+type AutoBase struct {
+	ID int64 `orm:"pk"`
+	At time.Time
+}
+
+type AutoEmb struct {
+	*AutoBase
+	Name string
+}
+
+// TestEmbeddedPointerMisuse: a struct embedded by pointer is each entity's
+// own. Two entities pointing to one (new, or assigned after a load) fail
+// the flush with ErrDuplicateIdentity before anything is written; setting
+// the one that holds the key to nil is ErrInvalidKey; a nil one on a new
+// entity is allocated at Persist, so its fields are written as zero
+// values (as if embedded by value) and the generated key lands in it.
+func TestEmbeddedPointerMisuse(t *testing.T) {
+	forEachBackendWith(t, func(c *unitorm.Config) { c.Entities = append(c.Entities, PtrEmb{}, AutoEmb{}) }, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		m := e.fork()
+		// With the key set, the second Persist sees the first's key.
+		shared := &PtrBase{ID: 901, Note: "shared"}
+		if err := m.Persist(&PtrEmb{PtrBase: shared, Name: "a"}, &PtrEmb{PtrBase: shared, Name: "b"}); !errors.Is(err, unitorm.ErrDuplicateIdentity) {
+			t.Fatalf("persist of two entities sharing one keyed *PtrBase: %v, want ErrDuplicateIdentity", err)
+		}
+		// Without a key yet (generated), the flush finds them.
+		m = e.fork()
+		auto := &AutoBase{}
+		if err := m.Persist(&AutoEmb{AutoBase: auto, Name: "a"}, &AutoEmb{AutoBase: auto, Name: "b"}); err != nil {
+			t.Fatal(err)
+		}
+		err := m.Flush(ctx)
+		if !errors.Is(err, unitorm.ErrDuplicateIdentity) || !strings.Contains(err.Error(), "AutoBase") {
+			t.Fatalf("flush of two new entities sharing one *AutoBase: %v, want ErrDuplicateIdentity naming AutoBase", err)
+		}
+		if n := e.count(t, "auto_emb") + e.count(t, "ptr_emb"); n != 0 {
+			t.Fatalf("%d rows written by refused calls", n)
+		}
+
+		w := e.fork()
+		if err := persistFlush(ctx, w, &PtrEmb{PtrBase: &PtrBase{ID: 902, Note: "x"}, Name: "x"}, &PtrEmb{PtrBase: &PtrBase{ID: 903, Note: "y"}, Name: "y"}); err != nil {
+			t.Fatal(err)
+		}
+		m = e.fork()
+		all, err := em.Find[PtrEmb](ctx, m, qb.Cond{"id": qb.In(int64(902), int64(903))}, em.OrderBy("id", qb.Asc))
+		if err != nil || len(all) != 2 {
+			t.Fatalf("load: %v, %v", all, err)
+		}
+		all[1].PtrBase = all[0].PtrBase
+		all[1].Name = "changed"
+		if err := m.Flush(ctx); !errors.Is(err, unitorm.ErrDuplicateIdentity) {
+			t.Fatalf("flush after sharing a loaded *PtrBase: %v, want ErrDuplicateIdentity", err)
+		}
+		m = e.fork()
+		x, err := em.FindOne[PtrEmb](ctx, m, int64(902))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.PtrBase = nil
+		if err := m.Flush(ctx); !errors.Is(err, unitorm.ErrInvalidKey) {
+			t.Fatalf("flush with the key's struct set to nil: %v, want ErrInvalidKey", err)
+		}
+		check, err := em.Find[PtrEmb](ctx, e.fork(), qb.Cond{"id": qb.In(int64(902), int64(903))}, em.OrderBy("id", qb.Asc))
+		if err != nil || len(check) != 2 || check[0].Name != "x" || check[1].Name != "y" || check[1].Note != "y" {
+			t.Fatalf("rows changed by refused flushes: %+v %v", check, err)
+		}
+
+		m = e.fork()
+		a := &AutoEmb{Name: "no base"}
+		if err := persistFlush(ctx, m, a); err != nil {
+			t.Fatalf("persist with a nil *AutoBase: %v", err)
+		}
+		if a.AutoBase == nil || a.ID == 0 {
+			t.Fatalf("the nil *AutoBase was not allocated and given the key: %+v", a)
+		}
+		got, err := em.FindOne[AutoEmb](ctx, e.fork(), a.ID)
+		if err != nil || got.Name != "no base" || !got.At.IsZero() {
+			t.Fatalf("read back %+v, %v; want the zero time", got, err)
 		}
 	})
 }

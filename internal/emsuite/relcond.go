@@ -2,9 +2,12 @@ package emsuite
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/unitorm/unitorm"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/qb"
 )
@@ -56,8 +59,12 @@ func TestConditionOnRelationTakesEntities(t *testing.T) {
 		// An entity not yet flushed has no key to compare with: an error,
 		// no query.
 		mark := e.rec.mark()
-		if _, err := em.Find[Book](ctx, e.fork(), qb.Cond{"author": &Author{Name: "new"}}); err == nil {
-			t.Error("a condition on an unsaved entity found something")
+		if _, err := em.Find[Book](ctx, e.fork(), qb.Cond{"author": &Author{Name: "new"}}); !errors.Is(err, unitorm.ErrInvalidKey) ||
+			!strings.Contains(err.Error(), "no key yet") || !strings.Contains(err.Error(), "author") {
+			t.Errorf("a condition on an unsaved entity: %v, want ErrInvalidKey naming the relation and saying it has no key yet", err)
+		}
+		if _, err := em.Find[Book](ctx, e.fork(), qb.Cond{"author": qb.In(&Author{Name: "new"})}); !errors.Is(err, unitorm.ErrInvalidKey) {
+			t.Errorf("In of an unsaved entity: %v, want ErrInvalidKey", err)
 		}
 		if n := len(e.rec.since(mark)); n != 0 {
 			t.Errorf("a condition on an unsaved entity ran %d statements", n)

@@ -53,6 +53,7 @@ var Tests = []testing.InternalTest{
 	{Name: "TestApplicationKeys", F: TestApplicationKeys},
 	{Name: "TestLoadedRowsAreIndependent", F: TestLoadedRowsAreIndependent},
 	{Name: "TestEmbeddedPointerRowsAreIndependent", F: TestEmbeddedPointerRowsAreIndependent},
+	{Name: "TestEmbeddedPointerMisuse", F: TestEmbeddedPointerMisuse},
 	{Name: "TestLockOptimistic", F: TestLockOptimistic},
 	{Name: "TestLockPessimistic", F: TestLockPessimistic},
 	{Name: "TestBidirectionalInSync", F: TestBidirectionalInSync},

@@ -111,6 +111,9 @@ func (u *UnitOfWork) ComputeChanges() (*Changes, error) {
 		}
 	}
 	entries := u.im.Entries()
+	if err := checkSharedStructs(entries); err != nil {
+		return nil, err
+	}
 	ch := &Changes{}
 	var sets changeSets
 	for i, en := range entries {
@@ -261,6 +264,11 @@ func (u *UnitOfWork) diff(en *Entry) ([]*meta.Property, error) {
 		a, b := p.At.Ptr(en.Ptr), p.At.Ptr(en.snap)
 		if a == nil || b == nil {
 			if a != b {
+				if p.PK {
+					// The struct embedded by pointer that holds the key
+					// was set to nil.
+					return nil, fmt.Errorf("%w: %s of %s changed from its loaded value (the struct holding it is nil)", ErrInvalidKey, p, en.key())
+				}
 				changed = append(changed, p)
 			}
 			continue

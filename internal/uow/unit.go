@@ -155,6 +155,7 @@ func (u *UnitOfWork) persist(e *meta.Entity, obj any, ptr unsafe.Pointer, seen m
 			// The discriminator names the concrete type whatever the field held.
 			e.Discriminator.At.SetString(ptr, e.DiscriminatorValue)
 		}
+		allocEmbedded(e, ptr)
 		en = u.im.add(e, ptr, StateNew)
 		// A new entity has no rows elsewhere yet: what its collections
 		// hold is their whole content.
