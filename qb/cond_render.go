@@ -287,7 +287,7 @@ func (r *renderer) inList(c Compare) error {
 	return nil
 }
 
-// plainList appends field IN (…) over items, every one a plainValue, bound
+// plainList appends field IN (…) over items, every one a plain value, bound
 // as they are: the IN lists of a flush's keys have thousands, so the
 // statement and argument buffers grow once.
 func (r *renderer) plainList(field, in string, items []any) {

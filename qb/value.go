@@ -32,8 +32,7 @@ var (
 func classify(v any) (any, valueKind, error) {
 	// The common values first: concrete cases are a comparison each, where
 	// the driver.Valuer case below is an interface lookup.
-	switch v.(type) {
-	case int64, string, int, bool, float64, time.Time, []byte, int32, uint64:
+	if IsPlainValue(v) {
 		return v, kindScalar, nil
 	}
 	switch x := v.(type) {
@@ -108,9 +107,10 @@ func classify(v any) (any, valueKind, error) {
 	return nil, 0, invalidValue("%T is not a bindable value", v)
 }
 
-// plainValue reports whether v is a value of a basic type that binds as one
-// parameter as it is: classify returns it unchanged as kindScalar.
-func plainValue(v any) bool {
+// IsPlainValue reports whether v is a value of a basic Go type (a number,
+// bool, string, time.Time or []byte; not nil) that qb binds as one
+// parameter as it is, unchanged.
+func IsPlainValue(v any) bool {
 	switch v.(type) {
 	case int64, string, int, bool, float64, time.Time, []byte, int32, int16, int8,
 		uint, uint64, uint32, uint16, uint8, float32:
@@ -119,10 +119,10 @@ func plainValue(v any) bool {
 	return false
 }
 
-// allPlain reports whether every item is a plainValue.
+// allPlain reports whether every item is a plain value (IsPlainValue).
 func allPlain(items []any) bool {
 	for _, it := range items {
-		if !plainValue(it) {
+		if !IsPlainValue(it) {
 			return false
 		}
 	}

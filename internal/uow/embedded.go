@@ -100,7 +100,7 @@ func checkSharedStructs(entries []*Entry) error {
 			}
 			if other, dup := seen[target]; dup && other != en {
 				return fmt.Errorf("%w: %s and %s point to the same *%s: each entity needs its own (copy it: b := *shared; x.%s = &b)",
-					ErrDuplicateIdentity, describeEntry(other), describeEntry(en), sh.typ.Name(), sh.typ.Name())
+					ErrDuplicateIdentity, other.describe(), en.describe(), sh.typ.Name(), sh.typ.Name())
 			}
 			seen[target] = en
 		}
@@ -108,12 +108,12 @@ func checkSharedStructs(entries []*Entry) error {
 	return nil
 }
 
-// describeEntry names en by its key, or as a new entity of its type.
-func describeEntry(en *Entry) string {
+// describe names en by its key, or as a new entity of its type.
+func (en *Entry) describe() string {
 	if en.hasKey {
 		return en.key().String()
 	}
-	return "a new " + en.Entity.Name
+	return "new " + en.Entity.Name
 }
 
 // cloneShared gives the entity at dst, a shallow copy of another, its own

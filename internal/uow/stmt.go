@@ -37,11 +37,7 @@ func (s *Statement) Describe() string {
 			keys = append(keys, fmt.Sprintf("… %d more", len(s.Entries)-3))
 			break
 		}
-		if en.hasKey {
-			keys = append(keys, en.key().String())
-		} else {
-			keys = append(keys, fmt.Sprintf("new %s", en.Entity.Name))
-		}
+		keys = append(keys, en.describe())
 	}
 	return fmt.Sprintf("%s [%s]", s.Step, strings.Join(keys, ", "))
 }
@@ -215,14 +211,12 @@ func (s *reusedInsert) ToSQL(d dialect.Dialect) (string, []any, error) {
 	return sql, args, err
 }
 
-// allPlain reports whether every value is of a type qb binds as one
-// parameter, unchanged (no expression, no driver.Valuer, no pointer).
+// allPlain reports whether every value is NULL or of a type qb binds as
+// one parameter, unchanged (qb.IsPlainValue: no expression, no
+// driver.Valuer, no pointer).
 func allPlain(vals []any) bool {
 	for _, v := range vals {
-		switch v.(type) {
-		case nil, string, int64, bool, float64, time.Time, []byte, int, int32, int16, int8,
-			uint, uint64, uint32, uint16, uint8, float32:
-		default:
+		if v != nil && !qb.IsPlainValue(v) {
 			return false
 		}
 	}
