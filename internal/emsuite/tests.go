@@ -79,6 +79,8 @@ var Tests = []testing.InternalTest{
 	{Name: "TestRemoveAfterKeyChangeIsRefused", F: TestRemoveAfterKeyChangeIsRefused},
 	{Name: "TestBeforeHookUndoneOnFailure", F: TestBeforeHookUndoneOnFailure},
 	{Name: "TestNegativeOffsetIsAnError", F: TestNegativeOffsetIsAnError},
+	{Name: "TestLoadedTextsRoundTrip", F: TestLoadedTextsRoundTrip},
+	{Name: "TestTooLongTextsAreRefused", F: TestTooLongTextsAreRefused},
 	{Name: "TestTransactional", F: TestTransactional},
 	{Name: "TestBeginCommitRollback", F: TestBeginCommitRollback},
 	{Name: "TestPessimisticLocks", F: TestPessimisticLocks},

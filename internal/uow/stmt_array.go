@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/unitorm/unitorm/dialect"
@@ -94,7 +95,41 @@ func (p *Plan) arrayStatements(step *Step, d dialect.Dialect, dry bool) ([]*Stat
 // arrayType is the array type a column's values are cast to.
 func arrayType(d dialect.Dialect, c *meta.Column) string {
 	t, _ := sqltype.Of(d, c, false)
-	return t + "[]"
+	return castBase(t) + "[]"
+}
+
+// castBase is the type t without its modifiers (varchar(20) → varchar,
+// numeric(10,2) → numeric), for the casts of array parameters. An explicit
+// cast to varchar(n), char(n) or bit(n) silently truncates a longer value,
+// where storing it in the column fails ("value too long"); without the
+// modifier the column's own assignment applies it, with its errors. Char
+// and bit without a length mean a length of 1, so they become bpchar and
+// varbit.
+func castBase(t string) string {
+	var b strings.Builder
+	for i := 0; i < len(t); i++ {
+		if t[i] != '(' {
+			b.WriteByte(t[i])
+			continue
+		}
+		j := strings.IndexByte(t[i:], ')')
+		if j < 0 || strings.Trim(t[i+1:i+j], "0123456789, ") != "" {
+			return t // not a modifier we know: as declared
+		}
+		i += j
+	}
+	base := strings.TrimSpace(b.String())
+	arr := ""
+	for strings.HasSuffix(base, "[]") {
+		base, arr = strings.TrimSpace(strings.TrimSuffix(base, "[]")), arr+"[]"
+	}
+	switch strings.ToLower(base) {
+	case "char", "character":
+		base = "bpchar"
+	case "bit":
+		base = "varbit"
+	}
+	return base + arr
 }
 
 func (p *Plan) insertArray(step *Step, d dialect.Dialect, dry bool) ([]*Statement, bool, error) {
