@@ -186,6 +186,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	}
 	if len(plans) == 1 && req.Hint > 1 {
 		plans[0].alloc.Reserve(req.Hint)
+		plans[0].arena.expect(req.Hint * len(plans[0].texts) * textTypical)
 	}
 	extra := make([]any, req.Extras)
 	dest := make([]any, width+req.Extras)
@@ -200,18 +201,36 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 		at += len(sp.cols)
 	}
 	loaded := make([]uow.Loaded, len(req.Groups))
+	// With every group scanned into its scratch instance, a row only
+	// changes each Loaded's Ptr (req.Row does not modify them).
+	scratch := true
+	for i, sp := range plans {
+		scratch = scratch && sp.scratch != nil
+		loaded[i] = uow.Loaded{FK: sp.fk, Discard: sp.discard}
+	}
 	n := int64(0)
 	for rows.Next() {
-		at := 0
-		for i, sp := range plans {
-			loaded[i] = sp.prepare(dest[at : at+len(sp.cols)])
-			at += len(sp.cols)
+		if !scratch {
+			at := 0
+			for i, sp := range plans {
+				loaded[i] = sp.prepare(dest[at : at+len(sp.cols)])
+				at += len(sp.cols)
+			}
+		} else {
+			for _, sp := range plans {
+				clear(sp.fk)
+			}
 		}
 		if err := rows.Scan(dest...); err != nil {
 			x.report(ctx, query, args, start, n, err, x.inTx)
 			return &qb.QueryError{SQL: query, Err: err}
 		}
 		for i, sp := range plans {
+			if scratch {
+				loaded[i].Ptr = sp.alloc.Next()
+				sp.copyRow(loaded[i].Ptr, sp.scratch)
+				continue
+			}
 			if err := sp.finish(&loaded[i]); err != nil {
 				return err
 			}
@@ -253,6 +272,10 @@ type scanPlan struct {
 	// destinations at each fresh instance's fields).
 	scratch unsafe.Pointer
 	copyRow func(dst, src unsafe.Pointer)
+	// texts are the destinations of the text columns (colScan.text, in
+	// order), re-aimed at each row's field; arena holds their strings.
+	texts []textDest
+	arena textArena
 }
 
 type colScan struct {
@@ -269,6 +292,9 @@ type colScan struct {
 	// string, time.Time), never reusing what the destination held; a
 	// pointer or a []byte destination may be reused by the driver.
 	value bool
+	// text: a string field of a text column, scanned through a textDest
+	// (its index in scanPlan.texts).
+	text int
 }
 
 // directDest returns, for the built-in types drivers scan most, a function
@@ -328,6 +354,11 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 			// by value from the scratch instance: the pointer would be.
 			cs.value = whole && !c.Prop.InNullable && c.Prop.At.Direct
 		}
+		cs.text = -1
+		if cs.direct != nil && c.Prop.Type == reflect.TypeFor[string]() && (c.Type == meta.TypeString || c.Type == meta.TypeText) {
+			cs.text = len(sp.texts)
+			sp.texts = append(sp.texts, textDest{a: &sp.arena})
+		}
 		sp.cols[i] = cs
 	}
 	fixed := !g.Optional && sp.disc < 0 && !sp.hasRaw
@@ -369,6 +400,10 @@ func (sp *scanPlan) prepare(dest []any) uow.Loaded {
 			dest[i] = &jsonField{typ: c.prop.Type, ptr: c.prop.At.PtrAlloc(l.Ptr)}
 		case c.nullable:
 			dest[i] = &embeddedField{prop: c.prop, ptr: l.Ptr}
+		case c.text >= 0:
+			t := &sp.texts[c.text]
+			t.p = (*string)(c.prop.At.PtrAlloc(l.Ptr))
+			dest[i] = t
 		case c.direct != nil:
 			dest[i] = c.direct(c.prop.At.PtrAlloc(l.Ptr))
 		default:
@@ -387,6 +422,12 @@ func (sp *scanPlan) aim(dest []any) {
 				sp.fk = make([]any, len(sp.cols))
 			}
 			dest[i] = &sp.fk[i]
+			continue
+		}
+		if c.text >= 0 {
+			t := &sp.texts[c.text]
+			t.p = (*string)(c.prop.At.PtrAlloc(sp.scratch))
+			dest[i] = t
 			continue
 		}
 		dest[i] = c.direct(c.prop.At.PtrAlloc(sp.scratch))

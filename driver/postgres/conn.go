@@ -37,8 +37,19 @@ func (p pgxPool) retries() int { return int(p.p.Config().MaxConns) + 1 }
 
 func (p pgxPool) Query(ctx context.Context, query string, args []any) (sqlconn.Rows, error) {
 	for try := 0; ; try++ {
-		r, err := p.p.Query(ctx, query, args...)
+		// The rows hold a connection of their own until they are read to
+		// the end or closed: pgx's rows, without the pool's wrapper around
+		// every row's calls.
+		c, err := p.p.Acquire(ctx)
 		if err != nil {
+			if try < p.retries() && retryablePg(ctx, err) {
+				continue
+			}
+			return nil, err
+		}
+		r, err := c.Conn().Query(ctx, query, args...)
+		if err != nil {
+			c.Release() // a closed connection is destroyed, not pooled
 			if try < p.retries() && retryablePg(ctx, err) {
 				continue
 			}
@@ -46,12 +57,12 @@ func (p pgxPool) Query(ctx context.Context, query string, args []any) (sqlconn.R
 		}
 		// pgx reports most errors when the first row is read: read it now,
 		// so that a dead connection is found before the rows are handed out.
-		pr := &pgxRows{Rows: r}
+		pr := &pgxRows{Rows: r, conn: c}
 		pr.more = r.Next()
 		pr.peeked = true
 		if !pr.more {
+			pr.release()
 			if err := r.Err(); err != nil {
-				r.Close()
 				if try < p.retries() && retryablePg(ctx, err) {
 					continue
 				}
@@ -356,6 +367,9 @@ func (t *pgxTx) releaseConn() {
 type pgxRows struct {
 	pgx.Rows
 	peeked, more bool
+	// conn is the pool's connection the rows hold (nil in a transaction
+	// or session): released when the rows end or are closed.
+	conn *pgxpool.Conn
 	tx           *pgxTx
 	ctx          context.Context
 	cols         []string
@@ -367,11 +381,26 @@ type pgxRows struct {
 }
 
 func (r *pgxRows) Next() bool {
+	more := r.more
 	if r.peeked {
 		r.peeked = false
-		return r.more
+	} else {
+		more = r.Rows.Next()
 	}
-	return r.Rows.Next()
+	if !more {
+		r.release()
+	}
+	return more
+}
+
+// release gives the rows' connection back to the pool (the rows are
+// closed first, as the pool would not take a busy connection).
+func (r *pgxRows) release() {
+	if r.conn != nil {
+		r.Rows.Close()
+		r.conn.Release()
+		r.conn = nil
+	}
 }
 
 func (r *pgxRows) Err() error {
@@ -384,6 +413,7 @@ func (r *pgxRows) Err() error {
 
 func (r *pgxRows) Close() error {
 	r.Rows.Close()
+	r.release()
 	if r.tx != nil {
 		r.tx.release()
 		r.tx = nil
