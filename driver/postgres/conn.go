@@ -370,9 +370,9 @@ type pgxRows struct {
 	// conn is the pool's connection the rows hold (nil in a transaction
 	// or session): released when the rows end or are closed.
 	conn *pgxpool.Conn
-	tx           *pgxTx
-	ctx          context.Context
-	cols         []string
+	tx   *pgxTx
+	ctx  context.Context
+	cols []string
 	// The field paths of the last struct type scanned, per column: one
 	// lookup per result set, not per row.
 	structType  reflect.Type
