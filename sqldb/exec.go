@@ -186,7 +186,7 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 	}
 	if len(plans) == 1 && req.Hint > 1 {
 		plans[0].alloc.Reserve(req.Hint)
-		plans[0].arena.expect(req.Hint * len(plans[0].texts) * textTypical)
+		plans[0].arena.expect(req.Hint * len(plans[0].texts))
 	}
 	extra := make([]any, req.Extras)
 	dest := make([]any, width+req.Extras)

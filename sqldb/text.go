@@ -14,20 +14,25 @@ import (
 type textArena struct {
 	buf  []byte
 	next int // size of the next chunk (0: textChunkMin)
-}
-
-// expect sizes the first chunk for n more bytes (a load's expected rows
-// times its text columns times a typical length).
-func (a *textArena) expect(n int) {
-	a.next = min(max(n, textChunkMin), textChunkMax)
+	// With expect: the texts still expected, and the bytes and count of
+	// those stored, which size the next chunk for the rest.
+	want, stored, bytes int
 }
 
 const (
 	textChunkMin = 256
 	textChunkMax = 16 << 10
-	textOwnMin   = 1 << 10 // strings this long are allocated alone
-	textTypical  = 16      // bytes expected per text value
+	textOwnMin   = 1 << 10 // texts this long are allocated alone
+	textTypical  = 16      // bytes expected per text before any is read
 )
+
+// expect says n more texts are expected (a load's limit times its text
+// columns): the first chunk is sized for a typical length, the next ones
+// for the length seen so far.
+func (a *textArena) expect(n int) {
+	a.want = n
+	a.next = min(max(n*textTypical, textChunkMin), textChunkMax)
+}
 
 func (a *textArena) str(b []byte) string {
 	n := len(b)
@@ -39,9 +44,16 @@ func (a *textArena) str(b []byte) string {
 	}
 	if cap(a.buf)-len(a.buf) < n {
 		size := max(a.next, textChunkMin)
+		if a.want > a.stored && a.stored > 0 {
+			// The rest of the expected texts at the mean length so far.
+			size = a.bytes/a.stored*(a.want-a.stored) + n
+		}
+		size = min(max(size, textChunkMin, n), textChunkMax)
 		a.next = min(size*2, textChunkMax)
 		a.buf = make([]byte, 0, size)
 	}
+	a.stored++
+	a.bytes += n
 	off := len(a.buf)
 	a.buf = append(a.buf, b...)
 	return unsafe.String(&a.buf[off], n)
