@@ -198,7 +198,7 @@ func stringLen(c Column) int {
 	if c.Length > 0 {
 		return c.Length
 	}
-	return 255
+	return DefaultStringLength
 }
 
 func postgresType(c Column) string {

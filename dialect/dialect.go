@@ -194,7 +194,7 @@ const (
 	TypeFloat32
 	TypeFloat64
 	TypeDecimal
-	TypeString // varchar(Length) when Length > 0, else text-like
+	TypeString // varchar(Length), varchar(DefaultStringLength) without a Length
 	TypeText
 	TypeBytes
 	TypeTime // timestamp with time zone where the database has it
@@ -202,6 +202,12 @@ const (
 	TypeUUID
 	TypeJSON
 )
+
+// DefaultStringLength is the length of a TypeString column declared
+// without one: varchar(255) in the built-in dialects. A flush checks it as
+// it checks an explicit length (SQLite, which does not enforce lengths,
+// would otherwise keep what the other databases refuse).
+const DefaultStringLength = 255
 
 var typeNames = [...]string{"unknown", "bool", "int16", "int32", "int64", "float32", "float64",
 	"decimal", "string", "text", "bytes", "time", "date", "uuid", "json"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	"github.com/unitorm/unitorm/internal/populate"
@@ -141,11 +142,11 @@ func (q Query[T]) build(count bool) (qb.SelectQuery, *uow.LoadGroup, error) {
 		}
 		w, err := wrapCustom(e, c)
 		if err != nil {
-			return qb.SelectQuery{}, nil, fmt.Errorf("unitorm: %s: %w", e.Name, err)
+			return qb.SelectQuery{}, nil, entityError(e, err)
 		}
 		n, err := qb.Normalize(w)
 		if err != nil {
-			return qb.SelectQuery{}, nil, fmt.Errorf("unitorm: %s: %w", e.Name, err)
+			return qb.SelectQuery{}, nil, entityError(e, err)
 		}
 		if where, err = jp.translate(n); err != nil {
 			return qb.SelectQuery{}, nil, err
@@ -470,3 +471,20 @@ func (q Query[T]) Maps(ctx context.Context) ([]map[string]any, error) {
 	}
 	return q.m.exec(ctx).QueryMaps(ctx, sel)
 }
+
+// entityError names entity e before err ("unitorm: Post: invalid primary
+// key: …"), without repeating err's own "unitorm: " prefix.
+func entityError(e *meta.Entity, err error) error {
+	return &namedError{prefix: "unitorm: " + e.Name + ": ", err: err}
+}
+
+type namedError struct {
+	prefix string
+	err    error
+}
+
+func (n *namedError) Error() string {
+	return n.prefix + strings.TrimPrefix(n.err.Error(), "unitorm: ")
+}
+
+func (n *namedError) Unwrap() error { return n.err }

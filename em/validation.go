@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/unitorm/unitorm/dialect"
 	"reflect"
 	"slices"
 	"strconv"
@@ -81,9 +82,11 @@ func Invalid(property, message string) error {
 // validate checks the inserts and updates of ch.
 func (m *EntityManager) validate(ctx context.Context, ch *uow.Changes) error {
 	var out []Violation
+	// Column lengths are SQL's (MongoDB has none).
+	sql := m.s.Driver.Dialect() != nil
 	check := func(c *uow.ChangeSet, props []*meta.Property) {
 		for _, p := range props {
-			if v, ok := checkProp(p, c.Entry.Ptr); !ok {
+			if v, ok := checkProp(p, c.Entry.Ptr, sql); !ok {
 				v.Entity = c.Entry.Entity.Name
 				out = append(out, v)
 			}
@@ -159,9 +162,14 @@ func isJoined(err error) bool {
 	return ok
 }
 
-// checkProp checks one property's tag rules on the entity at ptr.
-func checkProp(p *meta.Property, ptr unsafe.Pointer) (Violation, bool) {
-	if !p.Required && p.Length == 0 && p.Enum == nil {
+// checkProp checks one property's tag rules on the entity at ptr, and on
+// SQL databases (sql) the default length of a string column.
+func checkProp(p *meta.Property, ptr unsafe.Pointer, sql bool) (Violation, bool) {
+	length, tagged := p.Length, p.Length > 0
+	if !tagged && sql && defaultLength(p) {
+		length = dialect.DefaultStringLength
+	}
+	if !p.Required && length == 0 && p.Enum == nil {
 		return Violation{}, true
 	}
 	if p.Kind != meta.Scalar {
@@ -180,7 +188,7 @@ func checkProp(p *meta.Property, ptr unsafe.Pointer) (Violation, bool) {
 	if null {
 		return Violation{}, true
 	}
-	if p.Length > 0 {
+	if length > 0 {
 		n := -1
 		switch {
 		case v.Kind() == reflect.String:
@@ -188,9 +196,12 @@ func checkProp(p *meta.Property, ptr unsafe.Pointer) (Violation, bool) {
 		case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8:
 			n = v.Len()
 		}
-		if n > p.Length {
-			return Violation{Property: p.Name, Rule: "length", Value: v.Interface(),
-				Message: fmt.Sprintf("is %d long, more than length=%d", n, p.Length)}, false
+		if n > length {
+			msg := fmt.Sprintf("is %d long, more than length=%d", n, length)
+			if !tagged {
+				msg = fmt.Sprintf("is %d long, more than its column's default length %d (tag type=text for longer texts, or length=n)", n, length)
+			}
+			return Violation{Property: p.Name, Rule: "length", Value: v.Interface(), Message: msg}, false
 		}
 	}
 	if p.Enum != nil {
@@ -201,6 +212,14 @@ func checkProp(p *meta.Property, ptr unsafe.Pointer) (Violation, bool) {
 		}
 	}
 	return Violation{}, true
+}
+
+// defaultLength reports whether p is a string column of the dialects'
+// default length (dialect.DefaultStringLength): a scalar of logical type
+// string without an explicit SQL type, custom type or codec.
+func defaultLength(p *meta.Property) bool {
+	return p.Kind == meta.Scalar && p.ColumnType == meta.TypeString && p.SQLType == "" &&
+		p.Codec == meta.CodecPlain && p.CustomType() == nil
 }
 
 // baseValue returns the property's value without its nullable wrapper, or
@@ -252,7 +271,7 @@ func hasRules(e *meta.Entity) bool {
 			return true
 		}
 		for _, p := range e.Props {
-			if p.Required || p.Length > 0 || p.Enum != nil {
+			if p.Required || p.Length > 0 || p.Enum != nil || defaultLength(p) {
 				return true
 			}
 		}

@@ -60,8 +60,9 @@ func TestConditionOnRelationTakesEntities(t *testing.T) {
 		// no query.
 		mark := e.rec.mark()
 		if _, err := em.Find[Book](ctx, e.fork(), qb.Cond{"author": &Author{Name: "new"}}); !errors.Is(err, unitorm.ErrInvalidKey) ||
-			!strings.Contains(err.Error(), "no key yet") || !strings.Contains(err.Error(), "author") {
-			t.Errorf("a condition on an unsaved entity: %v, want ErrInvalidKey naming the relation and saying it has no key yet", err)
+			!strings.Contains(err.Error(), "no key yet") || !strings.Contains(err.Error(), "author") ||
+			strings.Count(err.Error(), "unitorm: ") != 1 {
+			t.Errorf("a condition on an unsaved entity: %v, want ErrInvalidKey naming the relation and saying it has no key yet (prefixed once)", err)
 		}
 		if _, err := em.Find[Book](ctx, e.fork(), qb.Cond{"author": qb.In(&Author{Name: "new"})}); !errors.Is(err, unitorm.ErrInvalidKey) {
 			t.Errorf("In of an unsaved entity: %v, want ErrInvalidKey", err)

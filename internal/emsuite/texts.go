@@ -2,12 +2,14 @@ package emsuite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/unitorm/unitorm"
+	"github.com/unitorm/unitorm/dialect"
 	"github.com/unitorm/unitorm/em"
 	"github.com/unitorm/unitorm/internal/testkit"
 	"github.com/unitorm/unitorm/qb"
@@ -24,9 +26,12 @@ type Memo struct {
 	Extra string   `orm:"type=text"`
 	Note  *string  `orm:"type=text"`
 	Kind  memoKind `orm:"length=20"`
-	// Label has the dialect's default length (255 where there is one),
-	// which validation does not check: the database does.
-	Label string
+	// Label's length is in an explicit SQL type, which validation does not
+	// read: the database checks it (SQLite does not).
+	Label string `orm:"type=character varying(40)"`
+	// Plain has the default length of a string column, which a flush
+	// checks on every SQL database.
+	Plain string
 }
 
 type memoKind string
@@ -182,15 +187,17 @@ func TestLoadedTextsRoundTrip(t *testing.T) {
 	})
 }
 
-// TestTooLongTextsAreRefused: a text longer than its column (one of a
-// default length, which validation leaves to the database) is refused by
-// every write form (one row, a multi-row statement, PostgreSQL's arrays,
-// bulk updates), and the flush writes nothing: never stored cut short. On
-// SQLite, which does not limit lengths, the whole text is stored.
+// TestTooLongTextsAreRefused: a text longer than its column (one of an
+// explicit SQL type, which validation leaves to the database) is refused
+// by every write form (one row, a multi-row statement, PostgreSQL's
+// arrays, bulk updates), and the flush writes nothing: never stored cut
+// short. On SQLite, which does not limit lengths, the whole text is
+// stored. A text longer than the default length of a string column is a
+// ValidationError naming the property on every database, SQLite included.
 func TestTooLongTextsAreRefused(t *testing.T) {
 	forEachBackendWith(t, func(c *unitorm.Config) { c.Entities = []any{Memo{}} }, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		long := strings.Repeat("é", 256) // the label's column holds 255
+		long := strings.Repeat("é", 41) // the label's column holds 40
 		limited := e.b != testkit.SQLite
 		for _, n := range []int{1, 3, 150} {
 			base := n * 10000
@@ -212,7 +219,7 @@ func TestTooLongTextsAreRefused(t *testing.T) {
 			}
 			if limited {
 				if err == nil || len(stored) != 0 {
-					t.Fatalf("insert of %d with a label of 256 runes: err %v, %d rows stored", n, err, len(stored))
+					t.Fatalf("insert of %d with a label of 41 runes: err %v, %d rows stored", n, err, len(stored))
 				}
 				memos[n/2].Label = "ok"
 				w = e.fork()
@@ -246,11 +253,48 @@ func TestTooLongTextsAreRefused(t *testing.T) {
 			for i, a := range after {
 				switch {
 				case limited && (err == nil || a.Label != "ok"):
-					t.Fatalf("update of %d with a label of 256 runes: err %v, row %d holds %q", n, err, i, a.Label)
+					t.Fatalf("update of %d with a label of 41 runes: err %v, row %d holds %q", n, err, i, a.Label)
 				case !limited && (err != nil || a.Label != loaded[i].Label):
 					t.Fatalf("update of %d on SQLite: err %v, row %d holds %q", n, err, i, a.Label)
 				}
 			}
+		}
+		// The default length, on every database: refused before anything
+		// is sent, naming the entity and the property.
+		countBefore := e.count(t, "memo")
+		for _, n := range []int{1, 150} {
+			w := e.fork()
+			for i := range n {
+				m := &Memo{Seq: 900000 + n*1000 + i, Plain: "ok"}
+				if i == n/2 {
+					m.Plain = strings.Repeat("漢", dialect.DefaultStringLength+1)
+				}
+				if err := w.Persist(m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := w.Flush(ctx)
+			var verr *em.ValidationError
+			if !errors.As(err, &verr) || len(verr.Violations) != 1 || verr.Violations[0].Entity != "Memo" ||
+				verr.Violations[0].Property != "plain" || verr.Violations[0].Rule != "length" {
+				t.Fatalf("%d rows, one plain string of %d runes: %v", n, dialect.DefaultStringLength+1, err)
+			}
+			if got := e.count(t, "memo"); got != countBefore {
+				t.Fatalf("a refused flush stored rows: %d, want %d", got, countBefore)
+			}
+		}
+		// The longest text the default length holds is stored whole.
+		full := &Memo{Seq: 990000, Plain: strings.Repeat("漢", dialect.DefaultStringLength)}
+		w := e.fork()
+		if err := w.Persist(full); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Flush(ctx); err != nil {
+			t.Fatalf("a plain string of %d runes: %v", dialect.DefaultStringLength, err)
+		}
+		back, err := em.FindOne[Memo](ctx, e.fork(), qb.Cond{"id": full.ID})
+		if err != nil || back == nil || back.Plain != full.Plain {
+			t.Fatalf("a plain string of %d runes came back as %v, %v", dialect.DefaultStringLength, back, err)
 		}
 	})
 }
