@@ -172,6 +172,13 @@ func checkProp(p *meta.Property, ptr unsafe.Pointer, sql bool) (Violation, bool)
 	if !p.Required && length == 0 && p.Enum == nil {
 		return Violation{}, true
 	}
+	if !p.Required && p.Enum == nil && p.Type == stringType && p.Kind == meta.Scalar {
+		// The common case, without reflection: a string no longer in bytes
+		// than the length is no longer in characters.
+		if fp := p.At.Ptr(ptr); fp == nil || len(*(*string)(fp)) <= length {
+			return Violation{}, true
+		}
+	}
 	if p.Kind != meta.Scalar {
 		if p.Required && !p.Kind.IsToMany() && p.At.Pointer(ptr) == nil {
 			return Violation{Property: p.Name, Rule: "required", Message: "is required"}, false
@@ -213,6 +220,8 @@ func checkProp(p *meta.Property, ptr unsafe.Pointer, sql bool) (Violation, bool)
 	}
 	return Violation{}, true
 }
+
+var stringType = reflect.TypeFor[string]()
 
 // defaultLength reports whether p is a string column of the dialects'
 // default length (dialect.DefaultStringLength): a scalar of logical type
