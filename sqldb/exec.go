@@ -201,36 +201,27 @@ func (x *Executor) Load(ctx context.Context, req *uow.Load) error {
 		at += len(sp.cols)
 	}
 	loaded := make([]uow.Loaded, len(req.Groups))
-	// With every group scanned into its scratch instance, a row only
-	// changes each Loaded's Ptr (req.Row does not modify them).
-	scratch := true
+	// A group scanned into its scratch instance only changes its Loaded's
+	// Ptr from row to row (finish; req.Row does not modify them).
 	for i, sp := range plans {
-		scratch = scratch && sp.scratch != nil
 		loaded[i] = uow.Loaded{FK: sp.fk, Discard: sp.discard}
 	}
 	n := int64(0)
 	for rows.Next() {
-		if !scratch {
-			at := 0
-			for i, sp := range plans {
-				loaded[i] = sp.prepare(dest[at : at+len(sp.cols)])
-				at += len(sp.cols)
-			}
-		} else {
-			for _, sp := range plans {
+		at := 0
+		for i, sp := range plans {
+			if sp.scratch != nil {
 				clear(sp.fk)
+			} else {
+				loaded[i] = sp.prepare(dest[at : at+len(sp.cols)])
 			}
+			at += len(sp.cols)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			x.report(ctx, query, args, start, n, err, x.inTx)
 			return &qb.QueryError{SQL: query, Err: err}
 		}
 		for i, sp := range plans {
-			if scratch {
-				loaded[i].Ptr = sp.alloc.Next()
-				sp.copyRow(loaded[i].Ptr, sp.scratch)
-				continue
-			}
 			if err := sp.finish(&loaded[i]); err != nil {
 				return err
 			}
@@ -372,16 +363,10 @@ func scanPlanFor(g uow.LoadGroup) *scanPlan {
 	return sp
 }
 
-// prepare allocates a fresh instance and points dest at its fields. With a
-// scratch instance (dest pointed at it once, by aim) the fresh instance is
-// made after the scan (see finish).
+// prepare allocates a fresh instance and points dest at its fields, for a
+// group without a scratch instance (whose dest aim points at it once; its
+// fresh instance is made after the scan, by finish).
 func (sp *scanPlan) prepare(dest []any) uow.Loaded {
-	if sp.scratch != nil {
-		if sp.fk != nil {
-			clear(sp.fk)
-		}
-		return uow.Loaded{}
-	}
 	ptr := sp.alloc.Next()
 	l := uow.Loaded{Ptr: ptr, Discard: sp.discard}
 	for i := range sp.cols {
@@ -439,9 +424,8 @@ func (sp *scanPlan) aim(dest []any) {
 // With a scratch instance it makes the row's fresh instance from it.
 func (sp *scanPlan) finish(l *uow.Loaded) error {
 	if sp.scratch != nil {
-		ptr := sp.alloc.Next()
-		sp.copyRow(ptr, sp.scratch)
-		*l = uow.Loaded{Ptr: ptr, FK: sp.fk, Discard: sp.discard}
+		l.Ptr = sp.alloc.Next()
+		sp.copyRow(l.Ptr, sp.scratch)
 		return nil
 	}
 	if sp.disc >= 0 {
